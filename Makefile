@@ -1,0 +1,160 @@
+# chipcheck — plain GNU make. `make demo` and `make test` are all a newcomer types: both install the
+# Debian packages first when one is missing (see `deps`).
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR  ?= $(PREFIX)/bin
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+# The Python tests run with Debian's interpreter, which has python3-pytest.
+PYTHON  ?= /usr/bin/python3
+
+VER_MAJOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MAJOR \([0-9]*\).*/\1/p' include/chipcheck.h)
+VER_MINOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MINOR \([0-9]*\).*/\1/p' include/chipcheck.h)
+VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1/p' include/chipcheck.h)
+VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
+
+DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
+                python3 python3-pytest python3-setuptools python3-venv python3-pip
+PKGS := libxml-2.0 libpcre2-8 libcjson
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wundef \
+           -Wpointer-arith -Wvla -Wformat=2 -Wwrite-strings -Wredundant-decls -Wcast-qual -Werror
+DEP_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -lpthread
+ALL_CFLAGS = $(WARN) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib $(DEP_CFLAGS)
+
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(patsubst lib/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/bundled.o
+RULE_FILES := $(shell find rules -type f \( -name '*.xml' -o -name '*.json' -o -name '*.xsd' \) | LC_ALL=C sort)
+CLI_SRC   := $(wildcard bindings/cli/*.c)
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+
+SONAME    := libchipcheck.so.$(VER_MAJOR)
+SHLIB     := $(BUILD)/libchipcheck.so.$(VERSION)
+STLIB     := $(BUILD)/libchipcheck.a
+CLI       := $(BUILD)/chipcheck
+
+.PHONY: all lib deps test check test-run demo demo-run install uninstall clean headertest examples \
+        unit-test cli-test python-test example-test export-test
+
+all: $(STLIB) $(BUILD)/libchipcheck.so $(CLI) $(BUILD)/chipcheck.pc
+
+lib: $(STLIB) $(BUILD)/libchipcheck.so
+
+# Install the Debian packages the build and tests need, only when one is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/obj/%.o: lib/%.c lib/internal.h include/chipcheck.h | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
+	mkdir -p $@
+
+# The bundled rule files are compiled into the library by a small generator (lib/tools/embed.c).
+$(BUILD)/embed: lib/tools/embed.c | $(BUILD)/obj
+	$(CC) $(WARN) $(CFLAGS) $< -o $@
+
+$(BUILD)/gen/bundled.c: $(BUILD)/embed $(RULE_FILES) | $(BUILD)/gen
+	$(BUILD)/embed rules $(RULE_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/bundled.o: $(BUILD)/gen/bundled.c lib/internal.h | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(STLIB): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHLIB): $(LIB_OBJ) lib/chipcheck.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/chipcheck.map $(LDFLAGS) \
+	  -o $@ $(LIB_OBJ) $(DEP_LIBS)
+
+$(BUILD)/libchipcheck.so: $(SHLIB)
+	ln -sf libchipcheck.so.$(VERSION) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(CLI): $(CLI_SRC) $(STLIB) include/chipcheck.h
+	$(CC) $(ALL_CFLAGS) $(CLI_SRC) $(STLIB) $(DEP_LIBS) -o $@
+
+$(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h | $(BUILD)/obj
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+# ---- tests ------------------------------------------------------------------------------------------
+
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h $(STLIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(UNIT_SRC) $(STLIB) $(DEP_LIBS) -lcunit -o $@
+
+$(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $< -L$(BUILD) -Wl,-rpath,'$$ORIGIN/..' -lchipcheck -o $@
+
+# `test` first makes sure the packages are there, then runs everything in a fresh make (so pkg-config
+# sees what was just installed).
+test check: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: all headertest unit-test cli-test example-test export-test python-test
+	@echo "make test: all suites passed"
+
+unit-test: $(BUILD)/tests/unit
+	cd tests && ../$(BUILD)/tests/unit
+
+cli-test: $(CLI)
+	sh tests/cli/run.sh $(CLI)
+
+example-test: $(BUILD)/tests/example_erp
+	$(BUILD)/tests/example_erp > $(BUILD)/tests/example_erp.out
+	diff -u tests/golden/example_erp.out $(BUILD)/tests/example_erp.out
+
+# Every CHIPCHECK_API function in the header is exported, and nothing else is.
+export-test: $(BUILD)/libchipcheck.so
+	sh tests/check_exports.sh include/chipcheck.h $(SHLIB)
+
+python-test: $(BUILD)/libchipcheck.so
+	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
+
+headertest: | $(BUILD)/tests
+	printf '#include "chipcheck.h"\nint main(void){return chipcheck_version_number()<0;}\n' > $(BUILD)/tests/ht.c
+	$(CC) -std=c99 -Wall -Wextra -pedantic -Werror -Iinclude -fsyntax-only $(BUILD)/tests/ht.c
+	cp $(BUILD)/tests/ht.c $(BUILD)/tests/ht.cpp
+	@if command -v c++ >/dev/null 2>&1; then \
+	  c++ -Wall -Wextra -pedantic -Werror -Iinclude -fsyntax-only $(BUILD)/tests/ht.cpp; fi
+
+# ---- demo -------------------------------------------------------------------------------------------
+
+demo: deps
+	@$(MAKE) --no-print-directory demo-run
+
+demo-run: $(CLI)
+	sh examples/demo.sh $(CLI)
+
+# ---- install ----------------------------------------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 644 include/chipcheck.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libchipcheck.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchipcheck.so
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(BUILD)/chipcheck.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/chipcheck.h $(DESTDIR)$(LIBDIR)/libchipcheck.a \
+	      $(DESTDIR)$(LIBDIR)/libchipcheck.so* $(DESTDIR)$(BINDIR)/chipcheck \
+	      $(DESTDIR)$(PKGCONFIGDIR)/chipcheck.pc
+
+clean:
+	rm -rf $(BUILD)

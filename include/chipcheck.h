@@ -1,0 +1,310 @@
+/*
+ * chipcheck.h: export screening of advanced-computing chips against dated, data-driven rule sets.
+ *
+ * This header is the whole public interface and its manual. Every function says what it takes, who owns
+ * what it returns, how it fails and whether threads may share it.
+ *
+ * The flow is: load a rule collection once (chipcheck_rules_load_default() or chipcheck_rules_load_dir()),
+ * then check any number of shipments against it (chipcheck_check_json() or chipcheck_check()), read the
+ * verdict and the reasoning trace from each decision, and free the decision. Free the collection last.
+ *
+ * Threads: a chipcheck_rules is immutable after load and may be shared by any number of threads without
+ * locks; a chipcheck_decision belongs to the thread that made it. The library has no mutable global state
+ * that callers can observe and no thread-local "last error": errors go into the caller's chipcheck_error.
+ *
+ * Lifetimes: a decision borrows citation and rule text from the rules it was made with, so the rules must
+ * outlive every decision made from them. Strings the library allocates are freed with chipcheck_free(),
+ * never with free().
+ */
+#ifndef CHIPCHECK_H
+#define CHIPCHECK_H
+
+#include <math.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Versions ------------------------------------------------------------------------------------ */
+
+#define CHIPCHECK_VERSION_MAJOR 0
+#define CHIPCHECK_VERSION_MINOR 1
+#define CHIPCHECK_VERSION_PATCH 0
+#define CHIPCHECK_VERSION_NUMBER \
+    (CHIPCHECK_VERSION_MAJOR * 10000 + CHIPCHECK_VERSION_MINOR * 100 + CHIPCHECK_VERSION_PATCH)
+#define CHIPCHECK_VERSION "0.1.0"
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define CHIPCHECK_API __attribute__((visibility("default")))
+#  define CHIPCHECK_ATTR_WUR __attribute__((warn_unused_result))
+#else
+#  define CHIPCHECK_API
+#  define CHIPCHECK_ATTR_WUR
+#endif
+
+/** @return the library's version string, "MAJOR.MINOR.PATCH"; a static string, never freed. */
+CHIPCHECK_API const char *chipcheck_version(void);
+
+/** @return the library's version as MAJOR*10000 + MINOR*100 + PATCH (compare with CHIPCHECK_VERSION_NUMBER). */
+CHIPCHECK_API int chipcheck_version_number(void);
+
+/* ---- Errors -------------------------------------------------------------------------------------- */
+
+/** Status codes. Values are pinned: they never change once released. */
+typedef enum chipcheck_status {
+    CHIPCHECK_OK = 0,
+    CHIPCHECK_ERR_NOMEM = -1,     /**< out of memory */
+    CHIPCHECK_ERR_IO = -2,        /**< a file or directory could not be read */
+    CHIPCHECK_ERR_PARSE = -3,     /**< malformed XML or JSON */
+    CHIPCHECK_ERR_SCHEMA = -4,    /**< a rule file does not match rules/schema/chipcheck-rules.xsd */
+    CHIPCHECK_ERR_RULES = -5,     /**< a rule file is valid XML but wrong: unknown metric, bad pattern,
+                                       duplicate id, cyclic or missing extends, ... */
+    CHIPCHECK_ERR_INPUT = -6,     /**< a shipment or chip value is unusable: negative or non-finite
+                                       number, unknown country code, impossible date, ... */
+    CHIPCHECK_ERR_NOT_FOUND = -7, /**< a named rule-set version or catalog chip does not exist */
+    CHIPCHECK_ERR_ARG = -8        /**< a required argument was NULL or an options struct is unknown */
+} chipcheck_status;
+
+/** Caller-owned error report, filled by any function that takes one (the first error wins: a function
+ *  fills it once). Keep it on the stack; it allocates nothing. Every pointer parameter named err may be
+ *  NULL when the caller does not want the details. */
+typedef struct chipcheck_error {
+    int code;           /**< a chipcheck_status; CHIPCHECK_OK when nothing failed */
+    int line, column;   /**< 1-based position in the source; 0 when the error has no position */
+    long offset;        /**< byte offset in the input, -1 if none */
+    char source[256];   /**< file path, "<string>", "<builtin>/..." or "<shipment>"; a long path keeps its tail */
+    char field[64];     /**< XML element or attribute, or JSON field, at fault; "" if none */
+    char message[256];  /**< one sentence saying what was expected and quoting what was found */
+} chipcheck_error;
+
+/** @return the stable name of a status code, e.g. "CHIPCHECK_ERR_INPUT"; "CHIPCHECK_UNKNOWN" for other values.
+ *  The string is static. */
+CHIPCHECK_API const char *chipcheck_status_name(int code);
+
+/** @return sizeof(chipcheck_error) as this library was built, so bindings can check their copy. */
+CHIPCHECK_API size_t chipcheck_sizeof_error(void);
+
+/** Free memory the library handed to the caller (the strings of chipcheck_decision_json() and
+ *  chipcheck_rules_chip_json()). NULL is a no-op. */
+CHIPCHECK_API void chipcheck_free(void *ptr);
+
+/* ---- Rule collections ---------------------------------------------------------------------------- */
+
+/** An immutable collection of rule-set versions (every regime found, each with its timeline) and the
+ *  chip catalog. Opaque; shareable between threads. */
+typedef struct chipcheck_rules chipcheck_rules;
+
+/** Load the rule sets and chip catalog compiled into the library (the files under rules/ at build time).
+ *  Needs no file on disk.
+ * @param err  filled on failure; may be NULL.
+ * @return a new collection, freed with chipcheck_rules_free(), or NULL on error. */
+CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_default(chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Load every rule file (*.xml, recursively, except under schema/) and every chip catalog file
+ *  (chips/ *.json) below a directory laid out like rules/. Each XML file is validated against the XSD
+ *  compiled into the library, without network access, DTD loading or entity expansion; then the extends
+ *  chains are resolved and every expression, pattern and reference is checked.
+ * @param dir  UTF-8 path of the directory.
+ * @param err  filled on failure with the file, line, column and what was expected; may be NULL.
+ * @return a new collection, freed with chipcheck_rules_free(), or NULL on error. */
+CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Load an explicit list of rule files (XML) and catalog files (JSON, told apart by their extension),
+ *  with the same checks as chipcheck_rules_load_dir(). A file's extends must name a version in the list.
+ * @param paths  array of n UTF-8 paths.
+ * @return a new collection, freed with chipcheck_rules_free(), or NULL on error. */
+CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n,
+                                                         chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Free a collection. Every decision made from it must have been freed first. NULL is a no-op. */
+CHIPCHECK_API void chipcheck_rules_free(chipcheck_rules *rules);
+
+/** @return how many rule-set versions the collection holds, over all regimes. */
+CHIPCHECK_API size_t chipcheck_rules_count(const chipcheck_rules *rules);
+
+/** Describe rule-set version i (0 <= i < chipcheck_rules_count()), ordered by regime id, then effective date.
+ *  Each out-pointer may be NULL; each string is borrowed from the collection.
+ * @return CHIPCHECK_OK, or CHIPCHECK_ERR_ARG when i is out of range. */
+CHIPCHECK_API int chipcheck_rules_info(const chipcheck_rules *rules, size_t i, const char **id,
+                                       const char **version, const char **effective, const char **title,
+                                       const char **digest);
+
+/** @return how many chips the catalog holds. */
+CHIPCHECK_API size_t chipcheck_rules_chip_count(const chipcheck_rules *rules);
+
+/** @return the name of catalog chip i, borrowed from the collection, or NULL when i is out of range. */
+CHIPCHECK_API const char *chipcheck_rules_chip_name(const chipcheck_rules *rules, size_t i);
+
+/** Look up a catalog chip by name or alias (case-insensitive, spaces and hyphens ignored) and return its
+ *  catalog entry as JSON (figures, sources, provenance).
+ * @return a string freed with chipcheck_free(), or NULL with err set to CHIPCHECK_ERR_NOT_FOUND. */
+CHIPCHECK_API char *chipcheck_rules_chip_json(const chipcheck_rules *rules, const char *name,
+                                              chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/* ---- Shipments ----------------------------------------------------------------------------------- */
+
+/** "Not given" for any number in chipcheck_chip: NaN. A missing figure is never taken as zero. */
+#define CHIPCHECK_UNSET NAN
+
+/** One dense or sparse peak-throughput figure of a chip. */
+typedef struct chipcheck_throughput {
+    const char *precision; /**< "fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp6", "fp4", "int8", "int4" */
+    double tops;           /**< tera-operations per second (TFLOPS or TOPS), as the datasheet quotes */
+    int bits;              /**< bit length of the operation; must agree with the precision */
+    int sparse;            /**< 1 when the figure assumes sparsity (it then does not count for TPP) */
+} chipcheck_throughput;
+
+/** A chip's figures. Numbers are CHIPCHECK_UNSET when not given; datacenter is -1 when not given. */
+typedef struct chipcheck_chip {
+    const char *name;                  /**< product name; matched by product-determination patterns */
+    const char *vendor;                /**< may be NULL */
+    const char *part_number;           /**< may be NULL */
+    const char *kind;                  /**< "accelerator" (default when NULL) or "hbm" (a standalone memory stack) */
+    double tpp;                        /**< total processing performance; derived from throughput when unset */
+    double die_area_mm2;               /**< applicable (non-planar logic) die area in mm^2 */
+    double memory_bandwidth_gbs;       /**< total DRAM bandwidth in GB/s */
+    double interconnect_bandwidth_gbs; /**< aggregate bidirectional rate to ICs other than memory, GB/s */
+    double hbm_bandwidth_density;      /**< for kind "hbm": memory bandwidth density in GB/s/mm^2 */
+    int datacenter;                    /**< 1 designed or marketed for datacenters, 0 not, -1 unknown */
+    const chipcheck_throughput *throughput; /**< n_throughput figures, may be NULL when n_throughput is 0 */
+    size_t n_throughput;
+} chipcheck_chip;
+
+/** A license the exporter holds. It covers a shipment when its destination is the shipment's, the
+ *  shipment date lies in [valid_from, valid_to], and one of its products names the chip (its name or a
+ *  catalog alias, case-insensitive). A license missing any of these covers nothing. */
+typedef struct chipcheck_license {
+    const char *id;
+    const char *destination;           /**< ISO 3166-1 alpha-2 */
+    const char *valid_from, *valid_to; /**< YYYY-MM-DD, inclusive */
+    const char *const *products;       /**< n_products chip names */
+    size_t n_products;
+} chipcheck_license;
+
+/** One order line. Strings are borrowed for the duration of the call only. */
+typedef struct chipcheck_shipment {
+    const char *id;          /**< the caller's reference, echoed in the decision; may be NULL */
+    const char *date;        /**< export date YYYY-MM-DD; NULL uses the options' default date */
+    const char *destination; /**< ISO 3166-1 alpha-2 country of destination (required) */
+    const char *end_user_hq; /**< ISO 3166-1 alpha-2 country where the end user, or its ultimate parent, is
+                                  headquartered; NULL when unknown (rules that need it become unknown) */
+    const char *export_from; /**< ISO 3166-1 alpha-2 country the item is exported from; NULL when unknown */
+    const char *chip_name;   /**< a catalog chip (name or alias); used when chip is NULL */
+    const chipcheck_chip *chip; /**< the chip's figures; when both are given, chip figures override the
+                                     catalog entry's, field by field */
+    const char *exception;      /**< a license exception the shipment is made under ("NAC", "ACA"), or NULL */
+    const char *exception_authorization; /**< e.g. the NAC authorization number; NULL if none */
+    const chipcheck_license *licenses;   /**< n_licenses licenses held, may be NULL */
+    size_t n_licenses;
+} chipcheck_shipment;
+
+/* ---- Checking ------------------------------------------------------------------------------------ */
+
+/** Options for a check. Initialise with CHIPCHECK_OPTIONS_INIT, then set fields. */
+typedef struct chipcheck_options {
+    unsigned version;         /**< CHIPCHECK_OPTIONS_VERSION */
+    const char *default_date; /**< YYYY-MM-DD used when the shipment has no date; NULL means today (UTC) */
+    const char *ruleset;      /**< "ID@VERSION" to force one version instead of the one in force on the
+                                   date, or "ID" to pick the regime only; NULL for the default regime */
+} chipcheck_options;
+
+#define CHIPCHECK_OPTIONS_VERSION 1u
+#define CHIPCHECK_OPTIONS_INIT {CHIPCHECK_OPTIONS_VERSION, NULL, NULL}
+
+/** Verdicts. The values equal the command-line exit codes. */
+typedef enum chipcheck_verdict {
+    CHIPCHECK_ALLOWED = 0,          /**< no license required, or a license held / exception used covers it */
+    CHIPCHECK_LICENSE_REQUIRED = 1, /**< a license is required and nothing held covers it */
+    CHIPCHECK_INDETERMINATE = 3     /**< the answer depends on data that is missing or unusable */
+} chipcheck_verdict;
+
+/** @return "allowed", "license_required" or "indeterminate"; "unknown" for other values. Static. */
+CHIPCHECK_API const char *chipcheck_verdict_name(int verdict);
+
+/** A decision: verdict, rule set used, classification, review policy, and the ordered reasoning trace. */
+typedef struct chipcheck_decision chipcheck_decision;
+
+/** Check one shipment given as JSON (the shipment format of the README: id, date, destination,
+ *  end_user_hq, export_from, chip (object or catalog name), exception, licenses).
+ * @param rules  a loaded collection (borrowed; must outlive the decision).
+ * @param json   NUL-terminated UTF-8 JSON text of one shipment object.
+ * @param opts   may be NULL for the defaults.
+ * @param err    filled on bad input (field and why) and on other failures; may be NULL.
+ * @return a new decision freed with chipcheck_decision_free(), or NULL on error. Missing data is not an
+ *         error: it gives an indeterminate decision that names what is missing.
+ * Thread-safe: any number of threads may call this at once with the same rules. */
+CHIPCHECK_API chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const char *json,
+                                                       const chipcheck_options *opts,
+                                                       chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Check one shipment given as a struct. Same contract as chipcheck_check_json(). */
+CHIPCHECK_API chipcheck_decision *chipcheck_check(const chipcheck_rules *rules,
+                                                  const chipcheck_shipment *shipment,
+                                                  const chipcheck_options *opts,
+                                                  chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Free a decision. NULL is a no-op. */
+CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
+
+/** @return the decision's verdict. */
+CHIPCHECK_API chipcheck_verdict chipcheck_decision_verdict(const chipcheck_decision *decision);
+
+/** @return the shipment id echoed from the input, or NULL when it had none. Borrowed. */
+CHIPCHECK_API const char *chipcheck_decision_id(const chipcheck_decision *decision);
+
+/** @return the rule-set id, version and digest ("sha256:..." over the files of the extends chain) used,
+ *  borrowed from the rules; each is NULL when no version was in force on the date. */
+CHIPCHECK_API const char *chipcheck_decision_ruleset_id(const chipcheck_decision *decision);
+CHIPCHECK_API const char *chipcheck_decision_ruleset_version(const chipcheck_decision *decision);
+CHIPCHECK_API const char *chipcheck_decision_ruleset_digest(const chipcheck_decision *decision);
+
+/** @return the review policy where a license is required ("presumption_of_denial", "case_by_case",
+ *  "presumption_of_approval"), or NULL. Borrowed. */
+CHIPCHECK_API const char *chipcheck_decision_review_policy(const chipcheck_decision *decision);
+
+/** Classifications that hold (e.g. "3A090.a"), in rule order. Index from 0; an index out of range gives NULL.
+ *  The strings are borrowed. */
+CHIPCHECK_API size_t chipcheck_decision_classification_count(const chipcheck_decision *decision);
+CHIPCHECK_API const char *chipcheck_decision_classification(const chipcheck_decision *decision, size_t i);
+
+/** Data whose absence left a rule unknown (e.g. "end_user_hq", "die_area_mm2"), sorted, without repeats.
+ *  Index from 0; out of range gives NULL. Borrowed. */
+CHIPCHECK_API size_t chipcheck_decision_missing_count(const chipcheck_decision *decision);
+CHIPCHECK_API const char *chipcheck_decision_missing(const chipcheck_decision *decision, size_t i);
+
+/** One step of the reasoning trace. Opaque; read it with the chipcheck_reason_* accessors. */
+typedef struct chipcheck_reason chipcheck_reason;
+
+/** @return the number of reasoning steps; each rule evaluated is one step, in rule-set order. */
+CHIPCHECK_API size_t chipcheck_decision_reason_count(const chipcheck_decision *decision);
+
+/** @return reasoning step i, borrowed from the decision, or NULL when i is out of range. */
+CHIPCHECK_API const chipcheck_reason *chipcheck_decision_reason(const chipcheck_decision *decision, size_t i);
+
+/** Accessors of a reasoning step. Strings are borrowed from the rules or the decision.
+ *  rule: the rule id; code: the stable machine code an ERP can map to a delivery block; kind:
+ *  "ruleset", "classification", "requirement", "determination", "allowance", "exception" or "license";
+ *  citation: the legal citation; source_kind: "regulation", "company_disclosure" or "press_report";
+ *  text: one plain sentence. result: 1 true, 0 false, -1 unknown. */
+CHIPCHECK_API const char *chipcheck_reason_rule(const chipcheck_reason *reason);
+CHIPCHECK_API const char *chipcheck_reason_code(const chipcheck_reason *reason);
+CHIPCHECK_API const char *chipcheck_reason_kind(const chipcheck_reason *reason);
+CHIPCHECK_API const char *chipcheck_reason_citation(const chipcheck_reason *reason);
+CHIPCHECK_API const char *chipcheck_reason_source_kind(const chipcheck_reason *reason);
+CHIPCHECK_API const char *chipcheck_reason_text(const chipcheck_reason *reason);
+CHIPCHECK_API int chipcheck_reason_result(const chipcheck_reason *reason);
+
+/** Flags of chipcheck_decision_json(). */
+#define CHIPCHECK_JSON_PRETTY 1u /**< indent; without it the JSON is one line (as in JSON Lines) */
+
+/** Render a decision as JSON (the decision format of the README). The same input and rule files always
+ *  give the same bytes.
+ * @return a NUL-terminated string freed with chipcheck_free(), or NULL when out of memory. */
+CHIPCHECK_API char *chipcheck_decision_json(const chipcheck_decision *decision, unsigned flags) CHIPCHECK_ATTR_WUR;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CHIPCHECK_H */

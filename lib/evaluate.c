@@ -1,0 +1,888 @@
+/*
+ * evaluate.c: one shipment against one rule-set version. Picks the version in force on the date, derives
+ * metrics, evaluates every rule in three-valued logic while recording each check, applies allowances,
+ * licenses held and license exceptions, and decides the verdict: license_required if a requirement holds
+ * and nothing covers it, else indeterminate if one is unknown, else allowed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+typedef struct ectx {
+    const chipcheck_rules *R;
+    const rversion *v;
+    const ship *s;
+    chipcheck_decision *d;
+    double val[MAX_SLOTS];
+    unsigned char have[MAX_SLOTS];
+    field_mask miss[MAX_SLOTS];
+    const char *src[MAX_SLOTS];
+    const char *how[MAX_SLOTS];
+    int country[3];           /* destination, end_user_hq, export_from after aliases */
+    tv *cls;
+    field_mask *cls_miss;
+    size_t cur;               /* reason receiving checks */
+    pcre2_match_context *mctx;
+    int oom;
+} ectx;
+
+/* ---- trace building ------------------------------------------------------------------------------- */
+
+static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *kind)
+{
+    chipcheck_decision *d = c->d;
+    if (d->nreasons == d->capreasons) {
+        size_t cap = d->capreasons ? d->capreasons * 2 : 32;
+        struct chipcheck_reason *nr = realloc(d->reasons, cap * sizeof *nr);
+        if (!nr) {
+            c->oom = 1;
+            return NULL;
+        }
+        d->reasons = nr;
+        d->capreasons = cap;
+    }
+    struct chipcheck_reason *re = &d->reasons[d->nreasons++];
+    memset(re, 0, sizeof *re);
+    re->kind = kind;
+    re->result = TV_TRUE;
+    if (r) {
+        re->rule = r->id;
+        re->code = r->code;
+        re->kind = rule_kind_name(r->kind);
+        re->citation = r->citation;
+        re->authority = r->src->citation;
+        re->source_kind = r->src->kind;
+        re->confidence = r->src->confidence;
+        re->as_of = r->src->as_of;
+        re->text = r->text;
+        if (r->kind != R_CLASSIFICATION && r->kind != R_EXCEPTION)
+            re->policy = policy_name(r->pol);
+    }
+    c->cur = d->nreasons - 1;
+    return re;
+}
+
+static check *add_check(ectx *c)
+{
+    if (c->cur >= c->d->nreasons)
+        return NULL;
+    struct chipcheck_reason *re = &c->d->reasons[c->cur];
+    if (re->nchecks == re->capchecks) {
+        size_t cap = re->capchecks ? re->capchecks * 2 : 8;
+        check *nc = arena_alloc(&c->d->arena, cap * sizeof *nc);
+        if (!nc) {
+            c->oom = 1;
+            return NULL;
+        }
+        if (re->nchecks)
+            memcpy(nc, re->checks, re->nchecks * sizeof *nc);
+        re->checks = nc;
+        re->capchecks = cap;
+    }
+    check *k = &re->checks[re->nchecks++];
+    memset(k, 0, sizeof *k);
+    return k;
+}
+
+/* ---- conditions ----------------------------------------------------------------------------------- */
+
+static const char *field_string(const ship *s, field_id f)
+{
+    switch (f) {
+    case F_NAME: return s->name;
+    case F_VENDOR: return s->vendor;
+    case F_PART_NUMBER: return s->part_number;
+    case F_KIND: return s->kind;
+    default: return NULL;
+    }
+}
+
+/* Where a string field's value came from, for the trace. */
+static const char *string_source(const ship *s, field_id f, const char *v)
+{
+    const cat_chip *cat = s->catalog;
+    if (!v)
+        return "missing";
+    if (cat && (v == cat->name || v == cat->vendor || v == cat->part_number || v == cat->kind))
+        return "catalog";
+    if (f == F_KIND && v != (cat ? cat->kind : NULL) && !strcmp(v, "accelerator") && s->kind_defaulted)
+        return "default";
+    return "given";
+}
+
+static int country_of(const ectx *c, field_id f)
+{
+    return f == F_DESTINATION ? c->country[0] : f == F_END_USER_HQ ? c->country[1] : c->country[2];
+}
+
+static tv eval_cond(ectx *c, const cond *k, field_mask *miss);
+
+static tv combine(ectx *c, const cond *k, field_mask *miss)
+{
+    int any_unknown = 0;
+    field_mask um = 0;
+    tv decided = k->kind == C_ALL ? TV_FALSE : TV_TRUE;
+    int hit = 0;
+    for (size_t i = 0; i < k->nkids; i++) {
+        field_mask m = 0;
+        tv t = eval_cond(c, k->kids[i], &m); /* evaluate all: every check goes into the trace */
+        if (t == TV_UNKNOWN) {
+            any_unknown = 1;
+            um |= m;
+        } else if (t == decided)
+            hit = 1;
+    }
+    if (hit)
+        return decided;
+    if (any_unknown) {
+        *miss |= um;
+        return TV_UNKNOWN;
+    }
+    return k->kind == C_ALL ? TV_TRUE : TV_FALSE;
+}
+
+static tv eval_cmp(ectx *c, const cond *k, field_mask *miss)
+{
+    double l = 0, r = 0;
+    int lk = expr_eval(k->left, c->val, c->have, NULL, &l);
+    int rk = expr_eval(k->right, c->val, c->have, NULL, &r);
+    tv res = TV_UNKNOWN;
+    if (lk && rk) {
+        switch (k->op) {
+        case OP_GE: res = l >= r ? TV_TRUE : TV_FALSE; break;
+        case OP_GT: res = l > r ? TV_TRUE : TV_FALSE; break;
+        case OP_LE: res = l <= r ? TV_TRUE : TV_FALSE; break;
+        case OP_LT: res = l < r ? TV_TRUE : TV_FALSE; break;
+        case OP_EQ: res = l == r ? TV_TRUE : TV_FALSE; break;
+        case OP_NE: res = l != r ? TV_TRUE : TV_FALSE; break;
+        }
+    } else {
+        *miss |= expr_missing(k->left, c->have, c->miss) | expr_missing(k->right, c->have, c->miss);
+    }
+    check *ch = add_check(c);
+    if (ch) {
+        int slot = expr_single_metric(k->left);
+        ch->metric = slot >= 0 ? c->R->metric_names[slot] : k->left_text;
+        ch->op = cmp_op_text(k->op);
+        ch->vt = lk ? V_NUM : V_NONE;
+        ch->vnum = l;
+        ch->tt = rk ? V_NUM : V_NONE;
+        ch->tnum = r;
+        ch->result = res;
+        if (slot >= 0) {
+            ch->source = c->have[slot] ? c->src[slot] : "missing";
+            ch->how = c->how[slot];
+        } else {
+            ch->source = lk ? "derived" : "missing";
+            ch->how = k->left_text;
+        }
+    }
+    return res;
+}
+
+static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
+{
+    const ship *s = c->s;
+    check *ch;
+    tv res = TV_UNKNOWN;
+    switch (k->kind) {
+    case C_ALL:
+    case C_ANY:
+        return combine(c, k, miss);
+    case C_NOT: {
+        field_mask m = 0;
+        tv t = eval_cond(c, k->kids[0], &m);
+        if (t == TV_UNKNOWN)
+            *miss |= m;
+        return t == TV_UNKNOWN ? TV_UNKNOWN : t == TV_TRUE ? TV_FALSE : TV_TRUE;
+    }
+    case C_CMP:
+        return eval_cmp(c, k, miss);
+    case C_FLAG:
+        if (s->datacenter >= 0)
+            res = (s->datacenter == k->flag_value) ? TV_TRUE : TV_FALSE;
+        else
+            *miss |= (field_mask)1 << F_DATACENTER;
+        if ((ch = add_check(c)) != NULL) {
+            ch->metric = "datacenter";
+            ch->vt = s->datacenter >= 0 ? V_BOOL : V_NONE;
+            ch->vbool = s->datacenter == 1;
+            ch->op = "==";
+            ch->tt = V_BOOL;
+            ch->tbool = k->flag_value;
+            ch->result = res;
+            ch->source = s->datacenter < 0 ? "missing" : s->from_catalog[F_NUMBER_COUNT] ? "catalog" : "given";
+        }
+        return res;
+    case C_MATCHES:
+    case C_EQUALS: {
+        const char *v = field_string(s, k->field);
+        const char *note = NULL;
+        if (!v) {
+            *miss |= (field_mask)1 << k->field;
+        } else if (k->kind == C_EQUALS) {
+            res = strcmp(v, k->pattern) == 0 ? TV_TRUE : TV_FALSE;
+        } else {
+            pcre2_match_data *md = pcre2_match_data_create_from_pattern(k->re, NULL);
+            int rc = md ? pcre2_match(k->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, c->mctx) : PCRE2_ERROR_NOMEMORY;
+            pcre2_match_data_free(md);
+            if (rc >= 0)
+                res = TV_TRUE;
+            else if (rc == PCRE2_ERROR_NOMATCH)
+                res = TV_FALSE;
+            else {
+                /* match limit, bad UTF-8 or memory: unknown, never a silent "no match" */
+                *miss |= (field_mask)1 << k->field;
+                note = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
+                     ? "pattern match limit reached" : "the value could not be matched (invalid UTF-8?)";
+            }
+        }
+        if ((ch = add_check(c)) != NULL) {
+            ch->metric = field_name(k->field);
+            ch->vt = v ? V_STR : V_NONE;
+            ch->vstr = v;
+            ch->op = k->kind == C_MATCHES ? "matches" : "==";
+            ch->tt = V_STR;
+            ch->tstr = k->pattern;
+            ch->result = res;
+            ch->source = string_source(s, k->field, v);
+            ch->how = note;
+        }
+        return res;
+    }
+    case C_IN: {
+        int ci = country_of(c, k->field);
+        if (ci < 0) {
+            *miss |= (field_mask)1 << k->field;
+        } else {
+            res = cset_has(&k->countries, ci) ? TV_TRUE : TV_FALSE;
+            for (size_t i = 0; res == TV_FALSE && i < k->ngroups; i++)
+                if (cset_has(&c->v->group_by_id[k->groups[i]]->members, ci))
+                    res = TV_TRUE;
+        }
+        if ((ch = add_check(c)) != NULL) {
+            char code[3];
+            ch->metric = field_name(k->field);
+            if (ci >= 0) {
+                country_code(ci, code);
+                ch->vt = V_STR;
+                ch->vstr = arena_strdup(&c->d->arena, code);
+            }
+            ch->op = "in";
+            ch->tt = V_STR;
+            ch->tstr = k->in_text;
+            ch->result = res;
+            ch->source = ci < 0 ? "missing" : "given";
+        }
+        return res;
+    }
+    case C_CLASSIFIED: {
+        int unknown = 0;
+        field_mask um = 0;
+        const char *held = NULL;
+        res = TV_FALSE;
+        for (size_t i = 0; i < k->nclasses; i++) {
+            tv t = c->cls[k->classes[i]];
+            if (t == TV_TRUE && !held) {
+                res = TV_TRUE;
+                held = c->R->class_names[k->classes[i]];
+            } else if (t == TV_UNKNOWN) {
+                unknown = 1;
+                um |= c->cls_miss[k->classes[i]];
+            }
+        }
+        if (res == TV_FALSE && unknown) {
+            res = TV_UNKNOWN;
+            *miss |= um;
+        }
+        if ((ch = add_check(c)) != NULL) {
+            size_t len = 1;
+            for (size_t i = 0; i < k->nclasses; i++)
+                len += strlen(c->R->class_names[k->classes[i]]) + 1;
+            char *t = arena_alloc(&c->d->arena, len);
+            if (t) {
+                t[0] = '\0';
+                for (size_t i = 0; i < k->nclasses; i++) {
+                    if (i)
+                        strcat(t, " ");
+                    strcat(t, c->R->class_names[k->classes[i]]);
+                }
+            }
+            ch->metric = "classification";
+            ch->vt = held ? V_STR : V_NONE;
+            ch->vstr = held;
+            ch->op = "in";
+            ch->tt = V_STR;
+            ch->tstr = t;
+            ch->result = res;
+            ch->source = res == TV_UNKNOWN ? "missing" : "derived";
+        }
+        return res;
+    }
+    }
+    return TV_UNKNOWN;
+}
+
+static tv eval_rule(ectx *c, const rule *r, const char *kind, field_mask *miss)
+{
+    struct chipcheck_reason *re = new_reason(c, r, kind);
+    field_mask m = 0;
+    tv t = eval_cond(c, r->when, &m);
+    if (re) {
+        re = &c->d->reasons[c->cur];
+        re->result = t;
+        re->missing = t == TV_UNKNOWN ? m : 0;
+    }
+    if (miss)
+        *miss = t == TV_UNKNOWN ? m : 0;
+    return t;
+}
+
+/* ---- metrics -------------------------------------------------------------------------------------- */
+
+static void fmt_num(char *buf, size_t n, double v) { snprintf(buf, n, "%.15g", v); }
+
+static void derive_metrics(ectx *c)
+{
+    const ship *s = c->s;
+    for (int i = 0; i < F_NUMBER_COUNT; i++) {
+        c->miss[i] = (field_mask)1 << i;
+        if (s->have[i]) {
+            c->val[i] = s->num[i];
+            c->have[i] = 1;
+            c->src[i] = s->from_catalog[i] ? "catalog" : "given";
+        }
+    }
+    for (size_t di = 0; di < c->v->nderives; di++) {
+        const derive_def *dd = c->v->derives[di];
+        int slot = dd->slot;
+        if (c->have[slot])
+            continue; /* a given value wins over a derived one */
+        if (!dd->over_throughput) {
+            double out;
+            if (expr_eval(dd->e, c->val, c->have, NULL, &out)) {
+                c->val[slot] = out;
+                c->have[slot] = 1;
+                c->src[slot] = "derived";
+                char vb[40];
+                fmt_num(vb, sizeof vb, out);
+                c->how[slot] = arena_printf(&c->d->arena, "%s = %s = %s", c->R->metric_names[slot], dd->text, vb);
+            } else {
+                c->miss[slot] = expr_missing(dd->e, c->have, c->miss);
+                if (!c->miss[slot])
+                    c->miss[slot] = (field_mask)1 << F_DIE_AREA; /* e.g. division by zero */
+            }
+            continue;
+        }
+        /* the highest value of the formula over dense throughput figures */
+        int found = 0;
+        double best = 0;
+        size_t besti = 0;
+        for (size_t i = 0; i < s->ntp; i++) {
+            if (s->tp[i].sparse)
+                continue;
+            double vars[2] = {s->tp[i].tops, (double)throughput_bits(s->tp[i].precision)}, out;
+            if (expr_eval(dd->e, c->val, c->have, vars, &out) && (!found || out > best)) {
+                best = out;
+                besti = i;
+                found = 1;
+            }
+        }
+        if (found) {
+            c->val[slot] = best;
+            c->have[slot] = 1;
+            c->src[slot] = "derived";
+            char vb[40], tb[40];
+            fmt_num(vb, sizeof vb, best);
+            fmt_num(tb, sizeof tb, s->tp[besti].tops);
+            c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s tops x %d bits = %s",
+                                        c->R->metric_names[slot], dd->text, s->tp[besti].precision, tb,
+                                        throughput_bits(s->tp[besti].precision), vb);
+        } else {
+            c->miss[slot] = (field_mask)1 << slot; /* no dense throughput and no value given */
+        }
+    }
+}
+
+/* ---- licenses ------------------------------------------------------------------------------------- */
+
+static int product_matches(const ship *s, const char *product)
+{
+    char a[128], b[128];
+    chip_key(product, a, sizeof a);
+    if (!a[0])
+        return 0;
+    if (s->name) {
+        chip_key(s->name, b, sizeof b);
+        if (!strcmp(a, b))
+            return 1;
+    }
+    for (size_t i = 0; s->catalog && i < s->catalog->naliases; i++) {
+        chip_key(s->catalog->aliases[i], b, sizeof b);
+        if (!strcmp(a, b))
+            return 1;
+    }
+    return 0;
+}
+
+static int eval_license(ectx *c, const chipcheck_license *l)
+{
+    const ship *s = c->s;
+    struct chipcheck_reason *re = new_reason(c, NULL, "license");
+    if (!re)
+        return 0;
+    re->rule = l->id ? arena_strdup(&c->d->arena, l->id) : "license";
+    re->code = "LICENSE_HELD";
+    re->citation = "15 CFR Part 750";
+    re->source_kind = "license";
+    re->text = "A license held covers the shipment when its destination, validity dates and products match.";
+    int dest = l->destination ? country_index(l->destination) : -1;
+    if (l->destination && dest < 0 && strlen(l->destination) == 2) {
+        char up[3] = {(char)(l->destination[0] & ~0x20), (char)(l->destination[1] & ~0x20), 0};
+        dest = country_index(up);
+    }
+    int from = l->valid_from ? date_parse(l->valid_from) : 0, to = l->valid_to ? date_parse(l->valid_to) : 0;
+    int ok_dest = dest >= 0 && dest == s->dest;
+    int ok_date = from && to && from <= s->date && s->date <= to;
+    int ok_prod = 0;
+    for (size_t i = 0; i < l->n_products; i++)
+        ok_prod |= product_matches(s, l->products[i]);
+    check *ch;
+    char code[3];
+    if ((ch = add_check(c)) != NULL) {
+        ch->metric = "destination";
+        country_code(s->dest, code);
+        ch->vt = V_STR;
+        ch->vstr = arena_strdup(&c->d->arena, code);
+        ch->op = "==";
+        ch->tt = l->destination ? V_STR : V_NONE;
+        ch->tstr = l->destination ? arena_strdup(&c->d->arena, l->destination) : NULL;
+        ch->result = ok_dest;
+        ch->source = "given";
+    }
+    if ((ch = add_check(c)) != NULL) {
+        ch->metric = "date";
+        ch->vt = V_STR;
+        ch->vstr = c->d->date;
+        ch->op = "within";
+        ch->tt = V_STR;
+        ch->tstr = arena_printf(&c->d->arena, "%s..%s", l->valid_from ? l->valid_from : "?", l->valid_to ? l->valid_to : "?");
+        ch->result = ok_date;
+        ch->source = "given";
+    }
+    if ((ch = add_check(c)) != NULL) {
+        ch->metric = "name";
+        ch->vt = s->name ? V_STR : V_NONE;
+        ch->vstr = s->name;
+        ch->op = "in";
+        ch->tt = V_STR;
+        size_t len = 1;
+        for (size_t i = 0; i < l->n_products; i++)
+            len += strlen(l->products[i]) + 2;
+        char *t = arena_alloc(&c->d->arena, len);
+        if (t) {
+            t[0] = '\0';
+            for (size_t i = 0; i < l->n_products; i++) {
+                if (i)
+                    strcat(t, ", ");
+                strcat(t, l->products[i]);
+            }
+        }
+        ch->tstr = t;
+        ch->result = ok_prod;
+        ch->source = "given";
+    }
+    re = &c->d->reasons[c->cur];
+    re->result = ok_dest && ok_date && ok_prod ? TV_TRUE : TV_FALSE;
+    if (!l->id || !l->destination || !l->valid_from || !l->valid_to || !l->n_products)
+        re->note = "a license without id, destination, both validity dates and products covers nothing";
+    return re->result == TV_TRUE;
+}
+
+/* ---- the decision -------------------------------------------------------------------------------- */
+
+static const rversion *select_version(const chipcheck_rules *R, const chipcheck_options *o, int date,
+                                      const char **regime, chipcheck_error *err)
+{
+    const char *want = o ? o->ruleset : NULL;
+    *regime = R->default_regime;
+    if (want && *want) {
+        const char *at = strchr(want, '@');
+        size_t rl = at ? (size_t)(at - want) : strlen(want);
+        const rversion *any = NULL;
+        for (size_t i = 0; i < R->nversions; i++) {
+            const rversion *v = &R->versions[i];
+            if (strlen(v->file->regime) != rl || strncmp(v->file->regime, want, rl) != 0)
+                continue;
+            any = v;
+            if (at && !strcmp(v->file->version, at + 1))
+                return v;
+        }
+        if (!any || at) {
+            err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<options>", 0, 0, "ruleset", "ruleset: no rule set '%s' is loaded", want);
+            return NULL;
+        }
+        *regime = any->file->regime;
+    }
+    const rversion *best = NULL;
+    for (size_t i = 0; i < R->nversions; i++) {
+        const rversion *v = &R->versions[i];
+        if (!strcmp(v->file->regime, *regime) && v->file->effective_ymd <= date)
+            best = v; /* sorted by effective date */
+    }
+    return best;
+}
+
+static int excode_eq(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
+
+static void decide(ectx *c)
+{
+    chipcheck_decision *d = c->d;
+    const rversion *v = c->v;
+    const ship *s = c->s;
+    size_t nr = v->nrules;
+    tv *res = calloc(nr + 1, sizeof *res);
+    size_t *ri = calloc(nr + 1, sizeof *ri);   /* reason index of each rule */
+    policy *eff = calloc(nr + 1, sizeof *eff);
+    int *changed = calloc(nr + 1, sizeof *changed), *covered = calloc(nr + 1, sizeof *covered);
+    c->cls = calloc(c->R->nclass_names + 1, sizeof *c->cls);
+    c->cls_miss = calloc(c->R->nclass_names + 1, sizeof *c->cls_miss);
+    if (!res || !ri || !eff || !changed || !covered || !c->cls || !c->cls_miss) {
+        c->oom = 1;
+        goto out;
+    }
+    /* classifications, in order; a class holds if any rule producing it holds */
+    for (size_t i = 0; i < c->R->nclass_names; i++)
+        c->cls[i] = TV_FALSE;
+    for (size_t i = 0; i < nr; i++) {
+        const rule *r = v->rules[i];
+        if (r->kind != R_CLASSIFICATION)
+            continue;
+        field_mask m;
+        res[i] = eval_rule(c, r, NULL, &m);
+        ri[i] = c->cur;
+        tv *cv = &c->cls[r->class_id];
+        if (res[i] == TV_TRUE)
+            *cv = TV_TRUE;
+        else if (res[i] == TV_UNKNOWN && *cv != TV_TRUE) {
+            *cv = TV_UNKNOWN;
+            c->cls_miss[r->class_id] |= m;
+        }
+    }
+    for (size_t i = 0; i < c->R->nclass_names; i++)
+        if (c->cls[i] == TV_TRUE) {
+            const char **nc = arena_alloc(&d->arena, (d->nclasses + 1) * sizeof *nc);
+            if (!nc) {
+                c->oom = 1;
+                goto out;
+            }
+            if (d->nclasses)
+                memcpy(nc, d->classes, d->nclasses * sizeof *nc);
+            nc[d->nclasses++] = c->R->class_names[i];
+            d->classes = nc;
+        }
+    /* requirements and product determinations */
+    for (size_t i = 0; i < nr; i++) {
+        const rule *r = v->rules[i];
+        if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
+            continue;
+        res[i] = eval_rule(c, r, NULL, NULL);
+        ri[i] = c->cur;
+        eff[i] = r->pol;
+    }
+    /* allowances: per requirement the most favourable policy granted wins */
+    for (size_t i = 0; i < nr; i++) {
+        const rule *r = v->rules[i];
+        if (r->kind != R_ALLOWANCE)
+            continue;
+        res[i] = eval_rule(c, r, NULL, NULL);
+        ri[i] = c->cur;
+        if (res[i] != TV_TRUE)
+            continue;
+        for (size_t a = 0; a < r->napplies; a++) {
+            int j = v->applies_pool[v->applies_idx[i] + (int)a];
+            if (res[j] == TV_TRUE && r->pol < eff[j]) {
+                eff[j] = r->pol;
+                changed[j] = (int)i + 1;
+            }
+        }
+    }
+    /* licenses held */
+    int licensed = 0;
+    for (size_t i = 0; i < s->nlicenses; i++)
+        if (eval_license(c, &s->licenses[i]) && !licensed) {
+            licensed = 1;
+            d->license_id = d->reasons[c->cur].rule;
+        }
+    /* license exceptions */
+    for (size_t i = 0; i < nr; i++) {
+        const rule *r = v->rules[i];
+        if (r->kind != R_EXCEPTION)
+            continue;
+        res[i] = eval_rule(c, r, NULL, NULL);
+        ri[i] = c->cur;
+        int relevant = 0;
+        for (size_t a = 0; a < r->napplies; a++)
+            relevant |= res[v->applies_pool[v->applies_idx[i] + (int)a]] == TV_TRUE;
+        if (res[i] != TV_TRUE || !relevant || licensed)
+            continue;
+        int claimed = excode_eq(s->exception, r->code);
+        int usable = claimed && (!r->auth_required || (s->exception_auth && s->exception_auth[0]));
+        exc_entry *ne = arena_alloc(&d->arena, (d->nexc + 1) * sizeof *ne);
+        if (!ne) {
+            c->oom = 1;
+            goto out;
+        }
+        if (d->nexc)
+            memcpy(ne, d->exc, d->nexc * sizeof *ne);
+        ne[d->nexc++] = (exc_entry){r->code, r->citation, r->needs, usable};
+        d->exc = ne;
+        if (claimed && !usable)
+            d->reasons[ri[i]].note = "the shipment names this exception but gives no authorization number";
+        if (!usable)
+            continue;
+        for (size_t a = 0; a < r->napplies; a++) {
+            int j = v->applies_pool[v->applies_idx[i] + (int)a];
+            if (res[j] == TV_TRUE && !covered[j]) {
+                covered[j] = (int)i + 1;
+                d->reasons[ri[j]].covered_by = r->code;
+            }
+        }
+    }
+    if (s->exception && !licensed) {
+        int known = 0;
+        for (size_t i = 0; i < d->nexc; i++)
+            known |= excode_eq(d->exc[i].id, s->exception) && d->exc[i].used;
+        if (!known) {
+            struct chipcheck_reason *re = new_reason(c, NULL, "exception");
+            if (re) {
+                re->rule = arena_strdup(&d->arena, s->exception);
+                re->code = "EXCEPTION_NOT_USABLE";
+                re->result = TV_FALSE;
+                re->text = "The shipment names a license exception it is not eligible for (or without its "
+                           "authorization); the exception covers nothing.";
+            }
+        }
+    }
+    /* the verdict */
+    int required = 0, unknown = 0;
+    field_mask miss = 0;
+    policy worst = P_NONE;
+    for (size_t i = 0; i < nr; i++) {
+        const rule *r = v->rules[i];
+        if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
+            continue;
+        struct chipcheck_reason *re = &d->reasons[ri[i]];
+        if (res[i] == TV_TRUE) {
+            re->effective_policy = policy_name(eff[i]);
+            if (changed[i])
+                re->changed_by = v->rules[changed[i] - 1]->id;
+            if (licensed)
+                re->covered_by = d->license_id;
+            if (licensed || covered[i])
+                continue;
+            required = 1;
+            if (eff[i] > worst)
+                worst = eff[i];
+        } else if (res[i] == TV_UNKNOWN && !licensed) {
+            unknown = 1;
+            miss |= re->missing;
+        }
+    }
+    d->verdict = required ? CHIPCHECK_LICENSE_REQUIRED : unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
+    if (required) {
+        d->policy = policy_name(worst);
+        /* conditions of the allowances that set the policy of an uncovered requirement, in rule order */
+        for (size_t i = 0; i < nr; i++) {
+            const rule *al = v->rules[i];
+            if (al->kind != R_ALLOWANCE)
+                continue;
+            int used = 0;
+            for (size_t j = 0; j < nr; j++)
+                used |= res[j] == TV_TRUE && !covered[j] && changed[j] == (int)i + 1;
+            if (!used || !al->nconditions)
+                continue;
+            const char **nc = arena_alloc(&d->arena, (d->nconditions + al->nconditions) * sizeof *nc);
+            if (!nc) {
+                c->oom = 1;
+                goto out;
+            }
+            if (d->nconditions)
+                memcpy(nc, d->conditions, d->nconditions * sizeof *nc);
+            for (size_t k = 0; k < al->nconditions; k++)
+                nc[d->nconditions++] = al->conditions[k];
+            d->conditions = nc;
+        }
+    }
+    if (d->verdict == CHIPCHECK_INDETERMINATE) {
+        size_t cnt = 0;
+        for (int f = 0; f < F_COUNT; f++)
+            cnt += (miss >> f) & 1u;
+        d->missing = arena_alloc(&d->arena, (cnt + 1) * sizeof *d->missing);
+        if (!d->missing) {
+            c->oom = 1;
+            goto out;
+        }
+        /* sorted by name */
+        for (int f = 0; f < F_COUNT; f++)
+            if ((miss >> f) & 1u) {
+                size_t k = d->nmissing++;
+                while (k > 0 && strcmp(d->missing[k - 1], field_name((field_id)f)) > 0) {
+                    d->missing[k] = d->missing[k - 1];
+                    k--;
+                }
+                d->missing[k] = field_name((field_id)f);
+            }
+    }
+out:
+    free(res);
+    free(ri);
+    free(eff);
+    free(changed);
+    free(covered);
+    free(c->cls);
+    free(c->cls_miss);
+}
+
+static void record_metrics(ectx *c)
+{
+    chipcheck_decision *d = c->d;
+    size_t n = c->R->nmetrics;
+    d->metrics = arena_alloc(&d->arena, (n + 1) * sizeof *d->metrics);
+    if (!d->metrics) {
+        c->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((int)i >= F_NUMBER_COUNT && !c->v->derive_by_slot[i])
+            continue;
+        metric_entry *m = &d->metrics[d->nmetrics++];
+        m->name = c->R->metric_names[i];
+        m->have = c->have[i];
+        m->value = c->val[i];
+        m->source = c->have[i] ? c->src[i] : "missing";
+        m->how = c->how[i];
+    }
+}
+
+chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *s, const chipcheck_options *o, chipcheck_error *err)
+{
+    chipcheck_decision *d = calloc(1, sizeof *d);
+    if (!d) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    ectx c;
+    memset(&c, 0, sizeof c);
+    c.R = R;
+    c.s = s;
+    c.d = d;
+    d->id = s->id ? arena_strdup(&d->arena, s->id) : NULL;
+    date_format(s->date, d->date);
+    if (s->dest >= 0) country_code(s->dest, d->dest);
+    if (s->hq >= 0) country_code(s->hq, d->hq);
+    if (s->from >= 0) country_code(s->from, d->from);
+    d->catalog = s->catalog;
+    d->chip_name = s->name ? arena_strdup(&d->arena, s->name) : NULL;
+    d->chip_source = s->catalog ? "catalog" : "given";
+    const rversion *v = select_version(R, o, s->date, &d->regime, err);
+    if (!v && err && err->code != CHIPCHECK_OK) {
+        chipcheck_decision_free(d);
+        return NULL;
+    }
+    if (!v) {
+        /* before the regime's first version: it does not apply */
+        const char *first = NULL;
+        for (size_t i = 0; i < R->nversions && !first; i++)
+            if (!strcmp(R->versions[i].file->regime, d->regime))
+                first = R->versions[i].file->effective;
+        struct chipcheck_reason *re = new_reason(&c, NULL, "ruleset");
+        if (re) {
+            re->rule = d->regime;
+            re->code = "REGIME_NOT_IN_FORCE";
+            re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
+                                    d->regime, d->date, first ? first : "?");
+        }
+        d->verdict = CHIPCHECK_ALLOWED;
+        if (c.oom)
+            goto nomem;
+        return d;
+    }
+    c.v = v;
+    d->v = v;
+    c.country[0] = s->dest;
+    c.country[1] = s->hq;
+    c.country[2] = s->from;
+    /* aliases (Hong Kong is China for every test), each stated in the trace */
+    for (int f = 0; f < 3; f++)
+        for (size_t a = 0; a < v->naliases; a++)
+            if (c.country[f] == v->aliases[a]->code) {
+                char from[3], to[3];
+                country_code(v->aliases[a]->code, from);
+                country_code(v->aliases[a]->as, to);
+                struct chipcheck_reason *re = new_reason(&c, NULL, "ruleset");
+                if (!re)
+                    goto nomem;
+                re->rule = arena_printf(&d->arena, "alias:%s", from);
+                re->code = "COUNTRY_ALIAS";
+                re->citation = v->aliases[a]->src->citation;
+                re->authority = v->aliases[a]->src->citation;
+                re->source_kind = v->aliases[a]->src->kind;
+                re->confidence = v->aliases[a]->src->confidence;
+                re->as_of = v->aliases[a]->src->as_of;
+                re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
+                                        field_name((field_id)(F_DESTINATION + f)), to);
+                c.country[f] = v->aliases[a]->as;
+            }
+    c.mctx = pcre2_match_context_create(NULL);
+    if (!c.mctx)
+        goto nomem;
+    pcre2_set_match_limit(c.mctx, 100000);
+    pcre2_set_depth_limit(c.mctx, 1000);
+    derive_metrics(&c);
+    decide(&c);
+    record_metrics(&c);
+    pcre2_match_context_free(c.mctx);
+    if (c.oom)
+        goto nomem;
+    return d;
+nomem:
+    if (c.mctx)
+        pcre2_match_context_free(c.mctx);
+    chipcheck_decision_free(d);
+    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    return NULL;
+}
+
+chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
+                                    const chipcheck_options *opts, chipcheck_error *err)
+{
+    if (err && err->code == CHIPCHECK_OK)
+        err_clear(err);
+    if (!rules || !shipment) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
+        return NULL;
+    }
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION) {
+        err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                opts->version, CHIPCHECK_OPTIONS_VERSION);
+        return NULL;
+    }
+    ship s;
+    if (ship_from_struct(rules, shipment, &s, err) != 0)
+        return NULL;
+    if (!s.date) {
+        const char *dd = opts ? opts->default_date : NULL;
+        s.date = dd ? date_parse(dd) : date_today();
+        if (!s.date) {
+            err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' is not a real calendar date", dd);
+            return NULL;
+        }
+    }
+    return evaluate(rules, &s, opts, err);
+}

@@ -1,0 +1,315 @@
+/*
+ * internal.h: private declarations shared by the files of lib/. Never installed.
+ * The data model: rule files (rfile) hold parsed rules; a version (rversion) is one rule file resolved
+ * against its extends chain; a collection (chipcheck_rules) holds all versions and the chip catalog.
+ */
+#ifndef CHIPCHECK_INTERNAL_H
+#define CHIPCHECK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "chipcheck.h"
+
+#define CC_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- three-valued logic -------------------------------------------------------------------------- */
+typedef enum tv { TV_FALSE = 0, TV_TRUE = 1, TV_UNKNOWN = -1 } tv;
+
+/* ---- fields of a shipment that rules can read ---------------------------------------------------- */
+/* Numbers first (their index is also their metric slot), then flags, strings and countries. A bit
+ * mask over these (field_mask) says which inputs a rule was missing. */
+typedef enum field_id {
+    F_TPP, F_DIE_AREA, F_MEMORY_BW, F_INTERCONNECT_BW, F_HBM_DENSITY,
+    F_DATACENTER,
+    F_NAME, F_VENDOR, F_PART_NUMBER, F_KIND,
+    F_DESTINATION, F_END_USER_HQ, F_EXPORT_FROM,
+    F_COUNT
+} field_id;
+#define F_NUMBER_COUNT 5 /* F_TPP .. F_HBM_DENSITY */
+typedef uint32_t field_mask;
+
+CC_HIDDEN const char *field_name(field_id f);
+CC_HIDDEN int field_lookup(const char *name); /* -1 if not a field */
+
+/* Metric slots: 0..F_NUMBER_COUNT-1 are the raw numbers; derived metrics get the next slots. */
+#define MAX_SLOTS 32
+
+/* ---- countries ----------------------------------------------------------------------------------- */
+#define COUNTRY_SPACE (26 * 26)
+typedef struct country_set { uint64_t bits[(COUNTRY_SPACE + 63) / 64]; } country_set;
+CC_HIDDEN int country_index(const char *code);   /* index of a two-letter upper-case code, -1 if malformed */
+CC_HIDDEN int country_is_iso(int index);         /* 1 if an assigned ISO 3166-1 alpha-2 code */
+CC_HIDDEN void country_code(int index, char out[3]);
+static inline void cset_add(country_set *s, int i) { s->bits[i / 64] |= (uint64_t)1 << (i % 64); }
+static inline int cset_has(const country_set *s, int i) { return (int)((s->bits[i / 64] >> (i % 64)) & 1u); }
+
+/* ---- dates ---------------------------------------------------------------------------------------- */
+/* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed or not a real calendar date. */
+CC_HIDDEN int date_parse(const char *s);
+CC_HIDDEN int date_today(void);
+CC_HIDDEN void date_format(int ymd, char out[11]);
+
+/* ---- expressions ---------------------------------------------------------------------------------- */
+typedef enum expr_op { X_NUM, X_METRIC, X_VAR, X_NEG, X_ADD, X_SUB, X_MUL, X_DIV, X_MIN, X_MAX } expr_op;
+typedef struct expr {
+    expr_op op;
+    double num;          /* X_NUM */
+    int slot;            /* X_METRIC: metric slot (resolved at load); X_VAR: 0 tops, 1 bits */
+    struct expr **args;  /* operands */
+    size_t nargs;
+} expr;
+
+/* Names an expression may use. Metric names are interned into slots by the loader's callback. */
+typedef int (*expr_name_fn)(void *ctx, const char *name, size_t len, int *slot_out);
+/* Parse text; on error returns NULL, *err_pos = byte offset, and msg filled. */
+CC_HIDDEN expr *expr_parse(const char *text, int allow_vars, expr_name_fn names, void *ctx, size_t *err_pos,
+                           char *msg, size_t msgsz);
+CC_HIDDEN void expr_free(expr *e);
+/* Evaluate. vals/have indexed by slot; vars = {tops, bits} or NULL. Returns 1 and *out when known. */
+CC_HIDDEN int expr_eval(const expr *e, const double *vals, const unsigned char *have, const double *vars,
+                        double *out);
+/* Mask of raw fields whose absence makes e unknown, given the per-slot missing masks. */
+CC_HIDDEN field_mask expr_missing(const expr *e, const unsigned char *have, const field_mask *slot_missing);
+/* Collect the metric slots an expression reads (bitmask over slots). */
+CC_HIDDEN uint32_t expr_slots(const expr *e);
+/* Is e a single metric reference? Returns the slot or -1. */
+CC_HIDDEN int expr_single_metric(const expr *e);
+
+/* ---- conditions ----------------------------------------------------------------------------------- */
+typedef enum cond_kind { C_ALL, C_ANY, C_NOT, C_CMP, C_FLAG, C_MATCHES, C_EQUALS, C_IN, C_CLASSIFIED } cond_kind;
+typedef enum cmp_op { OP_GE, OP_GT, OP_LE, OP_LT, OP_EQ, OP_NE } cmp_op;
+CC_HIDDEN const char *cmp_op_text(cmp_op op);
+
+typedef struct cond {
+    cond_kind kind;
+    int line;
+    struct cond **kids;
+    size_t nkids;
+    /* C_CMP */
+    expr *left, *right;
+    char *left_text, *right_text;
+    cmp_op op;
+    /* C_FLAG (field F_DATACENTER), C_MATCHES, C_EQUALS, C_IN: field */
+    field_id field;
+    int flag_value;
+    char *pattern;         /* C_MATCHES pattern text, C_EQUALS value */
+    pcre2_code *re;
+    /* C_IN: group ids (interned group names) and explicit countries */
+    int *groups;
+    size_t ngroups;
+    country_set countries;
+    char *in_text;         /* "D:5 MO" as written, for the trace */
+    /* C_CLASSIFIED: interned class ids */
+    int *classes;
+    size_t nclasses;
+} cond;
+
+CC_HIDDEN void cond_free(cond *c);
+
+/* ---- rules ---------------------------------------------------------------------------------------- */
+typedef enum rule_kind { R_CLASSIFICATION, R_REQUIREMENT, R_DETERMINATION, R_ALLOWANCE, R_EXCEPTION, R_WITHDRAW }
+    rule_kind;
+CC_HIDDEN const char *rule_kind_name(rule_kind k);
+
+typedef enum policy { P_NONE = 0, P_APPROVAL = 1, P_CASE_BY_CASE = 2, P_DENIAL = 3 } policy;
+CC_HIDDEN const char *policy_name(policy p);
+
+typedef struct source {
+    char *id, *kind, *confidence, *citation, *as_of, *title;
+} source;
+
+typedef struct rule {
+    rule_kind kind;
+    char *id, *code, *citation, *text, *needs;
+    const source *src;
+    int class_id;          /* R_CLASSIFICATION: interned class */
+    policy pol;
+    int auth_required;     /* R_EXCEPTION */
+    char **applies_to;     /* R_ALLOWANCE, R_EXCEPTION: rule ids */
+    size_t napplies;
+    char **conditions;     /* R_ALLOWANCE: condition texts */
+    size_t nconditions;
+    cond *when;
+    int line;
+    const struct rfile *file;
+} rule;
+
+typedef struct group_def {
+    int gid;               /* interned group name */
+    char *as_of;
+    const source *src;
+    country_set members;
+} group_def;
+
+typedef struct alias_def { int code, as; const source *src; } alias_def;
+
+typedef struct derive_def {
+    int slot;
+    int over_throughput;   /* 1: max over dense throughput of e (vars tops, bits) */
+    expr *e;
+    char *text;
+    const source *src;
+} derive_def;
+
+/* One parsed rule file. */
+typedef struct rfile {
+    char *path;            /* as given, for messages */
+    unsigned char *bytes;  /* the file's bytes, for the digest */
+    size_t len;
+    char *regime, *version, *effective, *extends, *title, *description;
+    int effective_ymd;
+    source *sources; size_t nsources;
+    group_def *groups; size_t ngroups;
+    alias_def *aliases; size_t naliases;
+    derive_def *derives; size_t nderives;
+    rule *rules; size_t nrules;
+} rfile;
+
+/* One version, resolved against its chain. Arrays borrow from the files. */
+typedef struct rversion {
+    const rfile *file;
+    char digest[72];                 /* "sha256:" + 64 hex */
+    const rule **rules; size_t nrules; /* in order, withdrawn ones removed */
+    const group_def **group_by_id;   /* indexed by interned group id; NULL when undefined */
+    const alias_def **aliases; size_t naliases;
+    const derive_def **derives; size_t nderives; /* in evaluation order */
+    const derive_def *derive_by_slot[MAX_SLOTS];
+    int *applies_idx;                /* per rule: start into applies_pool (index into rules) */
+    int *applies_pool;
+} rversion;
+
+/* A catalog chip. */
+typedef struct cat_chip {
+    char *name, *vendor, *part_number, *kind;
+    char **aliases; size_t naliases;
+    double num[F_NUMBER_COUNT];
+    unsigned char have[F_NUMBER_COUNT];
+    int datacenter;  /* -1 unknown */
+    chipcheck_throughput *tp; size_t ntp; /* precision strings owned */
+    char **sources; size_t nsources;
+    char *source_kind, *as_of;
+    char *json;      /* the entry as compact JSON */
+} cat_chip;
+
+struct chipcheck_rules {
+    rfile **files; size_t nfiles;
+    rversion *versions; size_t nversions; /* sorted by regime, effective */
+    char **metric_names; size_t nmetrics; /* slot -> name */
+    char **group_names; size_t ngroup_names;
+    char **class_names; size_t nclass_names;
+    cat_chip *chips; size_t nchips;
+    const char *default_regime;
+};
+
+/* ---- errors --------------------------------------------------------------------------------------- */
+CC_HIDDEN void err_clear(chipcheck_error *err);
+CC_HIDDEN int err_set(chipcheck_error *err, int code, const char *src, int line, int column,
+                      const char *field, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* ---- utilities ------------------------------------------------------------------------------------ */
+CC_HIDDEN char *xstrdup(const char *s);
+CC_HIDDEN char *xstrndup(const char *s, size_t n);
+CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens, size_t nparts, char out[65]);
+/* Normalise a chip name for lookup: lower-case, spaces and hyphens dropped. */
+CC_HIDDEN void chip_key(const char *name, char *out, size_t outsz);
+CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
+
+/* ---- the bundled files (generated) --------------------------------------------------------------- */
+typedef struct bundled_file { const char *path; const unsigned char *data; size_t len; } bundled_file;
+CC_HIDDEN extern const bundled_file cc_bundled_files[];
+CC_HIDDEN extern const size_t cc_bundled_count;
+
+/* ---- loading -------------------------------------------------------------------------------------- */
+typedef struct load_input { const char *path; const unsigned char *data; size_t len; } load_input;
+CC_HIDDEN chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigned char *xsd,
+                                             size_t xsdlen, chipcheck_error *err);
+CC_HIDDEN int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *data, size_t len,
+                            chipcheck_error *err);
+CC_HIDDEN void catalog_free_chip(cat_chip *c);
+CC_HIDDEN const cat_chip *catalog_find(const chipcheck_rules *r, const char *name);
+
+/* ---- evaluation ---------------------------------------------------------------------------------- */
+/* A shipment after validation: everything the evaluator reads, owned by the caller of evaluate. */
+typedef struct ship {
+    const char *id;
+    int date;                         /* YYYYMMDD */
+    int dest, hq, from;               /* country indices, -1 when not given */
+    const char *name, *vendor, *part_number, *kind;
+    int kind_defaulted;               /* kind was not given: "accelerator" */
+    double num[F_NUMBER_COUNT];
+    unsigned char have[F_NUMBER_COUNT];
+    unsigned char from_catalog[F_NUMBER_COUNT + 1]; /* + datacenter */
+    int datacenter;                   /* -1 unknown */
+    const chipcheck_throughput *tp; size_t ntp;
+    const cat_chip *catalog;          /* when the chip came from the catalog */
+    const char *exception, *exception_auth;
+    const chipcheck_license *licenses; size_t nlicenses;
+} ship;
+
+CC_HIDDEN chipcheck_decision *evaluate(const chipcheck_rules *rules, const ship *s, const chipcheck_options *o,
+                                       chipcheck_error *err);
+/* Validate a struct shipment and fill a ship. */
+CC_HIDDEN int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *out,
+                               chipcheck_error *err);
+CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+
+
+/* ---- decisions ----------------------------------------------------------------------------------- */
+/* Everything a decision owns lives in its arena and is freed at once. */
+typedef struct arena_block { struct arena_block *next; size_t used, cap; unsigned char data[]; } arena_block;
+CC_HIDDEN void *arena_alloc(arena_block **a, size_t n);
+CC_HIDDEN char *arena_strdup(arena_block **a, const char *s);
+CC_HIDDEN char *arena_printf(arena_block **a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+CC_HIDDEN void arena_free(arena_block *a);
+
+typedef enum vtype { V_NONE, V_NUM, V_STR, V_BOOL } vtype;
+typedef struct check {
+    const char *metric;    /* metric, field or expression */
+    vtype vt; double vnum; const char *vstr; int vbool;
+    const char *op;
+    vtype tt; double tnum; const char *tstr; int tbool;
+    int result;            /* tv */
+    const char *source;    /* "given", "catalog", "derived", "default", "missing" */
+    const char *how;       /* how a derived value was computed, or NULL */
+} check;
+
+struct chipcheck_reason {
+    const char *rule, *code, *kind, *citation, *authority, *source_kind, *confidence, *as_of, *text;
+    int result;
+    const char *policy;           /* a requirement's own policy, or the policy an allowance grants */
+    const char *effective_policy; /* a requirement's policy after allowances */
+    const char *changed_by;       /* the allowance that set effective_policy */
+    const char *covered_by;       /* license or exception covering a requirement */
+    const char *note;
+    check *checks; size_t nchecks, capchecks;
+    field_mask missing;
+};
+
+typedef struct exc_entry { const char *id, *citation, *needs; int used; } exc_entry;
+typedef struct metric_entry { const char *name; int have; double value; const char *source, *how; } metric_entry;
+
+struct chipcheck_decision {
+    arena_block *arena;
+    const char *id;
+    char date[11], dest[3], hq[3], from[3];
+    const char *chip_name, *chip_source;
+    const cat_chip *catalog;
+    const char *regime;
+    const rversion *v;
+    chipcheck_verdict verdict;
+    const char *policy;
+    const char **classes; size_t nclasses;
+    const char **conditions; size_t nconditions;
+    exc_entry *exc; size_t nexc;
+    metric_entry *metrics; size_t nmetrics;
+    struct chipcheck_reason *reasons; size_t nreasons, capreasons;
+    const char **missing; size_t nmissing;
+    const char *license_id;
+};
+
+#endif

@@ -1,0 +1,1263 @@
+/*
+ * rules_load.c: reads rule files into a chipcheck_rules collection. Each XML file is parsed without
+ * network, DTDs or entity expansion, validated against the bundled XSD, compiled (expressions, patterns,
+ * references) and then resolved against its extends chain into a version. Every error names file, line,
+ * column and what was expected.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "internal.h"
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static void xml_init(void) { xmlInitParser(); }
+
+/* ---- positions ------------------------------------------------------------------------------------- */
+
+/* Column (1-based) where `needle` starts on line `line` of buf, or 0. For an attribute pass `name=`. */
+static int find_column(const unsigned char *buf, size_t len, int line, const char *needle)
+{
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++)
+        if (buf[i] == '\n')
+            l++;
+    size_t start = i, nlen = strlen(needle);
+    for (; i < len && buf[i] != '\n'; i++)
+        if (i + nlen <= len && memcmp(buf + i, needle, nlen) == 0)
+            return (int)(i - start) + 1;
+    return 0;
+}
+
+/* Column of an attribute's value (just after the opening quote) on line `line`. */
+static int attr_column(const rfile *f, int line, const char *attr)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, " %s=", attr);
+    int c = find_column(f->bytes, f->len, line, needle);
+    return c ? c + (int)strlen(needle) + 1 : 0;
+}
+
+static int elem_column(const rfile *f, int line, const char *name)
+{
+    char needle[80];
+    snprintf(needle, sizeof needle, "<%s", name);
+    return find_column(f->bytes, f->len, line, needle);
+}
+
+/* ---- load state ----------------------------------------------------------------------------------- */
+
+typedef struct loader {
+    chipcheck_rules *r;
+    chipcheck_error *err;
+    rfile *f;           /* file being compiled */
+} loader;
+
+static int intern(char ***names, size_t *n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*names)[i]) == len && strncmp((*names)[i], name, len) == 0)
+            return (int)i;
+    char **nn = realloc(*names, (*n + 1) * sizeof *nn);
+    if (!nn)
+        return -1;
+    *names = nn;
+    nn[*n] = xstrndup(name, len);
+    if (!nn[*n])
+        return -1;
+    return (int)(*n)++;
+}
+
+static int lookup(char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Expression names: raw chip numbers or metrics some file derives (interned before compiling). */
+static int metric_name_cb(void *ctx, const char *name, size_t len, int *slot)
+{
+    loader *L = ctx;
+    for (size_t i = 0; i < L->r->nmetrics; i++)
+        if (strlen(L->r->metric_names[i]) == len && strncmp(L->r->metric_names[i], name, len) == 0) {
+            *slot = (int)i;
+            return 0;
+        }
+    return -1;
+}
+
+static char *prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+/* Text content with runs of white space collapsed to one space, trimmed. */
+static char *text_of(xmlNodePtr n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return xstrdup("");
+    size_t len = strlen((const char *)v), j = 0;
+    char *out = malloc(len + 1);
+    if (out) {
+        int space = 0;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = v[i];
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+                space = j > 0;
+                continue;
+            }
+            if (space)
+                out[j++] = ' ';
+            space = 0;
+            out[j++] = (char)c;
+        }
+        out[j] = '\0';
+    }
+    xmlFree(v);
+    return out;
+}
+
+static int is_elem(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr first_elem(xmlNodePtr n)
+{
+    for (n = n ? n->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+    return NULL;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int rerr(loader *L, xmlNodePtr n, const char *attr, const char *fmt, ...)
+{
+    int line = n ? (int)xmlGetLineNo(n) : 0;
+    int col = 0;
+    if (n && attr)
+        col = attr_column(L->f, line, attr);
+    if (n && !col)
+        col = elem_column(L->f, line, (const char *)n->name);
+    char msg[240];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_set(L->err, CHIPCHECK_ERR_RULES, L->f->path, line, col, attr ? attr : (n ? (const char *)n->name : ""),
+                   "%s", msg);
+}
+
+static const source *find_source(loader *L, xmlNodePtr n)
+{
+    char *id = prop(n, "source");
+    const source *s = NULL;
+    for (size_t i = 0; id && i < L->f->nsources; i++)
+        if (strcmp(L->f->sources[i].id, id) == 0)
+            s = &L->f->sources[i];
+    if (!s && id)
+        rerr(L, n, "source", "source '%s' is not declared in this file's <sources>", id);
+    free(id);
+    return s;
+}
+
+/* Split a space-separated list into an array of strings. */
+static char **split_list(const char *s, size_t *n)
+{
+    *n = 0;
+    char **out = NULL;
+    while (s && *s) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        if (!*s)
+            break;
+        const char *e = s;
+        while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
+            e++;
+        char **no = realloc(out, (*n + 1) * sizeof *no);
+        if (!no)
+            break;
+        out = no;
+        out[(*n)++] = xstrndup(s, (size_t)(e - s));
+        s = e;
+    }
+    return out;
+}
+
+static void free_list(char **l, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+/* Parse a list of country codes into a set; checks each is an assigned ISO 3166-1 code. */
+static int countries_into(loader *L, xmlNodePtr n, const char *attr, const char *list, country_set *set)
+{
+    size_t cnt;
+    char **codes = split_list(list, &cnt);
+    int rc = 0;
+    for (size_t i = 0; i < cnt && rc == 0; i++) {
+        int ci = country_index(codes[i]);
+        if (ci < 0 || !country_is_iso(ci))
+            rc = rerr(L, n, attr, "'%s' is not an ISO 3166-1 alpha-2 country code", codes[i]);
+        else
+            cset_add(set, ci);
+    }
+    free_list(codes, cnt);
+    return rc;
+}
+
+/* ---- conditions ----------------------------------------------------------------------------------- */
+
+void cond_free(cond *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nkids; i++)
+        cond_free(c->kids[i]);
+    free(c->kids);
+    expr_free(c->left);
+    expr_free(c->right);
+    free(c->left_text);
+    free(c->right_text);
+    free(c->pattern);
+    if (c->re)
+        pcre2_code_free(c->re);
+    free(c->groups);
+    free(c->in_text);
+    free(c->classes);
+    free(c);
+}
+
+static expr *compile_expr(loader *L, xmlNodePtr n, const char *attr, const char *text, int vars)
+{
+    size_t pos = 0;
+    char msg[160] = "";
+    expr *e = expr_parse(text, vars, metric_name_cb, L, &pos, msg, sizeof msg);
+    if (!e) {
+        int line = (int)xmlGetLineNo(n);
+        int col = attr_column(L->f, line, attr);
+        err_set(L->err, CHIPCHECK_ERR_RULES, L->f->path, line, col ? col + (int)pos : 0, attr,
+                "%s in expression '%s'", msg, text);
+    }
+    return e;
+}
+
+#define COND_MAX_DEPTH 32
+
+static cond *compile_cond(loader *L, xmlNodePtr n, int depth);
+
+static int compile_kids(loader *L, xmlNodePtr n, cond *c, int depth)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        cond *kc = compile_cond(L, k, depth + 1);
+        if (!kc)
+            return -1;
+        cond **nk = realloc(c->kids, (c->nkids + 1) * sizeof *nk);
+        if (!nk) {
+            cond_free(kc);
+            return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        }
+        c->kids = nk;
+        c->kids[c->nkids++] = kc;
+    }
+    return 0;
+}
+
+static const char *const op_texts[] = {">=", ">", "<=", "<", "==", "!="};
+const char *cmp_op_text(cmp_op op) { return op_texts[op]; }
+
+static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
+{
+    if (depth > COND_MAX_DEPTH) {
+        rerr(L, n, NULL, "conditions nested more than 32 deep");
+        return NULL;
+    }
+    cond *c = calloc(1, sizeof *c);
+    if (!c) {
+        err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    c->line = (int)xmlGetLineNo(n);
+    const char *name = (const char *)n->name;
+    char *a = NULL, *b = NULL, *o = NULL;
+    int ok = 0;
+    if (!strcmp(name, "all") || !strcmp(name, "any") || !strcmp(name, "not")) {
+        c->kind = name[1] == 'l' ? C_ALL : name[1] == 'n' ? C_ANY : C_NOT;
+        ok = compile_kids(L, n, c, depth) == 0;
+    } else if (!strcmp(name, "cmp")) {
+        c->kind = C_CMP;
+        c->left_text = prop(n, "left");
+        c->right_text = prop(n, "right");
+        o = prop(n, "op");
+        for (int i = 0; o && i < 6; i++)
+            if (!strcmp(o, op_texts[i]))
+                c->op = (cmp_op)i;
+        c->left = c->left_text ? compile_expr(L, n, "left", c->left_text, 0) : NULL;
+        c->right = c->left && c->right_text ? compile_expr(L, n, "right", c->right_text, 0) : NULL;
+        ok = c->left && c->right;
+    } else if (!strcmp(name, "flag")) {
+        c->kind = C_FLAG;
+        c->field = F_DATACENTER;
+        a = prop(n, "is");
+        c->flag_value = a && (!strcmp(a, "true") || !strcmp(a, "1"));
+        ok = 1;
+    } else if (!strcmp(name, "matches") || !strcmp(name, "equals")) {
+        c->kind = name[0] == 'm' ? C_MATCHES : C_EQUALS;
+        a = prop(n, "field");
+        c->field = (field_id)field_lookup(a ? a : "");
+        c->pattern = prop(n, c->kind == C_MATCHES ? "pattern" : "value");
+        ok = c->pattern != NULL;
+        if (ok && c->kind == C_MATCHES) {
+            int ecode;
+            PCRE2_SIZE eoff;
+            c->re = pcre2_compile((PCRE2_SPTR)c->pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+                                  &ecode, &eoff, NULL);
+            if (!c->re) {
+                PCRE2_UCHAR buf[160];
+                pcre2_get_error_message(ecode, buf, sizeof buf);
+                int col = attr_column(L->f, c->line, "pattern");
+                err_set(L->err, CHIPCHECK_ERR_RULES, L->f->path, c->line, col ? col + (int)eoff : 0, "pattern",
+                        "bad regular expression '%s': %s at offset %d", c->pattern, (const char *)buf, (int)eoff);
+                ok = 0;
+            } else {
+                (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* plain matching when JIT is absent */
+            }
+        }
+    } else if (!strcmp(name, "in")) {
+        c->kind = C_IN;
+        a = prop(n, "field");
+        c->field = (field_id)field_lookup(a ? a : "");
+        b = prop(n, "groups");
+        o = prop(n, "countries");
+        ok = 1;
+        if (!b && !o)
+            ok = rerr(L, n, NULL, "<in> needs groups, countries or both") == 0;
+        size_t ng = 0;
+        char **gl = split_list(b, &ng);
+        c->groups = calloc(ng ? ng : 1, sizeof *c->groups);
+        for (size_t i = 0; ok && c->groups && i < ng; i++) {
+            int gid = intern(&L->r->group_names, &L->r->ngroup_names, gl[i], strlen(gl[i]));
+            if (gid < 0)
+                ok = 0;
+            c->groups[c->ngroups++] = gid;
+        }
+        free_list(gl, ng);
+        if (ok && o && countries_into(L, n, "countries", o, &c->countries) != 0)
+            ok = 0;
+        size_t tl = (b ? strlen(b) : 0) + (o ? strlen(o) : 0) + 2;
+        c->in_text = malloc(tl);
+        if (c->in_text)
+            snprintf(c->in_text, tl, "%s%s%s", b ? b : "", b && o ? " " : "", o ? o : "");
+        ok = ok && c->groups && c->in_text;
+    } else if (!strcmp(name, "classified")) {
+        c->kind = C_CLASSIFIED;
+        a = prop(n, "as");
+        size_t nc = 0;
+        char **cl = split_list(a, &nc);
+        c->classes = calloc(nc ? nc : 1, sizeof *c->classes);
+        ok = c->classes != NULL && nc > 0;
+        for (size_t i = 0; ok && i < nc; i++) {
+            int cid = intern(&L->r->class_names, &L->r->nclass_names, cl[i], strlen(cl[i]));
+            ok = cid >= 0;
+            c->classes[c->nclasses++] = cid;
+        }
+        free_list(cl, nc);
+    } else {
+        rerr(L, n, NULL, "unknown condition <%s>", name);
+    }
+    free(a);
+    free(b);
+    free(o);
+    if (!ok) {
+        if (L->err && L->err->code == CHIPCHECK_OK)
+            rerr(L, n, NULL, "could not compile <%s>", name);
+        cond_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- files ---------------------------------------------------------------------------------------- */
+
+static void rule_free(rule *r)
+{
+    free(r->id);
+    free(r->code);
+    free(r->citation);
+    free(r->text);
+    free(r->needs);
+    free_list(r->applies_to, r->napplies);
+    free_list(r->conditions, r->nconditions);
+    cond_free(r->when);
+}
+
+static void rfile_free(rfile *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->nsources; i++) {
+        source *s = &f->sources[i];
+        free(s->id); free(s->kind); free(s->confidence); free(s->citation); free(s->as_of); free(s->title);
+    }
+    free(f->sources);
+    for (size_t i = 0; i < f->ngroups; i++)
+        free(f->groups[i].as_of);
+    free(f->groups);
+    free(f->aliases);
+    for (size_t i = 0; i < f->nderives; i++) {
+        expr_free(f->derives[i].e);
+        free(f->derives[i].text);
+    }
+    free(f->derives);
+    for (size_t i = 0; i < f->nrules; i++)
+        rule_free(&f->rules[i]);
+    free(f->rules);
+    free(f->path); free(f->bytes);
+    free(f->regime); free(f->version); free(f->effective); free(f->extends); free(f->title); free(f->description);
+    free(f);
+}
+
+static size_t count_children(xmlNodePtr n, const char *name)
+{
+    size_t c = 0;
+    for (n = n ? n->children : NULL; n; n = n->next)
+        if (n->type == XML_ELEMENT_NODE && (!name || is_elem(n, name)))
+            c++;
+    return c;
+}
+
+static int compile_rule(loader *L, xmlNodePtr n, rule *r)
+{
+    const char *nm = (const char *)n->name;
+    r->kind = !strcmp(nm, "classification") ? R_CLASSIFICATION
+            : !strcmp(nm, "requirement")    ? R_REQUIREMENT
+            : !strcmp(nm, "determination")  ? R_DETERMINATION
+            : !strcmp(nm, "allowance")      ? R_ALLOWANCE
+            : !strcmp(nm, "exception")      ? R_EXCEPTION : R_WITHDRAW;
+    r->line = (int)xmlGetLineNo(n);
+    r->file = L->f;
+    r->id = prop(n, "id");
+    r->class_id = -1;
+    r->src = find_source(L, n);
+    if (!r->id || !r->src)
+        return -1;
+    if (r->kind == R_WITHDRAW)
+        return 0;
+    r->code = prop(n, "code");
+    if (!r->code)
+        r->code = xstrdup(r->id);
+    r->citation = prop(n, "citation");
+    char *p = prop(n, "policy");
+    if (p)
+        r->pol = !strcmp(p, "presumption_of_denial") ? P_DENIAL : !strcmp(p, "case_by_case") ? P_CASE_BY_CASE : P_APPROVAL;
+    free(p);
+    if (r->kind == R_CLASSIFICATION) {
+        char *cl = prop(n, "class");
+        r->class_id = cl ? intern(&L->r->class_names, &L->r->nclass_names, cl, strlen(cl)) : -1;
+        free(cl);
+    }
+    if (r->kind == R_ALLOWANCE || r->kind == R_EXCEPTION) {
+        char *ap = prop(n, "applies-to");
+        r->applies_to = split_list(ap, &r->napplies);
+        free(ap);
+    }
+    if (r->kind == R_EXCEPTION) {
+        r->needs = prop(n, "needs");
+        char *au = prop(n, "authorization");
+        r->auth_required = au && !strcmp(au, "required");
+        free(au);
+    }
+    size_t ncond = count_children(n, "condition");
+    if (ncond)
+        r->conditions = calloc(ncond, sizeof *r->conditions);
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (is_elem(k, "text"))
+            r->text = text_of(k);
+        else if (is_elem(k, "when")) {
+            xmlNodePtr c = first_elem(k);
+            r->when = c ? compile_cond(L, c, 0) : NULL;
+            if (!r->when)
+                return -1;
+        } else if (is_elem(k, "condition") && r->conditions)
+            r->conditions[r->nconditions++] = text_of(k);
+    }
+    if (!r->citation || !r->text || !r->when || !r->code)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, r->line, 0, NULL, "out of memory");
+    return 0;
+}
+
+/* Compile a schema-valid document into L->f. */
+static int compile_file(loader *L, xmlNodePtr root)
+{
+    rfile *f = L->f;
+    f->regime = prop(root, "id");
+    f->version = prop(root, "version");
+    f->effective = prop(root, "effective");
+    f->extends = prop(root, "extends");
+    if (!f->regime || !f->version || !f->effective)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    const char *dates[] = {"version", "effective", "extends"};
+    const char *vals[] = {f->version, f->effective, f->extends};
+    for (int i = 0; i < 3; i++)
+        if (vals[i] && !date_parse(vals[i]))
+            return rerr(L, root, dates[i], "'%s' is not a real calendar date (YYYY-MM-DD)", vals[i]);
+    f->effective_ymd = date_parse(f->effective);
+    if (f->extends && strcmp(f->extends, f->version) >= 0)
+        return rerr(L, root, "extends", "a version can only extend an earlier one; '%s' is not before '%s'",
+                    f->extends, f->version);
+    xmlNodePtr srcs = NULL, groups = NULL, metrics = NULL, rules = NULL;
+    for (xmlNodePtr k = root->children; k; k = k->next) {
+        if (is_elem(k, "title")) f->title = text_of(k);
+        else if (is_elem(k, "description")) f->description = text_of(k);
+        else if (is_elem(k, "sources")) srcs = k;
+        else if (is_elem(k, "country-groups")) groups = k;
+        else if (is_elem(k, "metrics")) metrics = k;
+        else if (is_elem(k, "rules")) rules = k;
+    }
+    /* sources */
+    f->sources = calloc(count_children(srcs, NULL) + 1, sizeof *f->sources);
+    if (!f->sources)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (xmlNodePtr k = srcs ? srcs->children : NULL; k; k = k->next) {
+        if (!is_elem(k, "source"))
+            continue;
+        source *s = &f->sources[f->nsources++];
+        s->id = prop(k, "id");
+        s->kind = prop(k, "kind");
+        s->confidence = prop(k, "confidence");
+        s->citation = prop(k, "citation");
+        s->as_of = prop(k, "as-of");
+        s->title = text_of(k);
+        for (size_t i = 0; i + 1 < f->nsources; i++)
+            if (s->id && !strcmp(f->sources[i].id, s->id))
+                return rerr(L, k, "id", "duplicate source id '%s'", s->id);
+        if (s->as_of && !date_parse(s->as_of))
+            return rerr(L, k, "as-of", "'%s' is not a real calendar date (YYYY-MM-DD)", s->as_of);
+    }
+    /* country groups and aliases */
+    size_t ng = count_children(groups, "group"), na = count_children(groups, "alias");
+    f->groups = calloc(ng + 1, sizeof *f->groups);
+    f->aliases = calloc(na + 1, sizeof *f->aliases);
+    if (!f->groups || !f->aliases)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (xmlNodePtr k = groups ? groups->children : NULL; k; k = k->next) {
+        if (is_elem(k, "group")) {
+            group_def *g = &f->groups[f->ngroups++];
+            char *id = prop(k, "id");
+            char *members = text_of(k);
+            g->gid = id ? intern(&L->r->group_names, &L->r->ngroup_names, id, strlen(id)) : -1;
+            g->as_of = prop(k, "as-of");
+            g->src = find_source(L, k);
+            int bad = g->gid < 0 || !g->src || !members;
+            for (size_t i = 0; !bad && i + 1 < f->ngroups; i++)
+                if (f->groups[i].gid == g->gid)
+                    bad = rerr(L, k, "id", "country group '%s' is defined twice in this file", id) || 1;
+            if (!bad && countries_into(L, k, NULL, members, &g->members) != 0)
+                bad = 1;
+            free(id);
+            free(members);
+            if (bad)
+                return -1;
+        } else if (is_elem(k, "alias")) {
+            alias_def *a = &f->aliases[f->naliases++];
+            char *code = prop(k, "code"), *as = prop(k, "as");
+            a->code = country_index(code);
+            a->as = country_index(as);
+            a->src = find_source(L, k);
+            int bad = !a->src;
+            if (!bad && (!country_is_iso(a->code) || !country_is_iso(a->as)))
+                bad = rerr(L, k, "code", "alias '%s' -> '%s' must name ISO 3166-1 alpha-2 codes", code, as) || 1;
+            free(code);
+            free(as);
+            if (bad)
+                return -1;
+        }
+    }
+    /* derived metrics */
+    f->derives = calloc(count_children(metrics, "derive") + 1, sizeof *f->derives);
+    if (!f->derives)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (xmlNodePtr k = metrics ? metrics->children : NULL; k; k = k->next) {
+        if (!is_elem(k, "derive"))
+            continue;
+        derive_def *d = &f->derives[f->nderives++];
+        char *id = prop(k, "id");
+        char *ex = prop(k, "expr"), *mo = prop(k, "max-over-dense-throughput");
+        d->slot = id ? lookup(L->r->metric_names, L->r->nmetrics, id) : -1;
+        d->src = find_source(L, k);
+        int bad = d->slot < 0 || !d->src;
+        if (!bad && (!ex) == (!mo))
+            bad = rerr(L, k, NULL, "<derive id='%s'> needs exactly one of expr or max-over-dense-throughput", id) || 1;
+        if (!bad && d->slot == F_TPP && ex)
+            bad = rerr(L, k, "expr", "tpp can only be derived with max-over-dense-throughput") || 1;
+        if (!bad) {
+            d->over_throughput = mo != NULL;
+            d->text = xstrdup(ex ? ex : mo);
+            d->e = compile_expr(L, k, ex ? "expr" : "max-over-dense-throughput", d->text, d->over_throughput);
+            bad = !d->e;
+        }
+        if (!bad && !d->over_throughput && (expr_slots(d->e) >> d->slot & 1u))
+            bad = rerr(L, k, "expr", "metric '%s' is derived from itself", id) || 1;
+        free(id);
+        free(ex);
+        free(mo);
+        if (bad)
+            return -1;
+    }
+    /* rules */
+    f->rules = calloc(count_children(rules, NULL) + 1, sizeof *f->rules);
+    if (!f->rules)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (xmlNodePtr k = rules ? rules->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        rule *r = &f->rules[f->nrules++];
+        if (compile_rule(L, k, r) != 0)
+            return -1;
+        for (size_t i = 0; i + 1 < f->nrules; i++)
+            if (!strcmp(f->rules[i].id, r->id))
+                return rerr(L, k, "id", "rule id '%s' appears twice in this file", r->id);
+    }
+    return 0;
+}
+
+/* ---- XML parsing and schema validation ------------------------------------------------------------ */
+
+typedef struct xml_state { int dtd_seen; int line; } xml_state;
+
+static void reject_dtd(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name; (void)ext; (void)sys;
+    xmlParserCtxtPtr c = ctx;
+    xml_state *st = c->_private;
+    st->dtd_seen = 1;
+    st->line = c->input ? c->input->line : 0;
+    xmlStopParser(c);
+}
+
+typedef struct schema_err { chipcheck_error *err; const rfile *f; } schema_err;
+
+static void on_schema_error(void *ud, xmlErrorPtr e)
+{
+    schema_err *se = ud;
+    if (!se->err || se->err->code != CHIPCHECK_OK)
+        return;
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "schema violation");
+    size_t ml = strlen(msg);
+    while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+        msg[--ml] = '\0';
+    int col = 0;
+    xmlNodePtr n = e->node;
+    if (n && n->type == XML_ELEMENT_NODE)
+        col = elem_column(se->f, e->line, (const char *)n->name);
+    err_set(se->err, CHIPCHECK_ERR_SCHEMA, se->f->path, e->line, col, n ? (const char *)n->name : "",
+            "does not match the rule schema: %s", msg);
+}
+
+static xmlDocPtr parse_xml(rfile *f, chipcheck_error *err)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    xml_state st = {0, 0};
+    ctxt->_private = &st;
+    ctxt->sax->internalSubset = reject_dtd;
+    if (f->len > (size_t)INT32_MAX) {
+        xmlFreeParserCtxt(ctxt);
+        err_set(err, CHIPCHECK_ERR_PARSE, f->path, 0, 0, NULL, "file too large");
+        return NULL;
+    }
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)f->bytes, (int)f->len, f->path, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (st.dtd_seen) {
+        err_set(err, CHIPCHECK_ERR_PARSE, f->path, st.line, 1, "DOCTYPE",
+                "a DOCTYPE (DTD) is not allowed in a rule file: entities and external references are refused");
+        xmlFreeDoc(doc);
+        doc = NULL;
+    } else if (!doc || !ctxt->wellFormed) {
+        xmlErrorPtr e = xmlCtxtGetLastError(ctxt);
+        char msg[200] = "malformed XML";
+        if (e && e->message) {
+            snprintf(msg, sizeof msg, "%s", e->message);
+            size_t ml = strlen(msg);
+            while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+                msg[--ml] = '\0';
+        }
+        err_set(err, CHIPCHECK_ERR_PARSE, f->path, e ? e->line : 0, e ? e->int2 : 0, NULL, "malformed XML: %s", msg);
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* ---- resolving versions -------------------------------------------------------------------------- */
+
+static rfile *find_file(chipcheck_rules *r, const char *regime, const char *version)
+{
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (!strcmp(r->files[i]->regime, regime) && !strcmp(r->files[i]->version, version))
+            return r->files[i];
+    return NULL;
+}
+
+static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *ru, const cond *c,
+                      const unsigned char *class_ready, chipcheck_error *err)
+{
+    const rfile *f = ru->file;
+    if (c->kind == C_CMP) {
+        uint32_t slots = expr_slots(c->left) | expr_slots(c->right);
+        for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
+            if ((slots >> s & 1u) && !v->derive_by_slot[s])
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "cmp",
+                               "rule '%s' uses metric '%s', which version %s does not derive", ru->id,
+                               r->metric_names[s], v->file->version);
+    }
+    if (c->kind == C_IN)
+        for (size_t i = 0; i < c->ngroups; i++)
+            if (!v->group_by_id[c->groups[i]])
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "groups",
+                               "rule '%s' uses country group '%s', which version %s does not define", ru->id,
+                               r->group_names[c->groups[i]], v->file->version);
+    if (c->kind == C_CLASSIFIED)
+        for (size_t i = 0; i < c->nclasses; i++)
+            if (!class_ready[c->classes[i]])
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "as",
+                               "rule '%s' refers to classification '%s', which no earlier classification rule of "
+                               "version %s produces", ru->id, r->class_names[c->classes[i]], v->file->version);
+    for (size_t i = 0; i < c->nkids; i++)
+        if (cond_check(r, v, ru, c->kids[i], class_ready, err) != 0)
+            return -1;
+    return 0;
+}
+
+static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_error *err)
+{
+    rfile *chain[64];
+    size_t n = 0;
+    for (rfile *c = f; c; ) {
+        for (size_t i = 0; i < n; i++)
+            if (chain[i] == c)
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "cyclic extends chain at %s@%s",
+                               c->regime, c->version);
+        if (n == 64)
+            return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "extends chain longer than 64");
+        chain[n++] = c;
+        if (!c->extends)
+            break;
+        rfile *p = find_file(r, c->regime, c->extends);
+        if (!p)
+            return err_set(err, CHIPCHECK_ERR_RULES, c->path, 2, 0, "extends",
+                           "extends '%s@%s', which is not loaded", c->regime, c->extends);
+        c = p;
+    }
+    v->file = f;
+    /* digest over the chain's files, root first */
+    const unsigned char *parts[64] = {0};
+    size_t lens[64] = {0};
+    for (size_t i = 0; i < n; i++) {
+        parts[i] = chain[n - 1 - i]->bytes;
+        lens[i] = chain[n - 1 - i]->len;
+    }
+    char hex[65];
+    sha256_hex(parts, lens, n, hex);
+    snprintf(v->digest, sizeof v->digest, "sha256:%s", hex);
+
+    size_t maxr = 0, maxa = 0, maxd = 0;
+    for (size_t i = 0; i < n; i++) {
+        maxr += chain[i]->nrules;
+        maxa += chain[i]->naliases;
+        maxd += chain[i]->nderives;
+    }
+    v->rules = calloc(maxr + 1, sizeof *v->rules);
+    v->aliases = calloc(maxa + 1, sizeof *v->aliases);
+    v->derives = calloc(maxd + 1, sizeof *v->derives);
+    v->group_by_id = calloc(r->ngroup_names + 1, sizeof *v->group_by_id);
+    if (!v->rules || !v->aliases || !v->derives || !v->group_by_id)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (size_t ci = n; ci-- > 0; ) {
+        rfile *c = chain[ci];
+        for (size_t i = 0; i < c->ngroups; i++)
+            v->group_by_id[c->groups[i].gid] = &c->groups[i];
+        for (size_t i = 0; i < c->naliases; i++) {
+            size_t j = 0;
+            while (j < v->naliases && v->aliases[j]->code != c->aliases[i].code)
+                j++;
+            v->aliases[j] = &c->aliases[i];
+            if (j == v->naliases)
+                v->naliases++;
+        }
+        for (size_t i = 0; i < c->nderives; i++) {
+            const derive_def *d = &c->derives[i];
+            uint32_t used = expr_slots(d->e);
+            for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
+                if ((used >> s & 1u) && !v->derive_by_slot[s] && s != d->slot)
+                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, 0, 0, "derive",
+                                   "derived metric '%s' uses '%s', which is not derived before it",
+                                   r->metric_names[d->slot], r->metric_names[s]);
+            size_t j = 0;
+            while (j < v->nderives && v->derives[j]->slot != d->slot)
+                j++;
+            v->derives[j] = d;
+            if (j == v->nderives)
+                v->nderives++;
+            v->derive_by_slot[d->slot] = d;
+        }
+        for (size_t i = 0; i < c->nrules; i++) {
+            const rule *ru = &c->rules[i];
+            size_t j = 0;
+            while (j < v->nrules && strcmp(v->rules[j]->id, ru->id) != 0)
+                j++;
+            if (ru->kind == R_WITHDRAW) {
+                if (j == v->nrules)
+                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, 0, "withdraw",
+                                   "withdraws rule '%s', which no earlier version defines", ru->id);
+                memmove(&v->rules[j], &v->rules[j + 1], (v->nrules - j - 1) * sizeof *v->rules);
+                v->nrules--;
+                continue;
+            }
+            if (j < v->nrules && v->rules[j]->kind != ru->kind)
+                return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, 0, "id",
+                               "rule '%s' replaces a %s with a %s: withdraw it and add a new id instead", ru->id,
+                               rule_kind_name(v->rules[j]->kind), rule_kind_name(ru->kind));
+            v->rules[j] = ru;
+            if (j == v->nrules)
+                v->nrules++;
+        }
+    }
+    /* references: classes in order, groups defined, derived metrics defined, applies-to ids */
+    unsigned char *ready = calloc(r->nclass_names + 1, 1);
+    v->applies_idx = calloc(v->nrules + 1, sizeof *v->applies_idx);
+    size_t pool = 0;
+    for (size_t i = 0; i < v->nrules; i++)
+        pool += v->rules[i]->napplies;
+    v->applies_pool = calloc(pool + 1, sizeof *v->applies_pool);
+    if (!ready || !v->applies_idx || !v->applies_pool) {
+        free(ready);
+        return err_set(err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    }
+    int rc = 0;
+    size_t pi = 0;
+    /* pass 1: classifications in order; pass 2: everything else sees all classes */
+    for (int pass = 0; pass < 2 && rc == 0; pass++)
+        for (size_t i = 0; i < v->nrules && rc == 0; i++) {
+            const rule *ru = v->rules[i];
+            if ((ru->kind == R_CLASSIFICATION) != (pass == 0))
+                continue;
+            rc = cond_check(r, v, ru, ru->when, ready, err);
+            if (ru->kind == R_CLASSIFICATION)
+                ready[ru->class_id] = 1;
+        }
+    for (size_t i = 0; i < v->nrules && rc == 0; i++) {
+        const rule *ru = v->rules[i];
+        v->applies_idx[i] = (int)pi;
+        for (size_t a = 0; a < ru->napplies && rc == 0; a++) {
+            size_t j = 0;
+            while (j < v->nrules && strcmp(v->rules[j]->id, ru->applies_to[a]) != 0)
+                j++;
+            if (j == v->nrules || (v->rules[j]->kind != R_REQUIREMENT && v->rules[j]->kind != R_DETERMINATION))
+                rc = err_set(err, CHIPCHECK_ERR_RULES, ru->file->path, ru->line, 0, "applies-to",
+                             "rule '%s' applies to '%s', which is not a requirement or determination of version %s",
+                             ru->id, ru->applies_to[a], f->version);
+            v->applies_pool[pi++] = (int)j;
+        }
+    }
+    free(ready);
+    return rc;
+}
+
+static void version_free(rversion *v)
+{
+    free(v->rules);
+    free(v->aliases);
+    free(v->derives);
+    free(v->group_by_id);
+    free(v->applies_idx);
+    free(v->applies_pool);
+}
+
+void chipcheck_rules_free(chipcheck_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nversions; i++)
+        version_free(&r->versions[i]);
+    free(r->versions);
+    for (size_t i = 0; i < r->nfiles; i++)
+        rfile_free(r->files[i]);
+    free(r->files);
+    free_list(r->metric_names, r->nmetrics);
+    free_list(r->group_names, r->ngroup_names);
+    free_list(r->class_names, r->nclass_names);
+    for (size_t i = 0; i < r->nchips; i++)
+        catalog_free_chip(&r->chips[i]);
+    free(r->chips);
+    free(r);
+}
+
+static int version_cmp(const void *a, const void *b)
+{
+    const rversion *x = a, *y = b;
+    int c = strcmp(x->file->regime, y->file->regime);
+    return c ? c : strcmp(x->file->effective, y->file->effective);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Intern the ids of derived metrics declared anywhere, so expressions can name them. */
+static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
+{
+    for (xmlNodePtr k = root->children; k; k = k->next) {
+        if (!is_elem(k, "metrics"))
+            continue;
+        for (xmlNodePtr d = k->children; d; d = d->next) {
+            if (!is_elem(d, "derive"))
+                continue;
+            char *id = prop(d, "id");
+            if (!id)
+                return -1;
+            int slot = intern(&r->metric_names, &r->nmetrics, id, strlen(id));
+            free(id);
+            if (slot < 0 || slot >= MAX_SLOTS)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigned char *xsd, size_t xsdlen,
+                                   chipcheck_error *err)
+{
+    pthread_once(&xml_once, xml_init);
+    err_clear(err);
+    chipcheck_rules *r = calloc(1, sizeof *r);
+    xmlDocPtr *docs = calloc(n + 1, sizeof *docs);
+    xmlSchemaParserCtxtPtr spc = NULL;
+    xmlSchemaPtr schema = NULL;
+    if (!r || !docs)
+        goto nomem;
+    for (int i = 0; i < F_NUMBER_COUNT; i++)
+        if (intern(&r->metric_names, &r->nmetrics, field_name((field_id)i), strlen(field_name((field_id)i))) < 0)
+            goto nomem;
+    spc = xmlSchemaNewMemParserCtxt((const char *)xsd, (int)xsdlen);
+    if (spc) {
+        xmlSchemaSetParserStructuredErrors(spc, NULL, NULL);
+        schema = xmlSchemaParse(spc);
+    }
+    if (!schema) {
+        err_set(err, CHIPCHECK_ERR_SCHEMA, "<builtin>/schema/chipcheck-rules.xsd", 0, 0, NULL,
+                "the bundled rule schema could not be loaded");
+        goto fail;
+    }
+    r->files = calloc(n + 1, sizeof *r->files);
+    if (!r->files)
+        goto nomem;
+    /* phase 1: parse and validate every XML file; read catalogs */
+    for (size_t i = 0; i < n; i++) {
+        if (ends_with(in[i].path, ".json")) {
+            if (catalog_parse(r, in[i].path, in[i].data, in[i].len, err) != 0)
+                goto fail;
+            continue;
+        }
+        rfile *f = calloc(1, sizeof *f);
+        if (!f)
+            goto nomem;
+        r->files[r->nfiles++] = f;
+        f->path = xstrdup(in[i].path);
+        f->bytes = malloc(in[i].len + 1);
+        if (!f->path || !f->bytes)
+            goto nomem;
+        memcpy(f->bytes, in[i].data, in[i].len);
+        f->bytes[in[i].len] = '\0';
+        f->len = in[i].len;
+        docs[r->nfiles - 1] = parse_xml(f, err);
+        if (!docs[r->nfiles - 1])
+            goto fail;
+        xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+        if (!vc)
+            goto nomem;
+        schema_err se = {err, f};
+        xmlSchemaSetValidStructuredErrors(vc, on_schema_error, &se);
+        int vr = xmlSchemaValidateDoc(vc, docs[r->nfiles - 1]);
+        xmlSchemaFreeValidCtxt(vc);
+        if (vr != 0) {
+            err_set(err, CHIPCHECK_ERR_SCHEMA, f->path, 0, 0, NULL, "does not match the rule schema");
+            goto fail;
+        }
+        if (collect_derive_ids(r, xmlDocGetRootElement(docs[r->nfiles - 1])) != 0) {
+            err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "derive", "more than %d metrics", MAX_SLOTS);
+            goto fail;
+        }
+    }
+    /* phase 2: compile */
+    for (size_t i = 0; i < r->nfiles; i++) {
+        loader L = {r, err, r->files[i]};
+        if (compile_file(&L, xmlDocGetRootElement(docs[i])) != 0) {
+            err_set(err, CHIPCHECK_ERR_RULES, r->files[i]->path, 0, 0, NULL, "could not compile the rule file");
+            goto fail;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(r->files[j]->regime, r->files[i]->regime) && !strcmp(r->files[j]->version, r->files[i]->version)) {
+                err_set(err, CHIPCHECK_ERR_RULES, r->files[i]->path, 2, 0, "version",
+                        "%s@%s is defined twice (also in %s)", r->files[i]->regime, r->files[i]->version,
+                        r->files[j]->path);
+                goto fail;
+            }
+    }
+    /* phase 3: resolve versions */
+    r->versions = calloc(r->nfiles + 1, sizeof *r->versions);
+    if (!r->versions)
+        goto nomem;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        int rc = resolve_version(r, &r->versions[r->nversions], r->files[i], err);
+        r->nversions++;
+        if (rc != 0)
+            goto fail;
+    }
+    qsort(r->versions, r->nversions, sizeof *r->versions, version_cmp);
+    for (size_t i = 1; i < r->nversions; i++)
+        if (!strcmp(r->versions[i].file->regime, r->versions[i - 1].file->regime) &&
+            r->versions[i].file->effective_ymd == r->versions[i - 1].file->effective_ymd) {
+            err_set(err, CHIPCHECK_ERR_RULES, r->versions[i].file->path, 2, 0, "effective",
+                    "%s has two versions effective on %s (also %s)", r->versions[i].file->regime,
+                    r->versions[i].file->effective, r->versions[i - 1].file->path);
+            goto fail;
+        }
+    if (r->nversions == 0) {
+        err_set(err, CHIPCHECK_ERR_RULES, n ? in[0].path : "", 0, 0, NULL, "no rule set found");
+        goto fail;
+    }
+    r->default_regime = r->versions[0].file->regime;
+    for (size_t i = 0; i < r->nversions; i++)
+        if (!strcmp(r->versions[i].file->regime, "us-ear-advanced-computing"))
+            r->default_regime = r->versions[i].file->regime;
+    for (size_t i = 0; i < r->nfiles; i++)
+        xmlFreeDoc(docs[i]);
+    free(docs);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(spc);
+    return r;
+nomem:
+    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+fail:
+    if (docs && r)
+        for (size_t i = 0; i < r->nfiles; i++)
+            xmlFreeDoc(docs[i]);
+    free(docs);
+    if (schema)
+        xmlSchemaFree(schema);
+    if (spc)
+        xmlSchemaFreeParserCtxt(spc);
+    chipcheck_rules_free(r);
+    return NULL;
+}
+
+/* ---- public loaders ------------------------------------------------------------------------------- */
+
+static const bundled_file *bundled(const char *path)
+{
+    for (size_t i = 0; i < cc_bundled_count; i++)
+        if (!strcmp(cc_bundled_files[i].path, path))
+            return &cc_bundled_files[i];
+    return NULL;
+}
+
+chipcheck_rules *chipcheck_rules_load_default(chipcheck_error *err)
+{
+    const bundled_file *xsd = bundled("schema/chipcheck-rules.xsd");
+    load_input *in = calloc(cc_bundled_count + 1, sizeof *in);
+    char (*names)[160] = calloc(cc_bundled_count + 1, sizeof *names);
+    chipcheck_rules *r = NULL;
+    err_clear(err);
+    if (!in || !names || !xsd) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, "<builtin>", 0, 0, NULL, "out of memory");
+        goto done;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < cc_bundled_count; i++) {
+        if (ends_with(cc_bundled_files[i].path, ".xsd"))
+            continue;
+        snprintf(names[n], sizeof names[n], "<builtin>/%s", cc_bundled_files[i].path);
+        in[n].path = names[n];
+        in[n].data = cc_bundled_files[i].data;
+        in[n].len = cc_bundled_files[i].len;
+        n++;
+    }
+    r = rules_load_inputs(in, n, xsd->data, xsd->len, err);
+done:
+    free(in);
+    free(names);
+    return r;
+}
+
+typedef struct pathlist { char **p; size_t n; } pathlist;
+
+static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipcheck_error *err)
+{
+    if (depth > 16)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(len);
+        if (!p) {
+            rc = err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory");
+            break;
+        }
+        snprintf(p, len, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            free(p);
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            if (strcmp(e->d_name, "schema") != 0)
+                rc = walk(p, depth + 1, !strcmp(e->d_name, "chips"), out, err);
+            free(p);
+            continue;
+        }
+        if (ends_with(p, ".xml") || (in_chips && ends_with(p, ".json"))) {
+            char **np = realloc(out->p, (out->n + 1) * sizeof *np);
+            if (!np) {
+                free(p);
+                rc = err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory");
+                break;
+            }
+            out->p = np;
+            out->p[out->n++] = p;
+        } else {
+            free(p);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!paths && n) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "paths is NULL");
+        return NULL;
+    }
+    const bundled_file *xsd = bundled("schema/chipcheck-rules.xsd");
+    load_input *in = calloc(n + 1, sizeof *in);
+    chipcheck_rules *r = NULL;
+    size_t i = 0;
+    if (!in || !xsd) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (; i < n; i++) {
+        unsigned char *data;
+        size_t len;
+        if (!paths[i] || read_file(paths[i], &data, &len) != 0) {
+            err_set(err, CHIPCHECK_ERR_IO, paths[i] ? paths[i] : "(null)", 0, 0, NULL, "cannot read file: %s",
+                    strerror(errno));
+            goto done;
+        }
+        in[i].path = paths[i];
+        in[i].data = data;
+        in[i].len = len;
+    }
+    r = rules_load_inputs(in, n, xsd->data, xsd->len, err);
+done:
+    for (size_t j = 0; in && j < i; j++)
+        free((void *)(uintptr_t)in[j].data);
+    free(in);
+    return r;
+}
+
+chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!dir) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "dir is NULL");
+        return NULL;
+    }
+    pathlist pl = {NULL, 0};
+    chipcheck_rules *r = NULL;
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    char *root = xstrndup(dir, dl);
+    if (root && walk(root, 0, 0, &pl, err) == 0) {
+        qsort(pl.p, pl.n, sizeof *pl.p, path_cmp);
+        r = chipcheck_rules_load_files((const char *const *)pl.p, pl.n, err);
+    }
+    for (size_t i = 0; i < pl.n; i++)
+        free(pl.p[i]);
+    free(pl.p);
+    free(root);
+    return r;
+}
+
+/* ---- collection accessors ------------------------------------------------------------------------ */
+
+size_t chipcheck_rules_count(const chipcheck_rules *r) { return r ? r->nversions : 0; }
+
+int chipcheck_rules_info(const chipcheck_rules *r, size_t i, const char **id, const char **version,
+                         const char **effective, const char **title, const char **digest)
+{
+    if (!r || i >= r->nversions)
+        return CHIPCHECK_ERR_ARG;
+    const rversion *v = &r->versions[i];
+    if (id) *id = v->file->regime;
+    if (version) *version = v->file->version;
+    if (effective) *effective = v->file->effective;
+    if (title) *title = v->file->title;
+    if (digest) *digest = v->digest;
+    return CHIPCHECK_OK;
+}
+
+static const char *const kind_names[] = {"classification", "requirement", "determination", "allowance", "exception",
+                                         "withdraw"};
+const char *rule_kind_name(rule_kind k) { return kind_names[k]; }
+
+const char *policy_name(policy p)
+{
+    switch (p) {
+    case P_DENIAL: return "presumption_of_denial";
+    case P_CASE_BY_CASE: return "case_by_case";
+    case P_APPROVAL: return "presumption_of_approval";
+    case P_NONE: break;
+    }
+    return NULL;
+}

@@ -1,0 +1,306 @@
+/*
+ * util.c: the small pieces every other file uses: version and status names, the caller's error struct,
+ * strings, calendar dates, ISO 3166-1 country codes, SHA-256 (for rule-set digests) and file reading.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+const char *chipcheck_version(void) { return CHIPCHECK_VERSION; }
+int chipcheck_version_number(void) { return CHIPCHECK_VERSION_NUMBER; }
+size_t chipcheck_sizeof_error(void) { return sizeof(chipcheck_error); }
+void chipcheck_free(void *ptr) { free(ptr); }
+
+const char *chipcheck_status_name(int code)
+{
+    switch (code) {
+    case CHIPCHECK_OK: return "CHIPCHECK_OK";
+    case CHIPCHECK_ERR_NOMEM: return "CHIPCHECK_ERR_NOMEM";
+    case CHIPCHECK_ERR_IO: return "CHIPCHECK_ERR_IO";
+    case CHIPCHECK_ERR_PARSE: return "CHIPCHECK_ERR_PARSE";
+    case CHIPCHECK_ERR_SCHEMA: return "CHIPCHECK_ERR_SCHEMA";
+    case CHIPCHECK_ERR_RULES: return "CHIPCHECK_ERR_RULES";
+    case CHIPCHECK_ERR_INPUT: return "CHIPCHECK_ERR_INPUT";
+    case CHIPCHECK_ERR_NOT_FOUND: return "CHIPCHECK_ERR_NOT_FOUND";
+    case CHIPCHECK_ERR_ARG: return "CHIPCHECK_ERR_ARG";
+    default: return "CHIPCHECK_UNKNOWN";
+    }
+}
+
+const char *chipcheck_verdict_name(int verdict)
+{
+    switch (verdict) {
+    case CHIPCHECK_ALLOWED: return "allowed";
+    case CHIPCHECK_LICENSE_REQUIRED: return "license_required";
+    case CHIPCHECK_INDETERMINATE: return "indeterminate";
+    default: return "unknown";
+    }
+}
+
+void err_clear(chipcheck_error *err)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->offset = -1;
+}
+
+/* Copy src into dst (size n), keeping the tail when it does not fit: paths are told apart by their end. */
+static void copy_tail(char *dst, size_t n, const char *src)
+{
+    size_t len = src ? strlen(src) : 0;
+    if (len < n) {
+        memcpy(dst, src ? src : "", len + 1);
+        return;
+    }
+    dst[0] = dst[1] = dst[2] = '.';
+    memcpy(dst + 3, src + len - (n - 4), n - 4);
+    dst[n - 1] = '\0';
+}
+
+int err_set(chipcheck_error *err, int code, const char *src, int line, int column, const char *field,
+            const char *fmt, ...)
+{
+    if (!err || err->code != CHIPCHECK_OK) /* the first error wins */
+        return code;
+    err->code = code;
+    err->line = line;
+    err->column = column;
+    copy_tail(err->source, sizeof err->source, src ? src : "");
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+char *xstrdup(const char *s) { return s ? xstrndup(s, strlen(s)) : NULL; }
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void chip_key(const char *name, char *out, size_t outsz)
+{
+    size_t j = 0;
+    for (; name && *name && j + 1 < outsz; name++) {
+        unsigned char ch = (unsigned char)*name;
+        if (ch == ' ' || ch == '-' || ch == '_')
+            continue;
+        out[j++] = (char)tolower(ch);
+    }
+    out[j] = '\0';
+}
+
+int read_file(const char *path, unsigned char **out, size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 65536, n = 0;
+    unsigned char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap >= ((size_t)64 << 20)) { /* a rule file over 64 MiB is refused */
+            free(buf);
+            buf = NULL;
+            errno = EFBIG;
+            break;
+        }
+        unsigned char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* ---- fields ----------------------------------------------------------------------------------------- */
+
+static const char *const field_names[F_COUNT] = {
+    "tpp", "die_area_mm2", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
+    "datacenter", "name", "vendor", "part_number", "kind", "destination", "end_user_hq", "export_from",
+};
+
+const char *field_name(field_id f) { return (unsigned)f < F_COUNT ? field_names[f] : "?"; }
+
+int field_lookup(const char *name)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (strcmp(field_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- dates ------------------------------------------------------------------------------------------ */
+
+int date_parse(const char *s)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int max = mdays[m - 1] + (m == 2 && leap);
+    if (d > max)
+        return 0;
+    return y * 10000 + m * 100 + d;
+}
+
+int date_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+void date_format(int ymd, char out[11])
+{
+    unsigned u = (unsigned)ymd;
+    snprintf(out, 11, "%04u-%02u-%02u", (u / 10000) % 10000, (u / 100) % 100, u % 100);
+}
+
+/* ---- countries -------------------------------------------------------------------------------------- */
+
+/* The assigned ISO 3166-1 alpha-2 codes. */
+static const char iso_codes[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV "
+    "BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES "
+    "ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE "
+    "IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY "
+    "MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU "
+    "NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM "
+    "SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE "
+    "VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+int country_index(const char *code)
+{
+    if (!code || !isupper((unsigned char)code[0]) || !isupper((unsigned char)code[1]) || code[2] != '\0')
+        return -1;
+    return (code[0] - 'A') * 26 + (code[1] - 'A');
+}
+
+int country_is_iso(int index)
+{
+    if (index < 0 || index >= COUNTRY_SPACE)
+        return 0;
+    char c[3];
+    country_code(index, c);
+    for (const char *p = iso_codes; *p; p += (p[2] ? 3 : 2))
+        if (p[0] == c[0] && p[1] == c[1])
+            return 1;
+    return 0;
+}
+
+void country_code(int index, char out[3])
+{
+    out[0] = (char)('A' + index / 26);
+    out[1] = (char)('A' + index % 26);
+    out[2] = '\0';
+}
+
+/* ---- SHA-256 (FIPS 180-4) --------------------------------------------------------------------------- */
+
+typedef struct sha256 { uint32_t h[8]; unsigned char buf[64]; size_t fill; uint64_t total; } sha256;
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static uint32_t ror32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+
+static void sha256_block(sha256 *s, const unsigned char *p)
+{
+    uint32_t w[64], a, b, c, d, e, f, g, h;
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3]; e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = h + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
+        uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d; s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
+}
+
+static void sha256_update(sha256 *s, const unsigned char *p, size_t n)
+{
+    s->total += n;
+    while (n > 0) {
+        size_t take = 64 - s->fill < n ? 64 - s->fill : n;
+        memcpy(s->buf + s->fill, p, take);
+        s->fill += take;
+        p += take;
+        n -= take;
+        if (s->fill == 64) {
+            sha256_block(s, s->buf);
+            s->fill = 0;
+        }
+    }
+}
+
+void sha256_hex(const unsigned char *const *parts, const size_t *lens, size_t nparts, char out[65])
+{
+    sha256 s = {{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19},
+                {0}, 0, 0};
+    for (size_t i = 0; i < nparts; i++)
+        sha256_update(&s, parts[i], lens[i]);
+    uint64_t bits = s.total * 8;
+    unsigned char pad = 0x80, zero = 0, len[8];
+    sha256_update(&s, &pad, 1);
+    while (s.fill != 56)
+        sha256_update(&s, &zero, 1);
+    for (int i = 0; i < 8; i++)
+        len[i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha256_update(&s, len, 8);
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 8 * i, 9, "%08x", s.h[i]);
+}
