@@ -861,8 +861,7 @@ nomem:
 chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
                                     const chipcheck_options *opts, chipcheck_error *err)
 {
-    if (err && err->code == CHIPCHECK_OK)
-        err_clear(err);
+    err_clear(err);
     if (!rules || !shipment) {
         err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
         return NULL;
