@@ -1,0 +1,113 @@
+/* test_decision.c: the decision object: accessors, JSON byte-stability and the golden decisions in
+ * tests/golden/ (compared byte for byte; UPDATE_EXPECTED=1 rewrites them after a checked change). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void golden(const char *name, const char *json)
+{
+    char path[256];
+    snprintf(path, sizeof path, "golden/%s.json", name);
+    chipcheck_decision *d = unit_decide(json);
+    char *got = chipcheck_decision_json(d, CHIPCHECK_JSON_PRETTY);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    if (getenv("UPDATE_EXPECTED")) {
+        FILE *f = fopen(path, "w");
+        if (f) {
+            fprintf(f, "%s\n", got);
+            fclose(f);
+        }
+    }
+    char *want = slurp(path);
+    CU_ASSERT_PTR_NOT_NULL(want);
+    if (want) {
+        size_t n = strlen(want);
+        if (n && want[n - 1] == '\n')
+            want[n - 1] = '\0';
+        if (strcmp(want, got) != 0)
+            fprintf(stderr, "\n%s differs from the decision made now\n", path);
+        CU_ASSERT_STRING_EQUAL(got, want);
+    }
+    free(want);
+    chipcheck_free(got);
+    chipcheck_decision_free(d);
+}
+
+static void test_decision_golden_json(void)
+{
+    golden("h20-cn-2025-05-02", "{\"id\":\"SO-1001/10\",\"date\":\"2025-05-02\",\"destination\":\"CN\",\"end_user_hq\":\"CN\","
+                                "\"quantity\":64,\"chip\":{\"name\":\"H20\",\"tpp\":2368,\"die_area_mm2\":814,"
+                                "\"memory_bandwidth_gbs\":4000,\"interconnect_bandwidth_gbs\":900,\"datacenter\":true}}");
+    golden("h20-cn-2025-08-01", "{\"id\":\"SO-2\",\"date\":\"2025-08-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":\"H20\"}");
+    golden("h100-de-unknown-hq", "{\"id\":\"SO-3\",\"date\":\"2024-06-01\",\"destination\":\"DE\",\"chip\":\"H100\"}");
+    golden("rtx4090-hk-nac", "{\"id\":\"SO-4\",\"date\":\"2024-06-01\",\"destination\":\"HK\",\"end_user_hq\":\"HK\",\"chip\":\"RTX 4090\"}");
+}
+
+static void test_decision_json_is_byte_identical(void)
+{
+    const char *in = "{\"id\":\"x\",\"date\":\"2026-03-01\",\"destination\":\"CN\",\"export_from\":\"US\",\"chip\":\"H200\"}";
+    chipcheck_decision *a = unit_decide(in), *b = unit_decide(in);
+    char *ja = chipcheck_decision_json(a, 0), *jb = chipcheck_decision_json(b, 0);
+    CU_ASSERT_STRING_EQUAL(ja, jb);
+    CU_ASSERT_PTR_NULL(strchr(ja, '\n')); /* one line, for JSON Lines */
+    chipcheck_free(ja);
+    chipcheck_free(jb);
+    chipcheck_decision_free(a);
+    chipcheck_decision_free(b);
+}
+
+static void test_decision_accessors_out_of_range_and_null(void)
+{
+    chipcheck_decision *d = unit_decide("{\"date\":\"2024-01-10\",\"destination\":\"CN\",\"chip\":\"H100\"}");
+    CU_ASSERT_EQUAL(chipcheck_decision_classification_count(d), 1);
+    CU_ASSERT_STRING_EQUAL(chipcheck_decision_classification(d, 0), "3A090.a");
+    CU_ASSERT_PTR_NULL(chipcheck_decision_classification(d, 1));
+    CU_ASSERT_PTR_NULL(chipcheck_decision_reason(d, chipcheck_decision_reason_count(d)));
+    CU_ASSERT_PTR_NULL(chipcheck_decision_missing(d, 0));
+    CU_ASSERT_PTR_NULL(chipcheck_decision_id(d));
+    const chipcheck_reason *r = chipcheck_decision_reason(d, 0);
+    CU_ASSERT_STRING_EQUAL(chipcheck_reason_rule(r), "3A090.a.1");
+    CU_ASSERT_STRING_EQUAL(chipcheck_reason_kind(r), "classification");
+    CU_ASSERT_STRING_EQUAL(chipcheck_reason_citation(r), "15 CFR 774 Supp. 1, ECCN 3A090.a.1");
+    CU_ASSERT_STRING_EQUAL(chipcheck_reason_source_kind(r), "regulation");
+    CU_ASSERT_EQUAL(chipcheck_reason_result(r), 1);
+    CU_ASSERT_STRING_EQUAL(chipcheck_decision_review_policy(d), "presumption_of_denial");
+    chipcheck_decision_free(d);
+    CU_ASSERT_EQUAL(chipcheck_decision_reason_count(NULL), 0);
+    CU_ASSERT_PTR_NULL(chipcheck_decision_json(NULL, 0));
+    chipcheck_decision_free(NULL);
+    chipcheck_rules_free(NULL);
+    chipcheck_free(NULL);
+}
+
+int register_decision_suite(void)
+{
+    CU_pSuite s = CU_add_suite("decision", NULL, NULL);
+    if (!s)
+        return -1;
+    ADD_TEST(s, test_decision_golden_json);
+    ADD_TEST(s, test_decision_json_is_byte_identical);
+    ADD_TEST(s, test_decision_accessors_out_of_range_and_null);
+    return 0;
+}

@@ -1,0 +1,124 @@
+/* test_rules_load.c: loading rule files. Every folder tests/rules/invalid/<case>/ holds rule files that
+ * must be refused and a file `error`: "STATUS FILE LINE COLUMN" on line 1 and the exact message on line 2
+ * (jansson's layout). Set UPDATE_EXPECTED=1 to rewrite them after checking a change by hand. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+static void test_rules_load_invalid_cases(void)
+{
+    DIR *d = opendir("rules/invalid");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    struct dirent *e;
+    int cases = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char dir[512], path[600], want[1024] = "", got[1024];
+        snprintf(dir, sizeof dir, "rules/invalid/%s", e->d_name);
+        snprintf(path, sizeof path, "%s/error", dir);
+        chipcheck_error err;
+        chipcheck_rules *r = chipcheck_rules_load_dir(dir, &err);
+        CU_ASSERT_PTR_NULL(r);
+        chipcheck_rules_free(r);
+        snprintf(got, sizeof got, "%s %s %d %d\n%s\n", chipcheck_status_name(err.code), base_name(err.source), err.line,
+                 err.column, err.message);
+        if (getenv("UPDATE_EXPECTED")) {
+            FILE *f = fopen(path, "w");
+            if (f) {
+                fputs(got, f);
+                fclose(f);
+            }
+        }
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(want, 1, sizeof want - 1, f) : 0;
+        want[n] = '\0';
+        if (f)
+            fclose(f);
+        if (strcmp(want, got) != 0)
+            fprintf(stderr, "\n%s: expected\n%sgot\n%s", dir, want, got);
+        CU_ASSERT_STRING_EQUAL(got, want);
+        cases++;
+    }
+    closedir(d);
+    CU_ASSERT_TRUE(cases >= 12);
+}
+
+static void test_rules_load_dir_equals_bundled(void)
+{
+    chipcheck_error err;
+    chipcheck_rules *r = chipcheck_rules_load_dir("../rules", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(chipcheck_rules_count(r), chipcheck_rules_count(unit_rules));
+    CU_ASSERT_EQUAL(chipcheck_rules_count(r), 13);
+    for (size_t i = 0; i < chipcheck_rules_count(r); i++) {
+        const char *v1, *v2, *d1, *d2;
+        CU_ASSERT_EQUAL(chipcheck_rules_info(r, i, NULL, &v1, NULL, NULL, &d1), CHIPCHECK_OK);
+        CU_ASSERT_EQUAL(chipcheck_rules_info(unit_rules, i, NULL, &v2, NULL, NULL, &d2), CHIPCHECK_OK);
+        CU_ASSERT_STRING_EQUAL(v1, v2);
+        CU_ASSERT_STRING_EQUAL(d1, d2); /* the digest is of the files' bytes, wherever they come from */
+    }
+    CU_ASSERT_EQUAL(chipcheck_rules_chip_count(r), chipcheck_rules_chip_count(unit_rules));
+    chipcheck_rules_free(r);
+}
+
+static void test_rules_load_timeline_is_ordered(void)
+{
+    const char *expected[] = {"2022-08-26", "2022-10-07", "2023-01-18", "2023-11-17", "2024-03-15", "2024-04-04", "2024-05-30",
+                              "2024-12-02", "2025-04-09", "2025-07-14", "2026-01-15", "2026-02-03", "2026-07-10"};
+    for (size_t i = 0; i < 13; i++) {
+        const char *id, *version, *eff, *title, *digest;
+        CU_ASSERT_EQUAL_FATAL(chipcheck_rules_info(unit_rules, i, &id, &version, &eff, &title, &digest), CHIPCHECK_OK);
+        CU_ASSERT_STRING_EQUAL(id, "us-ear-advanced-computing");
+        CU_ASSERT_STRING_EQUAL(version, expected[i]);
+        CU_ASSERT_EQUAL(strncmp(digest, "sha256:", 7), 0);
+        CU_ASSERT_EQUAL(strlen(digest), 71);
+    }
+    CU_ASSERT_EQUAL(chipcheck_rules_info(unit_rules, 13, NULL, NULL, NULL, NULL, NULL), CHIPCHECK_ERR_ARG);
+}
+
+static void test_rules_load_catalog_lookup(void)
+{
+    chipcheck_error err;
+    char *j = chipcheck_rules_chip_json(unit_rules, "rtx-4090d", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"name\":\"GeForce RTX 4090 D\""));
+    chipcheck_free(j);
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "H2000", &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'H2000'");
+    CU_ASSERT_STRING_EQUAL(chipcheck_rules_chip_name(unit_rules, 0), "A100 SXM4 80GB");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_name(unit_rules, 1000));
+}
+
+static void test_rules_load_missing_dir_is_io_error(void)
+{
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_dir("rules/no-such-dir", &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_IO);
+    CU_ASSERT_STRING_EQUAL(err.source, "rules/no-such-dir");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_dir(NULL, &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
+}
+
+int register_rules_load_suite(void)
+{
+    CU_pSuite s = CU_add_suite("rules_load", NULL, NULL);
+    if (!s)
+        return -1;
+    ADD_TEST(s, test_rules_load_invalid_cases);
+    ADD_TEST(s, test_rules_load_dir_equals_bundled);
+    ADD_TEST(s, test_rules_load_timeline_is_ordered);
+    ADD_TEST(s, test_rules_load_catalog_lookup);
+    ADD_TEST(s, test_rules_load_missing_dir_is_io_error);
+    return 0;
+}
