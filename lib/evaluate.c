@@ -769,10 +769,30 @@ static void record_metrics(ectx *c)
     }
 }
 
-chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *s, const chipcheck_options *o, chipcheck_error *err)
+/* The decision outlives the caller's shipment: copy the strings the trace may quote into its arena. */
+static int own_strings(chipcheck_decision *d, ship *s)
+{
+    const char **f[] = {&s->name, &s->vendor, &s->part_number, &s->kind};
+    const cat_chip *cat = s->catalog;
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        const char *v = *f[i];
+        if (!v || (cat && (v == cat->name || v == cat->vendor || v == cat->part_number || v == cat->kind)) ||
+            !strcmp(v, "accelerator"))
+            continue; /* the catalog and string literals outlive the decision */
+        if (!(*f[i] = arena_strdup(&d->arena, v)))
+            return -1;
+    }
+    return 0;
+}
+
+chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
+                             chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
-    if (!d) {
+    ship owned = *shipment;
+    const ship *s = &owned;
+    if (!d || own_strings(d, &owned) != 0) {
+        chipcheck_decision_free(d);
         err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
         return NULL;
     }
@@ -787,7 +807,7 @@ chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *s, const chip
     if (s->hq >= 0) country_code(s->hq, d->hq);
     if (s->from >= 0) country_code(s->from, d->from);
     d->catalog = s->catalog;
-    d->chip_name = s->name ? arena_strdup(&d->arena, s->name) : NULL;
+    d->chip_name = s->name;
     d->chip_source = s->catalog ? "catalog" : "given";
     const rversion *v = select_version(R, o, s->date, &d->regime, err);
     if (!v && err && err->code != CHIPCHECK_OK) {
