@@ -163,6 +163,7 @@ typedef struct rfile {
     size_t len;
     char *regime, *version, *effective, *extends, *title, *description;
     int effective_ymd;
+    int line;              /* of the <ruleset> element */
     source *sources; size_t nsources;
     group_def *groups; size_t ngroups;
     alias_def *aliases; size_t naliases;

@@ -524,6 +524,7 @@ static int compile_file(loader *L, xmlNodePtr root)
         if (vals[i] && !date_parse(vals[i]))
             return rerr(L, root, dates[i], "'%s' is not a real calendar date (YYYY-MM-DD)", vals[i]);
     f->effective_ymd = date_parse(f->effective);
+    f->line = (int)xmlGetLineNo(root);
     if (f->extends && strcmp(f->extends, f->version) >= 0)
         return rerr(L, root, "extends", "a version can only extend an earlier one; '%s' is not before '%s'",
                     f->extends, f->version);
@@ -726,28 +727,31 @@ static rfile *find_file(chipcheck_rules *r, const char *regime, const char *vers
     return NULL;
 }
 
+static const char *const cond_elem[] = {"all", "any", "not", "cmp", "flag", "matches", "equals", "in", "classified"};
+
 static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *ru, const cond *c,
                       const unsigned char *class_ready, chipcheck_error *err)
 {
     const rfile *f = ru->file;
+    int col = elem_column(f, c->line, cond_elem[c->kind]);
     if (c->kind == C_CMP) {
         uint32_t slots = expr_slots(c->left) | expr_slots(c->right);
         for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
             if ((slots >> s & 1u) && !v->derive_by_slot[s])
-                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "cmp",
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, col, "cmp",
                                "rule '%s' uses metric '%s', which version %s does not derive", ru->id,
                                r->metric_names[s], v->file->version);
     }
     if (c->kind == C_IN)
         for (size_t i = 0; i < c->ngroups; i++)
             if (!v->group_by_id[c->groups[i]])
-                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "groups",
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, col, "groups",
                                "rule '%s' uses country group '%s', which version %s does not define", ru->id,
                                r->group_names[c->groups[i]], v->file->version);
     if (c->kind == C_CLASSIFIED)
         for (size_t i = 0; i < c->nclasses; i++)
             if (!class_ready[c->classes[i]])
-                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, 0, "as",
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, col, "as",
                                "rule '%s' refers to classification '%s', which no earlier classification rule of "
                                "version %s produces", ru->id, r->class_names[c->classes[i]], v->file->version);
     for (size_t i = 0; i < c->nkids; i++)
@@ -772,7 +776,7 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
             break;
         rfile *p = find_file(r, c->regime, c->extends);
         if (!p)
-            return err_set(err, CHIPCHECK_ERR_RULES, c->path, 2, 0, "extends",
+            return err_set(err, CHIPCHECK_ERR_RULES, c->path, c->line, attr_column(c, c->line, "extends"), "extends",
                            "extends '%s@%s', which is not loaded", c->regime, c->extends);
         c = p;
     }
@@ -835,14 +839,14 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
                 j++;
             if (ru->kind == R_WITHDRAW) {
                 if (j == v->nrules)
-                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, 0, "withdraw",
+                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, elem_column(c, ru->line, "withdraw"), "withdraw",
                                    "withdraws rule '%s', which no earlier version defines", ru->id);
                 memmove(&v->rules[j], &v->rules[j + 1], (v->nrules - j - 1) * sizeof *v->rules);
                 v->nrules--;
                 continue;
             }
             if (j < v->nrules && v->rules[j]->kind != ru->kind)
-                return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, 0, "id",
+                return err_set(err, CHIPCHECK_ERR_RULES, c->path, ru->line, attr_column(c, ru->line, "id"), "id",
                                "rule '%s' replaces a %s with a %s: withdraw it and add a new id instead", ru->id,
                                rule_kind_name(v->rules[j]->kind), rule_kind_name(ru->kind));
             v->rules[j] = ru;
@@ -881,7 +885,8 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
             while (j < v->nrules && strcmp(v->rules[j]->id, ru->applies_to[a]) != 0)
                 j++;
             if (j == v->nrules || (v->rules[j]->kind != R_REQUIREMENT && v->rules[j]->kind != R_DETERMINATION))
-                rc = err_set(err, CHIPCHECK_ERR_RULES, ru->file->path, ru->line, 0, "applies-to",
+                rc = err_set(err, CHIPCHECK_ERR_RULES, ru->file->path, ru->line, attr_column(ru->file, ru->line, "applies-to"),
+                             "applies-to",
                              "rule '%s' applies to '%s', which is not a requirement or determination of version %s",
                              ru->id, ru->applies_to[a], f->version);
             v->applies_pool[pi++] = (int)j;
@@ -1027,7 +1032,8 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
         }
         for (size_t j = 0; j < i; j++)
             if (!strcmp(r->files[j]->regime, r->files[i]->regime) && !strcmp(r->files[j]->version, r->files[i]->version)) {
-                err_set(err, CHIPCHECK_ERR_RULES, r->files[i]->path, 2, 0, "version",
+                err_set(err, CHIPCHECK_ERR_RULES, r->files[i]->path, r->files[i]->line,
+                        attr_column(r->files[i], r->files[i]->line, "version"), "version",
                         "%s@%s is defined twice (also in %s)", r->files[i]->regime, r->files[i]->version,
                         r->files[j]->path);
                 goto fail;
@@ -1047,7 +1053,8 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
     for (size_t i = 1; i < r->nversions; i++)
         if (!strcmp(r->versions[i].file->regime, r->versions[i - 1].file->regime) &&
             r->versions[i].file->effective_ymd == r->versions[i - 1].file->effective_ymd) {
-            err_set(err, CHIPCHECK_ERR_RULES, r->versions[i].file->path, 2, 0, "effective",
+            err_set(err, CHIPCHECK_ERR_RULES, r->versions[i].file->path, r->versions[i].file->line,
+                    attr_column(r->versions[i].file, r->versions[i].file->line, "effective"), "effective",
                     "%s has two versions effective on %s (also %s)", r->versions[i].file->regime,
                     r->versions[i].file->effective, r->versions[i - 1].file->path);
             goto fail;
