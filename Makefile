@@ -40,7 +40,8 @@ STLIB     := $(BUILD)/libchipcheck.a
 CLI       := $(BUILD)/chipcheck
 
 .PHONY: all lib deps test check test-run demo demo-run install uninstall clean headertest examples \
-        unit-test cli-test python-test example-test export-test
+        unit-test cli-test python-test example-test export-test thread-test fuzz-replay \
+        sanitize tsan valgrind fuzz
 
 all: $(STLIB) $(BUILD)/libchipcheck.so $(CLI) $(BUILD)/chipcheck.pc
 
@@ -103,11 +104,25 @@ $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(B
 test check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all headertest unit-test cli-test example-test export-test python-test
+test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test
 	@echo "make test: all suites passed"
 
 unit-test: $(BUILD)/tests/unit
 	cd tests && ../$(BUILD)/tests/unit
+
+$(BUILD)/tests/threads: tests/threads/test_threads.c $(STLIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
+
+thread-test: $(BUILD)/tests/threads
+	$(BUILD)/tests/threads
+
+# The fuzz targets, linked to a standalone driver, replay their corpora (seeds and crash regressions).
+FUZZ_TARGETS := rules shipment expr
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(STLIB) $(DEP_LIBS) -o $@
+
+fuzz-replay: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/tests/replay_$(t))
+	@for t in $(FUZZ_TARGETS); do $(BUILD)/tests/replay_$$t tests/fuzz/corpus/$$t || exit 1; done
 
 cli-test: $(CLI)
 	sh tests/cli/run.sh $(CLI)
@@ -130,6 +145,41 @@ headertest: | $(BUILD)/tests
 	cp $(BUILD)/tests/ht.c $(BUILD)/tests/ht.cpp
 	@if command -v c++ >/dev/null 2>&1; then \
 	  c++ -Wall -Wextra -pedantic -Werror -Iinclude -fsyntax-only $(BUILD)/tests/ht.cpp; fi
+
+# ---- hardening ----------------------------------------------------------------------------------
+SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo gcc)
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# The C tests, the thread test, the corpora, the CLI tests and the example under ASan + UBSan.
+# (The Python tests load the library into an uninstrumented interpreter, so they run in `make test`.)
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/sanitize CC=$(SAN_CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+	  ASAN_OPTIONS=detect_leaks=1 unit-test thread-test fuzz-replay cli-test example-test
+
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build/tsan CC=$(SAN_CC) CFLAGS="-O1 -g -fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" thread-test
+
+VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all
+valgrind: deps
+	@$(MAKE) --no-print-directory $(BUILD)/tests/unit $(BUILD)/tests/threads $(CLI)
+	cd tests && $(VALGRIND) ../$(BUILD)/tests/unit
+	$(VALGRIND) $(BUILD)/tests/threads
+	$(VALGRIND) $(CLI) batch < tests/cli/cases/batch-mixed/stdin > /dev/null || [ $$? -eq 2 ]
+	$(VALGRIND) $(CLI) check --chip H20 --to CN --hq CN --date 2025-05-02 > /dev/null || [ $$? -eq 1 ]
+
+# libFuzzer (clang): `make fuzz FUZZ_SECONDS=60` runs each target that long on its corpus.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all" lib
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib $(DEP_CFLAGS) tests/fuzz/fuzz_$$t.c \
+	    build/fuzz/libchipcheck.a $(DEP_LIBS) -o build/fuzz/fuzz_$$t || exit 1; \
+	  mkdir -p build/fuzz/corpus_$$t; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 # ---- demo -------------------------------------------------------------------------------------------
 
