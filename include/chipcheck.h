@@ -130,6 +130,16 @@ CHIPCHECK_API int chipcheck_rules_info(const chipcheck_rules *rules, size_t i, c
                                        const char **version, const char **effective, const char **title,
                                        const char **digest);
 
+/** Describe one resolved version (after extends) as JSON: its files (root first), digest, sources, country
+ *  groups, aliases, derived metrics and every rule with its condition written as text. This is what
+ *  `chipcheck rules show` prints and what `rules diff` compares.
+ * @param id_at_version  "ID@VERSION", e.g. "us-ear-advanced-computing@2025-04-09".
+ * @param flags  CHIPCHECK_JSON_PRETTY or 0.
+ * @return a string freed with chipcheck_free(), or NULL with err set (CHIPCHECK_ERR_NOT_FOUND when no such
+ *         version is loaded). */
+CHIPCHECK_API char *chipcheck_rules_version_json(const chipcheck_rules *rules, const char *id_at_version,
+                                                 unsigned flags, chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
 /** @return how many chips the catalog holds. */
 CHIPCHECK_API size_t chipcheck_rules_chip_count(const chipcheck_rules *rules);
 

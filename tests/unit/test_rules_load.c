@@ -110,6 +110,24 @@ static void test_rules_load_missing_dir_is_io_error(void)
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
 }
 
+static void test_rules_load_version_json_describes_resolved_rules(void)
+{
+    chipcheck_error err;
+    char *j = chipcheck_rules_version_json(unit_rules, "us-ear-advanced-computing@2023-11-17", 0, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    /* inherited, replaced and withdrawn rules resolved */
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"when\":\"all(datacenter == true, tpp >= 1600, performance_density >= 5.92)\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"files\":[\"<builtin>/us-ear/2022-08-26.xml\",\"<builtin>/us-ear/2022-10-07.xml\","
+                                     "\"<builtin>/us-ear/2023-01-18.xml\",\"<builtin>/us-ear/2023-11-17.xml\"]"));
+    CU_ASSERT_PTR_NULL(strstr(j, "\"id\":\"CN_DESTINATION\"")); /* withdrawn in 2023-11-17 */
+    CU_ASSERT_PTR_NULL(strstr(j, "NVDA_LETTER"));                  /* withdrawn in 2022-10-07 */
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"metrics\":[{\"id\":\"tpp\",\"formula\":\"tops * bits\""));
+    chipcheck_free(j);
+    CU_ASSERT_PTR_NULL(chipcheck_rules_version_json(unit_rules, "us-ear-advanced-computing", 0, &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_STRING_EQUAL(err.message, "no rule set 'us-ear-advanced-computing' is loaded (expected ID@VERSION)");
+}
+
 int register_rules_load_suite(void)
 {
     CU_pSuite s = CU_add_suite("rules_load", NULL, NULL);
@@ -120,5 +138,6 @@ int register_rules_load_suite(void)
     ADD_TEST(s, test_rules_load_timeline_is_ordered);
     ADD_TEST(s, test_rules_load_catalog_lookup);
     ADD_TEST(s, test_rules_load_missing_dir_is_io_error);
+    ADD_TEST(s, test_rules_load_version_json_describes_resolved_rules);
     return 0;
 }
