@@ -254,6 +254,29 @@ CHIPCHECK_API chipcheck_decision *chipcheck_check(const chipcheck_rules *rules,
                                                   const chipcheck_options *opts,
                                                   chipcheck_error *err) CHIPCHECK_ATTR_WUR;
 
+/** Per-thread scratch for the verdict-only path: it holds PCRE2 match data and remembers recent pattern
+ *  results, so that chipcheck_evaluator_verdict() allocates nothing. An evaluator borrows its rules (they
+ *  must outlive it) and belongs to one thread at a time; make one per thread.
+ * @return a new evaluator freed with chipcheck_evaluator_free(), or NULL with err set. */
+typedef struct chipcheck_evaluator chipcheck_evaluator;
+CHIPCHECK_API chipcheck_evaluator *chipcheck_evaluator_new(const chipcheck_rules *rules,
+                                                         chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Free an evaluator. NULL is a no-op. */
+CHIPCHECK_API void chipcheck_evaluator_free(chipcheck_evaluator *evaluator);
+
+/** The verdict alone, with no trace and no allocation: the same verdict chipcheck_check() gives for the
+ *  same shipment and options.
+ * @return a chipcheck_verdict (0, 1 or 3), or a negative chipcheck_status with err filled. */
+CHIPCHECK_API int chipcheck_evaluator_verdict(chipcheck_evaluator *evaluator, const chipcheck_shipment *shipment,
+                                              const chipcheck_options *opts, chipcheck_error *err);
+
+/** The verdict alone for a shipment given as JSON (same format as chipcheck_check_json()). Parsing the JSON
+ *  allocates; the evaluation does not.
+ * @return a chipcheck_verdict (0, 1 or 3), or a negative chipcheck_status with err filled. */
+CHIPCHECK_API int chipcheck_evaluator_verdict_json(chipcheck_evaluator *evaluator, const char *json,
+                                                   const chipcheck_options *opts, chipcheck_error *err);
+
 /** Free a decision. NULL is a no-op. */
 CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
 

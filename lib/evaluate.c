@@ -16,18 +16,21 @@ typedef struct ectx {
     const chipcheck_rules *R;
     const rversion *v;
     const ship *s;
-    chipcheck_decision *d;
+    chipcheck_decision *d;    /* NULL: verdict only; nothing is recorded and nothing allocated */
     double val[MAX_SLOTS];
     unsigned char have[MAX_SLOTS];
     field_mask miss[MAX_SLOTS];
     const char *src[MAX_SLOTS];
     const char *how[MAX_SLOTS];
     int country[3];           /* destination, end_user_hq, export_from after aliases */
-    tv *cls;
-    field_mask *cls_miss;
+    tv cls[MAX_CLASSES];
+    field_mask cls_miss[MAX_CLASSES];
     size_t cur;               /* reason receiving checks */
-    pcre2_match_context *mctx;
+    pcre2_match_data *md;
+    memo_entry *memo;         /* an evaluator's pattern results, or NULL */
     int oom;
+    chipcheck_verdict verdict;
+    policy pol;
 } ectx;
 
 /* ---- trace building ------------------------------------------------------------------------------- */
@@ -35,6 +38,8 @@ typedef struct ectx {
 static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *kind)
 {
     chipcheck_decision *d = c->d;
+    if (!d)
+        return NULL;
     if (d->nreasons == d->capreasons) {
         size_t cap = d->capreasons ? d->capreasons * 2 : 32;
         struct chipcheck_reason *nr = realloc(d->reasons, cap * sizeof *nr);
@@ -68,7 +73,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
 
 static check *add_check(ectx *c)
 {
-    if (c->cur >= c->d->nreasons)
+    if (!c->d || c->cur >= c->d->nreasons)
         return NULL;
     struct chipcheck_reason *re = &c->d->reasons[c->cur];
     if (re->nchecks == re->capchecks) {
@@ -121,6 +126,38 @@ static int country_of(const ectx *c, field_id f)
 
 static tv eval_cond(ectx *c, const cond *k, field_mask *miss);
 
+/* Run a pattern, through the evaluator's memo when there is one: >= 0 match, PCRE2_ERROR_NOMATCH, or
+ * another PCRE2 error (limits, bad UTF-8), which the caller treats as unknown and never memoizes. */
+static int match(ectx *c, const cond *k, const char *v)
+{
+    memo_entry *e = NULL;
+    size_t len = strlen(v);
+    uint64_t bit = k->pattern_id < 64 ? (uint64_t)1 << k->pattern_id : 0;
+    if (c->memo && bit && len < sizeof e->text) {
+        uint32_t h = 2166136261u ^ (uint32_t)k->field;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)v[i]) * 16777619u;
+        e = &c->memo[h % MEMO_SLOTS];
+        if (e->field != (int)k->field || strcmp(e->text, v) != 0) {
+            e->field = (int)k->field;
+            memcpy(e->text, v, len + 1);
+            e->known = e->value = 0;
+        } else if (e->known & bit) {
+            return (e->value & bit) ? 0 : PCRE2_ERROR_NOMATCH;
+        }
+    }
+    pcre2_match_data *md = c->md ? c->md : pcre2_match_data_create(1, NULL);
+    int rc = md ? pcre2_match(k->re, (PCRE2_SPTR)v, len, 0, 0, md, c->R->mctx) : PCRE2_ERROR_NOMEMORY;
+    if (md != c->md)
+        pcre2_match_data_free(md);
+    if (e && (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)) {
+        e->known |= bit;
+        if (rc >= 0)
+            e->value |= bit;
+    }
+    return rc;
+}
+
 static tv combine(ectx *c, const cond *k, field_mask *miss)
 {
     int any_unknown = 0;
@@ -129,12 +166,15 @@ static tv combine(ectx *c, const cond *k, field_mask *miss)
     int hit = 0;
     for (size_t i = 0; i < k->nkids; i++) {
         field_mask m = 0;
-        tv t = eval_cond(c, k->kids[i], &m); /* evaluate all: every check goes into the trace */
+        tv t = eval_cond(c, k->kids[i], &m); /* with a trace, evaluate all: every check is recorded */
         if (t == TV_UNKNOWN) {
             any_unknown = 1;
             um |= m;
-        } else if (t == decided)
+        } else if (t == decided) {
             hit = 1;
+            if (!c->d)
+                break; /* the result is decided and no missing mask is needed */
+        }
     }
     if (hit)
         return decided;
@@ -227,9 +267,7 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
         } else if (k->kind == C_EQUALS) {
             res = strcmp(v, k->pattern) == 0 ? TV_TRUE : TV_FALSE;
         } else {
-            pcre2_match_data *md = pcre2_match_data_create_from_pattern(k->re, NULL);
-            int rc = md ? pcre2_match(k->re, (PCRE2_SPTR)v, PCRE2_ZERO_TERMINATED, 0, 0, md, c->mctx) : PCRE2_ERROR_NOMEMORY;
-            pcre2_match_data_free(md);
+            int rc = match(c, k, v);
             if (rc >= 0)
                 res = TV_TRUE;
             else if (rc == PCRE2_ERROR_NOMATCH)
@@ -369,8 +407,10 @@ static void derive_metrics(ectx *c)
                 c->have[slot] = 1;
                 c->src[slot] = "derived";
                 char vb[40];
-                fmt_num(vb, sizeof vb, out);
-                c->how[slot] = arena_printf(&c->d->arena, "%s = %s = %s", c->R->metric_names[slot], dd->text, vb);
+                if (c->d) {
+                    fmt_num(vb, sizeof vb, out);
+                    c->how[slot] = arena_printf(&c->d->arena, "%s = %s = %s", c->R->metric_names[slot], dd->text, vb);
+                }
             } else {
                 c->miss[slot] = expr_missing(dd->e, c->have, c->miss);
                 if (!c->miss[slot])
@@ -397,11 +437,13 @@ static void derive_metrics(ectx *c)
             c->have[slot] = 1;
             c->src[slot] = "derived";
             char vb[40], tb[40];
-            fmt_num(vb, sizeof vb, best);
-            fmt_num(tb, sizeof tb, s->tp[besti].tops);
-            c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s tops x %d bits = %s",
+            if (c->d) {
+                fmt_num(vb, sizeof vb, best);
+                fmt_num(tb, sizeof tb, s->tp[besti].tops);
+                c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s tops x %d bits = %s",
                                         c->R->metric_names[slot], dd->text, s->tp[besti].precision, tb,
                                         throughput_bits(s->tp[besti].precision), vb);
+            }
         } else {
             c->miss[slot] = (field_mask)1 << slot; /* no dense throughput and no value given */
         }
@@ -432,14 +474,6 @@ static int product_matches(const ship *s, const char *product)
 static int eval_license(ectx *c, const chipcheck_license *l)
 {
     const ship *s = c->s;
-    struct chipcheck_reason *re = new_reason(c, NULL, "license");
-    if (!re)
-        return 0;
-    re->rule = l->id ? arena_strdup(&c->d->arena, l->id) : "license";
-    re->code = "LICENSE_HELD";
-    re->citation = "15 CFR Part 750";
-    re->source_kind = "license";
-    re->text = "A license held covers the shipment when its destination, validity dates and products match.";
     int dest = l->destination ? country_index(l->destination) : -1;
     if (l->destination && dest < 0 && strlen(l->destination) == 2) {
         char up[3] = {(char)(l->destination[0] & ~0x20), (char)(l->destination[1] & ~0x20), 0};
@@ -451,6 +485,14 @@ static int eval_license(ectx *c, const chipcheck_license *l)
     int ok_prod = 0;
     for (size_t i = 0; i < l->n_products; i++)
         ok_prod |= product_matches(s, l->products[i]);
+    struct chipcheck_reason *re = new_reason(c, NULL, "license");
+    if (!re)
+        return ok_dest && ok_date && ok_prod;
+    re->rule = l->id ? arena_strdup(&c->d->arena, l->id) : "license";
+    re->code = "LICENSE_HELD";
+    re->citation = "15 CFR Part 750";
+    re->source_kind = "license";
+    re->text = "A license held covers the shipment when its destination, validity dates and products match.";
     check *ch;
     char code[3];
     if ((ch = add_check(c)) != NULL) {
@@ -505,59 +547,43 @@ static int eval_license(ectx *c, const chipcheck_license *l)
 
 /* ---- the decision -------------------------------------------------------------------------------- */
 
-static const rversion *select_version(const chipcheck_rules *R, const chipcheck_options *o, int date,
-                                      const char **regime, chipcheck_error *err)
-{
-    const char *want = o ? o->ruleset : NULL;
-    *regime = R->default_regime;
-    if (want && *want) {
-        const char *at = strchr(want, '@');
-        size_t rl = at ? (size_t)(at - want) : strlen(want);
-        const rversion *any = NULL;
-        for (size_t i = 0; i < R->nversions; i++) {
-            const rversion *v = &R->versions[i];
-            if (strlen(v->file->regime) != rl || strncmp(v->file->regime, want, rl) != 0)
-                continue;
-            any = v;
-            if (at && !strcmp(v->file->version, at + 1))
-                return v;
-        }
-        if (!any || at) {
-            err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<options>", 0, 0, "ruleset", "ruleset: no rule set '%s' is loaded", want);
-            return NULL;
-        }
-        *regime = any->file->regime;
-    }
-    const rversion *best = NULL;
-    for (size_t i = 0; i < R->nversions; i++) {
-        const rversion *v = &R->versions[i];
-        if (!strcmp(v->file->regime, *regime) && v->file->effective_ymd <= date)
-            best = v; /* sorted by effective date */
-    }
-    return best;
-}
 
-static int excode_eq(const char *a, const char *b) { return a && b && strcasecmp(a, b) == 0; }
+/* Append to a decision's string list (trace only). */
+static int push(chipcheck_decision *d, const char ***list, size_t *n, const char *v)
+{
+    const char **nl = arena_alloc(&d->arena, (*n + 1) * sizeof *nl);
+    if (!nl)
+        return -1;
+    if (*n)
+        memcpy(nl, *list, *n * sizeof *nl);
+    nl[(*n)++] = v;
+    *list = nl;
+    return 0;
+}
 
 static void decide(ectx *c)
 {
-    chipcheck_decision *d = c->d;
+    chipcheck_decision *d = c->d; /* NULL: verdict only */
     const rversion *v = c->v;
     const ship *s = c->s;
     size_t nr = v->nrules;
-    tv *res = calloc(nr + 1, sizeof *res);
-    size_t *ri = calloc(nr + 1, sizeof *ri);   /* reason index of each rule */
-    policy *eff = calloc(nr + 1, sizeof *eff);
-    int *changed = calloc(nr + 1, sizeof *changed), *covered = calloc(nr + 1, sizeof *covered);
-    c->cls = calloc(c->R->nclass_names + 1, sizeof *c->cls);
-    c->cls_miss = calloc(c->R->nclass_names + 1, sizeof *c->cls_miss);
-    if (!res || !ri || !eff || !changed || !covered || !c->cls || !c->cls_miss) {
-        c->oom = 1;
-        goto out;
+    tv res[MAX_RULES];
+    size_t ri[MAX_RULES];          /* reason index of each rule (trace only) */
+    policy eff[MAX_RULES];
+    int changed[MAX_RULES], covered[MAX_RULES];
+    field_mask rmiss[MAX_RULES];
+    for (size_t i = 0; i < nr; i++) {
+        res[i] = TV_FALSE;
+        ri[i] = 0;
+        eff[i] = P_NONE;
+        changed[i] = covered[i] = 0;
+        rmiss[i] = 0;
     }
     /* classifications, in order; a class holds if any rule producing it holds */
-    for (size_t i = 0; i < c->R->nclass_names; i++)
+    for (size_t i = 0; i < c->R->nclass_names; i++) {
         c->cls[i] = TV_FALSE;
+        c->cls_miss[i] = 0;
+    }
     for (size_t i = 0; i < nr; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_CLASSIFICATION)
@@ -573,24 +599,15 @@ static void decide(ectx *c)
             c->cls_miss[r->class_id] |= m;
         }
     }
-    for (size_t i = 0; i < c->R->nclass_names; i++)
-        if (c->cls[i] == TV_TRUE) {
-            const char **nc = arena_alloc(&d->arena, (d->nclasses + 1) * sizeof *nc);
-            if (!nc) {
-                c->oom = 1;
-                goto out;
-            }
-            if (d->nclasses)
-                memcpy(nc, d->classes, d->nclasses * sizeof *nc);
-            nc[d->nclasses++] = c->R->class_names[i];
-            d->classes = nc;
-        }
+    for (size_t i = 0; d && i < c->R->nclass_names; i++)
+        if (c->cls[i] == TV_TRUE && push(d, &d->classes, &d->nclasses, c->R->class_names[i]) != 0)
+            c->oom = 1;
     /* requirements and product determinations */
     for (size_t i = 0; i < nr; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
             continue;
-        res[i] = eval_rule(c, r, NULL, NULL);
+        res[i] = eval_rule(c, r, NULL, &rmiss[i]);
         ri[i] = c->cur;
         eff[i] = r->pol;
     }
@@ -616,9 +633,11 @@ static void decide(ectx *c)
     for (size_t i = 0; i < s->nlicenses; i++)
         if (eval_license(c, &s->licenses[i]) && !licensed) {
             licensed = 1;
-            d->license_id = d->reasons[c->cur].rule;
+            if (d)
+                d->license_id = d->reasons[c->cur].rule;
         }
     /* license exceptions */
+    int exception_used = 0;
     for (size_t i = 0; i < nr; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_EXCEPTION)
@@ -630,42 +649,41 @@ static void decide(ectx *c)
             relevant |= res[v->applies_pool[v->applies_idx[i] + (int)a]] == TV_TRUE;
         if (res[i] != TV_TRUE || !relevant || licensed)
             continue;
-        int claimed = excode_eq(s->exception, r->code);
+        int claimed = s->exception && strcasecmp(s->exception, r->code) == 0;
         int usable = claimed && (!r->auth_required || (s->exception_auth && s->exception_auth[0]));
-        exc_entry *ne = arena_alloc(&d->arena, (d->nexc + 1) * sizeof *ne);
-        if (!ne) {
-            c->oom = 1;
-            goto out;
+        exception_used |= usable;
+        if (d) {
+            exc_entry *ne = arena_alloc(&d->arena, (d->nexc + 1) * sizeof *ne);
+            if (!ne) {
+                c->oom = 1;
+                return;
+            }
+            if (d->nexc)
+                memcpy(ne, d->exc, d->nexc * sizeof *ne);
+            ne[d->nexc++] = (exc_entry){r->code, r->citation, r->needs, usable};
+            d->exc = ne;
+            if (claimed && !usable)
+                d->reasons[ri[i]].note = "the shipment names this exception but gives no authorization number";
         }
-        if (d->nexc)
-            memcpy(ne, d->exc, d->nexc * sizeof *ne);
-        ne[d->nexc++] = (exc_entry){r->code, r->citation, r->needs, usable};
-        d->exc = ne;
-        if (claimed && !usable)
-            d->reasons[ri[i]].note = "the shipment names this exception but gives no authorization number";
         if (!usable)
             continue;
         for (size_t a = 0; a < r->napplies; a++) {
             int j = v->applies_pool[v->applies_idx[i] + (int)a];
             if (res[j] == TV_TRUE && !covered[j]) {
                 covered[j] = (int)i + 1;
-                d->reasons[ri[j]].covered_by = r->code;
+                if (d)
+                    d->reasons[ri[j]].covered_by = r->code;
             }
         }
     }
-    if (s->exception && !licensed) {
-        int known = 0;
-        for (size_t i = 0; i < d->nexc; i++)
-            known |= excode_eq(d->exc[i].id, s->exception) && d->exc[i].used;
-        if (!known) {
-            struct chipcheck_reason *re = new_reason(c, NULL, "exception");
-            if (re) {
-                re->rule = arena_strdup(&d->arena, s->exception);
-                re->code = "EXCEPTION_NOT_USABLE";
-                re->result = TV_FALSE;
-                re->text = "The shipment names a license exception it is not eligible for (or without its "
-                           "authorization); the exception covers nothing.";
-            }
+    if (d && s->exception && !licensed && !exception_used) {
+        struct chipcheck_reason *re = new_reason(c, NULL, "exception");
+        if (re) {
+            re->rule = arena_strdup(&d->arena, s->exception);
+            re->code = "EXCEPTION_NOT_USABLE";
+            re->result = TV_FALSE;
+            re->text = "The shipment names a license exception it is not eligible for (or without its "
+                       "authorization); the exception covers nothing.";
         }
     }
     /* the verdict */
@@ -676,13 +694,15 @@ static void decide(ectx *c)
         const rule *r = v->rules[i];
         if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
             continue;
-        struct chipcheck_reason *re = &d->reasons[ri[i]];
+        struct chipcheck_reason *re = d ? &d->reasons[ri[i]] : NULL;
         if (res[i] == TV_TRUE) {
-            re->effective_policy = policy_name(eff[i]);
-            if (changed[i])
-                re->changed_by = v->rules[changed[i] - 1]->id;
-            if (licensed)
-                re->covered_by = d->license_id;
+            if (re) {
+                re->effective_policy = policy_name(eff[i]);
+                if (changed[i])
+                    re->changed_by = v->rules[changed[i] - 1]->id;
+                if (licensed)
+                    re->covered_by = d->license_id;
+            }
             if (licensed || covered[i])
                 continue;
             required = 1;
@@ -690,12 +710,16 @@ static void decide(ectx *c)
                 worst = eff[i];
         } else if (res[i] == TV_UNKNOWN && !licensed) {
             unknown = 1;
-            miss |= re->missing;
+            miss |= rmiss[i];
         }
     }
-    d->verdict = required ? CHIPCHECK_LICENSE_REQUIRED : unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
+    c->verdict = required ? CHIPCHECK_LICENSE_REQUIRED : unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
+    c->pol = required ? worst : P_NONE;
+    if (!d)
+        return;
+    d->verdict = c->verdict;
+    d->policy = policy_name(c->pol);
     if (required) {
-        d->policy = policy_name(worst);
         /* conditions of the allowances that set the policy of an uncovered requirement, in rule order */
         for (size_t i = 0; i < nr; i++) {
             const rule *al = v->rules[i];
@@ -704,48 +728,27 @@ static void decide(ectx *c)
             int used = 0;
             for (size_t j = 0; j < nr; j++)
                 used |= res[j] == TV_TRUE && !covered[j] && changed[j] == (int)i + 1;
-            if (!used || !al->nconditions)
-                continue;
-            const char **nc = arena_alloc(&d->arena, (d->nconditions + al->nconditions) * sizeof *nc);
-            if (!nc) {
-                c->oom = 1;
-                goto out;
-            }
-            if (d->nconditions)
-                memcpy(nc, d->conditions, d->nconditions * sizeof *nc);
-            for (size_t k = 0; k < al->nconditions; k++)
-                nc[d->nconditions++] = al->conditions[k];
-            d->conditions = nc;
+            for (size_t k = 0; used && k < al->nconditions; k++)
+                if (push(d, &d->conditions, &d->nconditions, al->conditions[k]) != 0)
+                    c->oom = 1;
         }
     }
     if (d->verdict == CHIPCHECK_INDETERMINATE) {
-        size_t cnt = 0;
-        for (int f = 0; f < F_COUNT; f++)
-            cnt += (miss >> f) & 1u;
-        d->missing = arena_alloc(&d->arena, (cnt + 1) * sizeof *d->missing);
-        if (!d->missing) {
-            c->oom = 1;
-            goto out;
-        }
         /* sorted by name */
-        for (int f = 0; f < F_COUNT; f++)
-            if ((miss >> f) & 1u) {
-                size_t k = d->nmissing++;
-                while (k > 0 && strcmp(d->missing[k - 1], field_name((field_id)f)) > 0) {
-                    d->missing[k] = d->missing[k - 1];
-                    k--;
-                }
-                d->missing[k] = field_name((field_id)f);
+        for (int f = 0; f < F_COUNT; f++) {
+            if (!((miss >> f) & 1u))
+                continue;
+            if (push(d, &d->missing, &d->nmissing, field_name((field_id)f)) != 0) {
+                c->oom = 1;
+                return;
             }
+            for (size_t k = d->nmissing - 1; k > 0 && strcmp(d->missing[k - 1], d->missing[k]) > 0; k--) {
+                const char *t = d->missing[k];
+                d->missing[k] = d->missing[k - 1];
+                d->missing[k - 1] = t;
+            }
+        }
     }
-out:
-    free(res);
-    free(ri);
-    free(eff);
-    free(changed);
-    free(covered);
-    free(c->cls);
-    free(c->cls_miss);
 }
 
 static void record_metrics(ectx *c)
@@ -785,19 +788,89 @@ static int own_strings(chipcheck_decision *d, ship *s)
     return 0;
 }
 
-chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
-                             chipcheck_error *err)
+/* Evaluate s into c (c->d set for a full trace, NULL for the verdict alone). 0, or -1 out of memory. */
+static int run(ectx *c, const rversion *v)
+{
+    const ship *s = c->s;
+    chipcheck_decision *d = c->d;
+    c->v = v;
+    if (d)
+        d->v = v;
+    c->country[0] = s->dest;
+    c->country[1] = s->hq;
+    c->country[2] = s->from;
+    /* aliases (Hong Kong is China for every test), each stated in the trace */
+    for (int f = 0; f < 3; f++)
+        for (size_t a = 0; a < v->naliases; a++)
+            if (c->country[f] == v->aliases[a]->code) {
+                c->country[f] = v->aliases[a]->as;
+                struct chipcheck_reason *re = new_reason(c, NULL, "ruleset");
+                if (!d)
+                    continue;
+                if (!re)
+                    return -1;
+                char from[3], to[3];
+                country_code(v->aliases[a]->code, from);
+                country_code(v->aliases[a]->as, to);
+                re->rule = arena_printf(&d->arena, "alias:%s", from);
+                re->code = "COUNTRY_ALIAS";
+                re->citation = v->aliases[a]->src->citation;
+                re->authority = v->aliases[a]->src->citation;
+                re->source_kind = v->aliases[a]->src->kind;
+                re->confidence = v->aliases[a]->src->confidence;
+                re->as_of = v->aliases[a]->src->as_of;
+                re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
+                                        field_name((field_id)(F_DESTINATION + f)), to);
+            }
+    derive_metrics(c);
+    decide(c);
+    if (d)
+        record_metrics(c);
+    return c->oom ? -1 : 0;
+}
+
+static const rversion *select_version(const chipcheck_rules *R, const chipcheck_options *o, int date,
+                                      const char **regime, chipcheck_error *err)
+{
+    const char *want = o ? o->ruleset : NULL;
+    *regime = R->default_regime;
+    if (want && *want) {
+        const char *at = strchr(want, '@');
+        size_t rl = at ? (size_t)(at - want) : strlen(want);
+        const rversion *any = NULL;
+        for (size_t i = 0; i < R->nversions; i++) {
+            const rversion *v = &R->versions[i];
+            if (strlen(v->file->regime) != rl || strncmp(v->file->regime, want, rl) != 0)
+                continue;
+            any = v;
+            if (at && !strcmp(v->file->version, at + 1))
+                return v;
+        }
+        if (!any || at) {
+            err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<options>", 0, 0, "ruleset", "ruleset: no rule set '%s' is loaded", want);
+            return NULL;
+        }
+        *regime = any->file->regime;
+    }
+    const rversion *best = NULL;
+    for (size_t i = 0; i < R->nversions; i++) {
+        const rversion *v = &R->versions[i];
+        if (!strcmp(v->file->regime, *regime) && v->file->effective_ymd <= date)
+            best = v; /* sorted by effective date */
+    }
+    return best;
+}
+
+static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
+                                           chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
     const ship *s = &owned;
-    if (!d || own_strings(d, &owned) != 0) {
-        chipcheck_decision_free(d);
-        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-        return NULL;
-    }
     ectx c;
     memset(&c, 0, sizeof c);
+    if (!d || own_strings(d, &owned) != 0)
+        goto nomem;
     c.R = R;
     c.s = s;
     c.d = d;
@@ -821,87 +894,123 @@ chipcheck_decision *evaluate(const chipcheck_rules *R, const ship *shipment, con
             if (!strcmp(R->versions[i].file->regime, d->regime))
                 first = R->versions[i].file->effective;
         struct chipcheck_reason *re = new_reason(&c, NULL, "ruleset");
-        if (re) {
-            re->rule = d->regime;
-            re->code = "REGIME_NOT_IN_FORCE";
-            re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
-                                    d->regime, d->date, first ? first : "?");
-        }
-        d->verdict = CHIPCHECK_ALLOWED;
-        if (c.oom)
+        if (!re)
             goto nomem;
-        return d;
+        re->rule = d->regime;
+        re->code = "REGIME_NOT_IN_FORCE";
+        re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
+                                d->regime, d->date, first ? first : "?");
+        d->verdict = CHIPCHECK_ALLOWED;
+        return c.oom ? (chipcheck_decision_free(d), NULL) : d;
     }
-    c.v = v;
-    d->v = v;
-    c.country[0] = s->dest;
-    c.country[1] = s->hq;
-    c.country[2] = s->from;
-    /* aliases (Hong Kong is China for every test), each stated in the trace */
-    for (int f = 0; f < 3; f++)
-        for (size_t a = 0; a < v->naliases; a++)
-            if (c.country[f] == v->aliases[a]->code) {
-                char from[3], to[3];
-                country_code(v->aliases[a]->code, from);
-                country_code(v->aliases[a]->as, to);
-                struct chipcheck_reason *re = new_reason(&c, NULL, "ruleset");
-                if (!re)
-                    goto nomem;
-                re->rule = arena_printf(&d->arena, "alias:%s", from);
-                re->code = "COUNTRY_ALIAS";
-                re->citation = v->aliases[a]->src->citation;
-                re->authority = v->aliases[a]->src->citation;
-                re->source_kind = v->aliases[a]->src->kind;
-                re->confidence = v->aliases[a]->src->confidence;
-                re->as_of = v->aliases[a]->src->as_of;
-                re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
-                                        field_name((field_id)(F_DESTINATION + f)), to);
-                c.country[f] = v->aliases[a]->as;
-            }
-    c.mctx = pcre2_match_context_create(NULL);
-    if (!c.mctx)
-        goto nomem;
-    pcre2_set_match_limit(c.mctx, 100000);
-    pcre2_set_depth_limit(c.mctx, 1000);
-    derive_metrics(&c);
-    decide(&c);
-    record_metrics(&c);
-    pcre2_match_context_free(c.mctx);
-    if (c.oom)
+    if (run(&c, v) != 0)
         goto nomem;
     return d;
 nomem:
-    if (c.mctx)
-        pcre2_match_context_free(c.mctx);
     chipcheck_decision_free(d);
     err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     return NULL;
 }
 
+/* Validate a struct shipment and settle its date (the options' default, else today). */
+static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipment, const chipcheck_options *opts,
+                   ship *s, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !shipment)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
+        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                       opts->version, CHIPCHECK_OPTIONS_VERSION);
+    int rc = ship_from_struct(rules, shipment, s, err);
+    if (rc != 0)
+        return rc;
+    if (!s->date) {
+        const char *dd = opts ? opts->default_date : NULL;
+        s->date = dd ? date_parse(dd) : date_today();
+        if (!s->date)
+            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
+                           "date: default date '%.40s' is not a real calendar date", dd);
+    }
+    return 0;
+}
+
 chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
                                     const chipcheck_options *opts, chipcheck_error *err)
 {
-    err_clear(err);
-    if (!rules || !shipment) {
-        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
-        return NULL;
-    }
-    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION) {
-        err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
-                "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
-                opts->version, CHIPCHECK_OPTIONS_VERSION);
-        return NULL;
-    }
     ship s;
-    if (ship_from_struct(rules, shipment, &s, err) != 0)
+    if (prepare(rules, shipment, opts, &s, err) != 0)
         return NULL;
-    if (!s.date) {
-        const char *dd = opts ? opts->default_date : NULL;
-        s.date = dd ? date_parse(dd) : date_today();
-        if (!s.date) {
-            err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' is not a real calendar date", dd);
-            return NULL;
-        }
+    return evaluate_traced(rules, &s, opts, err);
+}
+
+/* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */
+
+struct chipcheck_evaluator {
+    const chipcheck_rules *rules;
+    pcre2_match_data *md;
+    memo_entry memo[MEMO_SLOTS];
+};
+
+chipcheck_evaluator *chipcheck_evaluator_new(const chipcheck_rules *rules, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules must not be NULL");
+        return NULL;
     }
-    return evaluate(rules, &s, opts, err);
+    chipcheck_evaluator *ev = calloc(1, sizeof *ev);
+    if (ev)
+        ev->md = pcre2_match_data_create(1, NULL);
+    if (!ev || !ev->md) {
+        chipcheck_evaluator_free(ev);
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    ev->rules = rules;
+    for (size_t i = 0; i < MEMO_SLOTS; i++)
+        ev->memo[i].field = -1;
+    return ev;
+}
+
+void chipcheck_evaluator_free(chipcheck_evaluator *ev)
+{
+    if (!ev)
+        return;
+    pcre2_match_data_free(ev->md);
+    free(ev);
+}
+
+int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipment *shipment,
+                                const chipcheck_options *opts, chipcheck_error *err)
+{
+    ship s;
+    if (!ev) {
+        err_clear(err);
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
+    }
+    int rc = prepare(ev->rules, shipment, opts, &s, err);
+    if (rc != 0)
+        return rc;
+    const char *regime;
+    const rversion *v = select_version(ev->rules, opts, s.date, &regime, err);
+    if (!v)
+        return err && err->code != CHIPCHECK_OK ? err->code : CHIPCHECK_ALLOWED;
+    ectx c;
+    c.R = ev->rules;
+    c.s = &s;
+    c.d = NULL;
+    c.md = ev->md;
+    c.memo = ev->memo;
+    c.oom = 0;
+    c.cur = 0;
+    for (int i = 0; i < MAX_SLOTS; i++) {
+        c.have[i] = 0;
+        c.src[i] = c.how[i] = NULL;
+        c.miss[i] = 0;
+    }
+    if (run(&c, v) != 0)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    return (int)c.verdict;
 }

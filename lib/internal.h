@@ -38,6 +38,11 @@ CC_HIDDEN int field_lookup(const char *name); /* -1 if not a field */
 
 /* Metric slots: 0..F_NUMBER_COUNT-1 are the raw numbers; derived metrics get the next slots. */
 #define MAX_SLOTS 32
+/* Bounds that let evaluation run without allocating; the loader refuses rule sets beyond them. */
+#define MAX_RULES 256   /* rules in one resolved version */
+#define MAX_CLASSES 64  /* distinct classification names */
+#define MEMO_SLOTS 16   /* pattern results an evaluator remembers */
+typedef struct memo_entry { int field; char text[64]; uint64_t known, value; } memo_entry;
 
 /* ---- countries ----------------------------------------------------------------------------------- */
 #define COUNTRY_SPACE (26 * 26)
@@ -99,6 +104,7 @@ typedef struct cond {
     int flag_value;
     char *pattern;         /* C_MATCHES pattern text, C_EQUALS value */
     pcre2_code *re;
+    int pattern_id;        /* index among the collection's patterns, for evaluators' memos */
     /* C_IN: group ids (interned group names) and explicit countries */
     int *groups;
     size_t ngroups;
@@ -205,6 +211,8 @@ struct chipcheck_rules {
     char **class_names; size_t nclass_names;
     cat_chip *chips; size_t nchips;
     const char *default_regime;
+    int npatterns;
+    pcre2_match_context *mctx;       /* match limits, shared read-only */
 };
 
 /* ---- errors --------------------------------------------------------------------------------------- */
@@ -252,8 +260,6 @@ typedef struct ship {
     const chipcheck_license *licenses; size_t nlicenses;
 } ship;
 
-CC_HIDDEN chipcheck_decision *evaluate(const chipcheck_rules *rules, const ship *s, const chipcheck_options *o,
-                                       chipcheck_error *err);
 /* Validate a struct shipment and fill a ship. */
 CC_HIDDEN int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *out,
                                chipcheck_error *err);

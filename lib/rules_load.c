@@ -343,6 +343,7 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
                 ok = 0;
             } else {
                 (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* plain matching when JIT is absent */
+                c->pattern_id = L->r->npatterns++;
             }
         }
     } else if (!strcmp(name, "in")) {
@@ -733,7 +734,7 @@ static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *r
                       const unsigned char *class_ready, chipcheck_error *err)
 {
     const rfile *f = ru->file;
-    int col = elem_column(f, c->line, cond_elem[c->kind]);
+#define col elem_column(f, c->line, cond_elem[c->kind]) /* only computed for an error */
     if (c->kind == C_CMP) {
         uint32_t slots = expr_slots(c->left) | expr_slots(c->right);
         for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
@@ -754,6 +755,7 @@ static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *r
                 return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, col, "as",
                                "rule '%s' refers to classification '%s', which no earlier classification rule of "
                                "version %s produces", ru->id, r->class_names[c->classes[i]], v->file->version);
+#undef col
     for (size_t i = 0; i < c->nkids; i++)
         if (cond_check(r, v, ru, c->kids[i], class_ready, err) != 0)
             return -1;
@@ -854,6 +856,9 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
                 v->nrules++;
         }
     }
+    if (v->nrules > MAX_RULES)
+        return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, 0, "rules", "version %s has %zu rules; at most %d",
+                       f->version, v->nrules, MAX_RULES);
     /* references: classes in order, groups defined, derived metrics defined, applies-to ids */
     unsigned char *ready = calloc(r->nclass_names + 1, 1);
     v->applies_idx = calloc(v->nrules + 1, sizeof *v->applies_idx);
@@ -919,6 +924,8 @@ void chipcheck_rules_free(chipcheck_rules *r)
     free_list(r->metric_names, r->nmetrics);
     free_list(r->group_names, r->ngroup_names);
     free_list(r->class_names, r->nclass_names);
+    if (r->mctx)
+        pcre2_match_context_free(r->mctx);
     for (size_t i = 0; i < r->nchips; i++)
         catalog_free_chip(&r->chips[i]);
     free(r->chips);
@@ -1039,6 +1046,16 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
                 goto fail;
             }
     }
+    if (r->nclass_names > MAX_CLASSES) {
+        err_set(err, CHIPCHECK_ERR_RULES, r->nfiles ? r->files[r->nfiles - 1]->path : "", 0, 0, "class",
+                "more than %d distinct classifications", MAX_CLASSES);
+        goto fail;
+    }
+    r->mctx = pcre2_match_context_create(NULL);
+    if (!r->mctx)
+        goto nomem;
+    pcre2_set_match_limit(r->mctx, 100000);
+    pcre2_set_depth_limit(r->mctx, 1000);
     /* phase 3: resolve versions */
     r->versions = calloc(r->nfiles + 1, sizeof *r->versions);
     if (!r->versions)

@@ -64,6 +64,8 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
     char buf[64];
     if (isnan(v))
         return 0; /* not given */
+    if (isfinite(v) && v > 0 && v <= MAX_FIGURE)
+        return 0; /* the usual case: no message to format */
     snprintf(buf, sizeof buf, "%g", v);
     if (!isfinite(v))
         return ierr(err, field, "%s is not a finite number", buf);
@@ -375,19 +377,13 @@ static int parse_licenses(const cJSON *a, json_ship *j, chipcheck_error *err)
     return 0;
 }
 
-chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
-                                         chipcheck_error *err)
+/* Parse JSON into j (strings borrowed from *root, which the caller deletes with cJSON_Delete). */
+static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipcheck_error *err)
 {
-    err_clear(err);
-    if (!rules || !json) {
-        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and json must not be NULL");
-        return NULL;
-    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(json, &end, 1);
-    json_ship j;
-    memset(&j, 0, sizeof j);
-    chipcheck_decision *d = NULL;
+    *root_out = root;
+    memset(j, 0, sizeof *j);
     if (!root) {
         long off = end ? (long)(end - json) : 0;
         int col = 1;
@@ -396,29 +392,27 @@ chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const cha
         err_set(err, CHIPCHECK_ERR_PARSE, "<shipment>", 1, col, NULL, "malformed JSON near byte %ld", off);
         if (err)
             err->offset = off;
-        return NULL;
+        return CHIPCHECK_ERR_PARSE;
     }
-    if (!cJSON_IsObject(root)) {
-        ierr(err, "shipment", "must be a JSON object, got %s", type_name(root));
-        goto done;
-    }
+    if (!cJSON_IsObject(root))
+        return ierr(err, "shipment", "must be a JSON object, got %s", type_name(root));
     if (no_duplicates(root, "", err))
-        goto done;
+        return CHIPCHECK_ERR_INPUT;
     for (const cJSON *it = root->child; it; it = it->next) {
         const char *k = it->string;
         int rc = 0;
         if (!strcmp(k, "id")) {
             if (cJSON_IsNumber(it) && it->valuedouble == floor(it->valuedouble) && fabs(it->valuedouble) < 1e15) {
-                snprintf(j.idbuf, sizeof j.idbuf, "%.0f", it->valuedouble);
-                j.sh.id = j.idbuf;
+                snprintf(j->idbuf, sizeof j->idbuf, "%.0f", it->valuedouble);
+                j->sh.id = j->idbuf;
             } else
-                rc = jstr(it, "id", &j.sh.id, err);
-        } else if (!strcmp(k, "date")) rc = jstr(it, k, &j.sh.date, err);
-        else if (!strcmp(k, "destination")) rc = jstr(it, k, &j.sh.destination, err);
-        else if (!strcmp(k, "end_user_hq")) rc = jstr(it, k, &j.sh.end_user_hq, err);
-        else if (!strcmp(k, "export_from")) rc = jstr(it, k, &j.sh.export_from, err);
-        else if (!strcmp(k, "exception")) rc = jstr(it, k, &j.sh.exception, err);
-        else if (!strcmp(k, "exception_authorization")) rc = jstr(it, k, &j.sh.exception_authorization, err);
+                rc = jstr(it, "id", &j->sh.id, err);
+        } else if (!strcmp(k, "date")) rc = jstr(it, k, &j->sh.date, err);
+        else if (!strcmp(k, "destination")) rc = jstr(it, k, &j->sh.destination, err);
+        else if (!strcmp(k, "end_user_hq")) rc = jstr(it, k, &j->sh.end_user_hq, err);
+        else if (!strcmp(k, "export_from")) rc = jstr(it, k, &j->sh.export_from, err);
+        else if (!strcmp(k, "exception")) rc = jstr(it, k, &j->sh.exception, err);
+        else if (!strcmp(k, "exception_authorization")) rc = jstr(it, k, &j->sh.exception_authorization, err);
         else if (!strcmp(k, "quantity")) {
             double q;
             rc = jnum(it, k, &q, err);
@@ -426,25 +420,59 @@ chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const cha
                 rc = ierr(err, k, "must be a whole number from 0 to 1e9");
         } else if (!strcmp(k, "chip")) {
             if (cJSON_IsString(it))
-                j.sh.chip_name = it->valuestring;
+                j->sh.chip_name = it->valuestring;
             else if (cJSON_IsObject(it))
-                rc = parse_chip_obj(it, &j, err);
+                rc = parse_chip_obj(it, j, err);
             else
                 rc = ierr(err, k, "must be a catalog chip name or an object of figures, got %s", type_name(it));
         } else if (!strcmp(k, "licenses")) {
-            rc = parse_licenses(it, &j, err);
+            rc = parse_licenses(it, j, err);
         } else {
             rc = ierr(err, k, "unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, "
                               "quantity, chip, exception, exception_authorization, licenses)");
         }
         if (rc)
-            goto done;
+            return CHIPCHECK_ERR_INPUT;
     }
-    d = chipcheck_check(rules, &j.sh, opts, err);
-done:
-    free(j.tp);
-    free(j.lic);
-    free(j.products);
+    return 0;
+}
+
+static void json_ship_free(json_ship *j, cJSON *root)
+{
+    free(j->tp);
+    free(j->lic);
+    free(j->products);
     cJSON_Delete(root);
+}
+
+chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
+                                         chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !json) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and json must not be NULL");
+        return NULL;
+    }
+    cJSON *root;
+    json_ship j;
+    chipcheck_decision *d = NULL;
+    if (parse_json(json, &root, &j, err) == 0)
+        d = chipcheck_check(rules, &j.sh, opts, err);
+    json_ship_free(&j, root);
     return d;
+}
+
+int chipcheck_evaluator_verdict_json(chipcheck_evaluator *ev, const char *json, const chipcheck_options *opts,
+                                     chipcheck_error *err)
+{
+    err_clear(err);
+    if (!ev || !json)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator and json must not be NULL");
+    cJSON *root;
+    json_ship j;
+    int rc = parse_json(json, &root, &j, err);
+    if (rc == 0)
+        rc = chipcheck_evaluator_verdict(ev, &j.sh, opts, err);
+    json_ship_free(&j, root);
+    return rc;
 }

@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,16 +217,21 @@ int country_index(const char *code)
     return (code[0] - 'A') * 26 + (code[1] - 'A');
 }
 
+static country_set iso_set;
+static pthread_once_t iso_once = PTHREAD_ONCE_INIT;
+
+static void iso_init(void)
+{
+    for (const char *p = iso_codes; *p; p += (p[2] ? 3 : 2))
+        cset_add(&iso_set, (p[0] - 'A') * 26 + (p[1] - 'A'));
+}
+
 int country_is_iso(int index)
 {
     if (index < 0 || index >= COUNTRY_SPACE)
         return 0;
-    char c[3];
-    country_code(index, c);
-    for (const char *p = iso_codes; *p; p += (p[2] ? 3 : 2))
-        if (p[0] == c[0] && p[1] == c[1])
-            return 1;
-    return 0;
+    pthread_once(&iso_once, iso_init);
+    return cset_has(&iso_set, index);
 }
 
 void country_code(int index, char out[3])

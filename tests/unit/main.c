@@ -7,14 +7,23 @@
 #include "unit.h"
 
 chipcheck_rules *unit_rules;
+static chipcheck_evaluator *unit_evaluator;
 
+/* Every verdict is computed twice, with the full trace and on the verdict-only path, and must agree. */
 int unit_verdict(const char *json, chipcheck_error *err)
 {
-    chipcheck_error local;
+    chipcheck_error local, fast_err;
     chipcheck_decision *d = chipcheck_check_json(unit_rules, json, NULL, err ? err : &local);
-    if (!d)
+    int fast = chipcheck_evaluator_verdict_json(unit_evaluator, json, NULL, &fast_err);
+    if (!d) {
+        CU_ASSERT_TRUE(fast < 0);
+        CU_ASSERT_STRING_EQUAL(fast_err.message, (err ? err : &local)->message);
         return -1;
+    }
     int v = (int)chipcheck_decision_verdict(d);
+    if (fast != v)
+        fprintf(stderr, "\nverdict-only path disagrees (%d, traced %d): %s\n", fast, v, json);
+    CU_ASSERT_EQUAL(fast, v);
     chipcheck_decision_free(d);
     return v;
 }
@@ -55,7 +64,8 @@ int main(void)
         fprintf(stderr, "cannot load the bundled rules: %s:%d:%d: %s\n", err.source, err.line, err.column, err.message);
         return 1;
     }
-    if (CU_initialize_registry() != CUE_SUCCESS)
+    unit_evaluator = chipcheck_evaluator_new(unit_rules, &err);
+    if (!unit_evaluator || CU_initialize_registry() != CUE_SUCCESS)
         return 1;
     if (register_util_suite() || register_expr_suite() || register_rules_load_suite() || register_shipment_suite() ||
         register_evaluate_suite() || register_decision_suite()) {
@@ -67,6 +77,7 @@ int main(void)
     CU_basic_run_tests();
     unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
     CU_cleanup_registry();
+    chipcheck_evaluator_free(unit_evaluator);
     chipcheck_rules_free(unit_rules);
     return failed ? 1 : 0;
 }
