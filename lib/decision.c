@@ -2,11 +2,12 @@
  * decision.c: the decision object: its arena, its accessors, and its JSON form (DESIGN section 4). The JSON
  * is built in a fixed key order from the decision alone, so the same input gives the same bytes.
  */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
 
 #include "internal.h"
 
@@ -105,39 +106,195 @@ const char *chipcheck_reason_source_kind(const chipcheck_reason *r) { return r ?
 const char *chipcheck_reason_text(const chipcheck_reason *r) { return r ? r->text : NULL; }
 int chipcheck_reason_result(const chipcheck_reason *r) { return r ? r->result : TV_UNKNOWN; }
 
-/* ---- JSON ----------------------------------------------------------------------------------------- */
+/* ---- JSON ------------------------------------------------------------------------------------------
+ * Decisions are written directly into a buffer, in exactly the layout cJSON prints (compact, or with
+ * cJSON's tabs when pretty), without building a tree: rendering is on the batch hot path. */
 
-static int add_str(cJSON *o, const char *k, const char *v)
+typedef struct jw {
+    char *buf;
+    size_t len, cap;
+    int pretty, depth, oom;
+    int first[48];      /* per nesting level: no member written yet */
+} jw;
+
+static void jw_grow(jw *w, size_t n)
 {
-    return (v ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k)) != NULL;
+    if (w->oom || w->len + n + 1 <= w->cap)
+        return;
+    size_t cap = w->cap ? w->cap : 4096;
+    while (cap < w->len + n + 1)
+        cap *= 2;
+    char *nb = realloc(w->buf, cap);
+    if (!nb) {
+        w->oom = 1;
+        return;
+    }
+    w->buf = nb;
+    w->cap = cap;
 }
 
-static int add_result(cJSON *o, const char *k, int r)
+static inline void jw_raw(jw *w, const char *s, size_t n)
 {
-    return (r == TV_UNKNOWN ? cJSON_AddStringToObject(o, k, "unknown") : cJSON_AddBoolToObject(o, k, r == TV_TRUE)) != NULL;
+    jw_grow(w, n);
+    if (w->oom)
+        return;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
 }
 
-static int add_value(cJSON *o, const char *k, vtype t, double num, const char *str, int b)
+static inline void jw_char(jw *w, char c) { jw_raw(w, &c, 1); }
+
+static void jw_tabs(jw *w, int n)
+{
+    for (int i = 0; i < n; i++)
+        jw_char(w, '\t');
+}
+
+/* Bytes that JSON strings must escape (cJSON escapes exactly these). */
+static const unsigned char must_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+static void jw_string(jw *w, const char *s)
+{
+    size_t n = strlen(s);
+    jw_grow(w, n * 6 + 2);
+    if (w->oom)
+        return;
+    char *o = w->buf + w->len;
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!must_escape[c]) {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            snprintf(o, 6, "u%04x", c);
+            o += 5;
+        }
+    }
+    *o++ = '"';
+    w->len = (size_t)(o - w->buf);
+}
+
+/* Numbers as cJSON prints them: integers with %d, else the shortest of %1.15g / %1.17g that round-trips. */
+static void jw_number(jw *w, double d)
+{
+    char b[32];
+    int n;
+    if (!isfinite(d))
+        n = snprintf(b, sizeof b, "null");
+    else if (d >= INT_MIN && d <= INT_MAX && d == (double)(int)d)
+        n = snprintf(b, sizeof b, "%d", (int)d);
+    else {
+        n = snprintf(b, sizeof b, "%1.15g", d);
+        double t = strtod(b, NULL);
+        if (fabs(t - d) > fmax(fabs(t), fabs(d)) * DBL_EPSILON)
+            n = snprintf(b, sizeof b, "%1.17g", d);
+    }
+    jw_raw(w, b, (size_t)n);
+}
+
+/* Before a value: in an object, the key; in an array, the separator. */
+static void jw_key(jw *w, const char *key)
+{
+    int *first = &w->first[w->depth];
+    if (key) {
+        if (!*first)
+            jw_char(w, ',');
+        if (w->pretty) {
+            if (!*first)
+                jw_char(w, '\n');
+            jw_tabs(w, w->depth);
+        }
+        jw_string(w, key);
+        jw_char(w, ':');
+        if (w->pretty)
+            jw_char(w, '\t');
+    } else if (!*first) {
+        jw_char(w, ',');
+        if (w->pretty)
+            jw_char(w, ' ');
+    }
+    *first = 0;
+}
+
+static void jw_open(jw *w, const char *key, char c)
+{
+    jw_key(w, key);
+    jw_char(w, c);
+    if (w->depth + 1 < (int)(sizeof w->first / sizeof w->first[0]))
+        w->depth++;
+    w->first[w->depth] = 1;
+    if (w->pretty && c == '{')
+        jw_char(w, '\n');
+}
+
+static void jw_close(jw *w, char c)
+{
+    if (w->pretty && c == '}') {
+        if (!w->first[w->depth])
+            jw_char(w, '\n');
+        jw_tabs(w, w->depth - 1);
+    }
+    w->depth--;
+    jw_char(w, c);
+}
+
+static void jw_str(jw *w, const char *key, const char *v)
+{
+    jw_key(w, key);
+    if (v)
+        jw_string(w, v);
+    else
+        jw_raw(w, "null", 4);
+}
+
+static void jw_bool(jw *w, const char *key, int b)
+{
+    jw_key(w, key);
+    jw_raw(w, b ? "true" : "false", b ? 4 : 5);
+}
+
+static void jw_result(jw *w, const char *key, int r)
+{
+    if (r == TV_UNKNOWN)
+        jw_str(w, key, "unknown");
+    else
+        jw_bool(w, key, r == TV_TRUE);
+}
+
+static void jw_value(jw *w, const char *key, vtype t, double num, const char *str, int b)
 {
     switch (t) {
-    case V_NUM: return cJSON_AddNumberToObject(o, k, num) != NULL;
-    case V_STR: return add_str(o, k, str);
-    case V_BOOL: return cJSON_AddBoolToObject(o, k, b) != NULL;
+    case V_NUM: jw_key(w, key); jw_number(w, num); return;
+    case V_STR: jw_str(w, key, str); return;
+    case V_BOOL: jw_bool(w, key, b); return;
     case V_NONE: break;
     }
-    return cJSON_AddNullToObject(o, k) != NULL;
+    jw_str(w, key, NULL);
 }
 
-static int add_strings(cJSON *o, const char *k, const char *const *v, size_t n)
+static void jw_strings(jw *w, const char *key, const char *const *v, size_t n)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, k);
-    for (size_t i = 0; a && i < n; i++)
-        if (!cJSON_AddItemToArray(a, cJSON_CreateString(v[i])))
-            return 0;
-    return a != NULL;
+    jw_open(w, key, '[');
+    for (size_t i = 0; i < n; i++)
+        jw_str(w, NULL, v[i]);
+    jw_close(w, ']');
 }
 
-static int add_mask(cJSON *o, const char *k, field_mask m)
+static void jw_mask(jw *w, const char *key, field_mask m)
 {
     const char *names[F_COUNT];
     size_t n = 0;
@@ -150,94 +307,118 @@ static int add_mask(cJSON *o, const char *k, field_mask m)
             }
             names[j] = field_name((field_id)f);
         }
-    return add_strings(o, k, names, n);
+    jw_strings(w, key, names, n);
 }
 
-static int reason_json(cJSON *arr, const struct chipcheck_reason *r)
+static void jw_reason(jw *w, const struct chipcheck_reason *r)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddItemToArray(arr, o))
-        return (cJSON_Delete(o), 0);
-    int ok = add_str(o, "rule", r->rule) && add_str(o, "code", r->code) && add_str(o, "kind", r->kind) &&
-             add_result(o, "result", r->result) && add_str(o, "citation", r->citation) &&
-             add_str(o, "authority", r->authority) && add_str(o, "source_kind", r->source_kind) &&
-             add_str(o, "confidence", r->confidence) && add_str(o, "as_of", r->as_of) && add_str(o, "text", r->text);
-    if (ok && r->policy)
-        ok = add_str(o, "policy", r->policy);
-    if (ok && r->effective_policy)
-        ok = add_str(o, "effective_policy", r->effective_policy);
-    if (ok && r->changed_by)
-        ok = add_str(o, "policy_changed_by", r->changed_by);
-    if (ok && r->covered_by)
-        ok = add_str(o, "covered_by", r->covered_by);
-    if (ok && r->note)
-        ok = add_str(o, "note", r->note);
-    cJSON *checks = ok ? cJSON_AddArrayToObject(o, "checks") : NULL;
-    for (size_t i = 0; checks && i < r->nchecks; i++) {
+    jw_open(w, NULL, '{');
+    jw_str(w, "rule", r->rule);
+    jw_str(w, "code", r->code);
+    jw_str(w, "kind", r->kind);
+    jw_result(w, "result", r->result);
+    jw_str(w, "citation", r->citation);
+    jw_str(w, "authority", r->authority);
+    jw_str(w, "source_kind", r->source_kind);
+    jw_str(w, "confidence", r->confidence);
+    jw_str(w, "as_of", r->as_of);
+    jw_str(w, "text", r->text);
+    if (r->policy)
+        jw_str(w, "policy", r->policy);
+    if (r->effective_policy)
+        jw_str(w, "effective_policy", r->effective_policy);
+    if (r->changed_by)
+        jw_str(w, "policy_changed_by", r->changed_by);
+    if (r->covered_by)
+        jw_str(w, "covered_by", r->covered_by);
+    if (r->note)
+        jw_str(w, "note", r->note);
+    jw_open(w, "checks", '[');
+    for (size_t i = 0; i < r->nchecks; i++) {
         const check *k = &r->checks[i];
-        cJSON *c = cJSON_CreateObject();
-        if (!c || !cJSON_AddItemToArray(checks, c))
-            return (cJSON_Delete(c), 0);
-        if (!add_str(c, "metric", k->metric) || !add_value(c, "value", k->vt, k->vnum, k->vstr, k->vbool) ||
-            !add_str(c, "op", k->op) || !add_value(c, "threshold", k->tt, k->tnum, k->tstr, k->tbool) ||
-            !add_result(c, "result", k->result) || !add_str(c, "source", k->source) ||
-            (k->how && !add_str(c, "how", k->how)))
-            return 0;
+        jw_open(w, NULL, '{');
+        jw_str(w, "metric", k->metric);
+        jw_value(w, "value", k->vt, k->vnum, k->vstr, k->vbool);
+        jw_str(w, "op", k->op);
+        jw_value(w, "threshold", k->tt, k->tnum, k->tstr, k->tbool);
+        jw_result(w, "result", k->result);
+        jw_str(w, "source", k->source);
+        if (k->how)
+            jw_str(w, "how", k->how);
+        jw_close(w, '}');
     }
-    return checks && add_mask(o, "missing", r->missing);
+    jw_close(w, ']');
+    jw_mask(w, "missing", r->missing);
+    jw_close(w, '}');
 }
 
 char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
 {
     if (!d)
         return NULL;
-    cJSON *o = cJSON_CreateObject();
-    char *out = NULL;
-    if (!o)
-        return NULL;
-    int ok = add_str(o, "id", d->id) && add_str(o, "verdict", chipcheck_verdict_name(d->verdict)) &&
-             add_str(o, "date", d->date) && add_str(o, "destination", d->dest[0] ? d->dest : NULL) &&
-             add_str(o, "end_user_hq", d->hq[0] ? d->hq : NULL) && add_str(o, "export_from", d->from[0] ? d->from : NULL);
-    cJSON *chip = ok ? cJSON_AddObjectToObject(o, "chip") : NULL;
-    ok = chip && add_str(chip, "name", d->chip_name) && add_str(chip, "source", d->chip_source);
-    if (ok && d->catalog) {
-        ok = add_strings(chip, "sources", (const char *const *)d->catalog->sources, d->catalog->nsources) &&
-             add_str(chip, "source_kind", d->catalog->source_kind) && add_str(chip, "as_of", d->catalog->as_of);
+    jw w;
+    memset(&w, 0, sizeof w);
+    w.pretty = (flags & CHIPCHECK_JSON_PRETTY) != 0;
+    w.first[0] = 1;
+    jw_open(&w, NULL, '{');
+    jw_str(&w, "id", d->id);
+    jw_str(&w, "verdict", chipcheck_verdict_name(d->verdict));
+    jw_str(&w, "date", d->date);
+    jw_str(&w, "destination", d->dest[0] ? d->dest : NULL);
+    jw_str(&w, "end_user_hq", d->hq[0] ? d->hq : NULL);
+    jw_str(&w, "export_from", d->from[0] ? d->from : NULL);
+    jw_open(&w, "chip", '{');
+    jw_str(&w, "name", d->chip_name);
+    jw_str(&w, "source", d->chip_source);
+    if (d->catalog) {
+        jw_strings(&w, "sources", (const char *const *)d->catalog->sources, d->catalog->nsources);
+        jw_str(&w, "source_kind", d->catalog->source_kind);
+        jw_str(&w, "as_of", d->catalog->as_of);
     }
-    cJSON *rs = ok ? cJSON_AddObjectToObject(o, "ruleset") : NULL;
-    ok = rs && add_str(rs, "id", d->v ? d->v->file->regime : d->regime) &&
-         add_str(rs, "version", d->v ? d->v->file->version : NULL) &&
-         add_str(rs, "effective", d->v ? d->v->file->effective : NULL) &&
-         add_str(rs, "title", d->v ? d->v->file->title : NULL) && add_str(rs, "digest", d->v ? d->v->digest : NULL);
-    ok = ok && add_strings(o, "classification", d->classes, d->nclasses) && add_str(o, "review_policy", d->policy) &&
-         add_strings(o, "conditions", d->conditions, d->nconditions);
-    cJSON *ex = ok ? cJSON_AddArrayToObject(o, "exceptions") : NULL;
-    for (size_t i = 0; ex && ok && i < d->nexc; i++) {
-        cJSON *e = cJSON_CreateObject();
-        ok = e && cJSON_AddItemToArray(ex, e) && add_str(e, "id", d->exc[i].id) &&
-             add_str(e, "citation", d->exc[i].citation) && add_str(e, "needs", d->exc[i].needs) &&
-             cJSON_AddBoolToObject(e, "used", d->exc[i].used);
+    jw_close(&w, '}');
+    jw_open(&w, "ruleset", '{');
+    jw_str(&w, "id", d->v ? d->v->file->regime : d->regime);
+    jw_str(&w, "version", d->v ? d->v->file->version : NULL);
+    jw_str(&w, "effective", d->v ? d->v->file->effective : NULL);
+    jw_str(&w, "title", d->v ? d->v->file->title : NULL);
+    jw_str(&w, "digest", d->v ? d->v->digest : NULL);
+    jw_close(&w, '}');
+    jw_strings(&w, "classification", d->classes, d->nclasses);
+    jw_str(&w, "review_policy", d->policy);
+    jw_strings(&w, "conditions", d->conditions, d->nconditions);
+    jw_open(&w, "exceptions", '[');
+    for (size_t i = 0; i < d->nexc; i++) {
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "id", d->exc[i].id);
+        jw_str(&w, "citation", d->exc[i].citation);
+        jw_str(&w, "needs", d->exc[i].needs);
+        jw_bool(&w, "used", d->exc[i].used);
+        jw_close(&w, '}');
     }
-    ok = ok && ex && add_str(o, "license", d->license_id);
-    cJSON *mets = ok ? cJSON_AddObjectToObject(o, "metrics") : NULL;
-    for (size_t i = 0; mets && ok && i < d->nmetrics; i++) {
+    jw_close(&w, ']');
+    jw_str(&w, "license", d->license_id);
+    jw_open(&w, "metrics", '{');
+    for (size_t i = 0; i < d->nmetrics; i++) {
         const metric_entry *m = &d->metrics[i];
-        cJSON *e = cJSON_AddObjectToObject(mets, m->name);
-        ok = e && add_value(e, "value", m->have ? V_NUM : V_NONE, m->value, NULL, 0) && add_str(e, "source", m->source) &&
-             (!m->how || add_str(e, "how", m->how));
+        jw_open(&w, m->name, '{');
+        jw_value(&w, "value", m->have ? V_NUM : V_NONE, m->value, NULL, 0);
+        jw_str(&w, "source", m->source);
+        if (m->how)
+            jw_str(&w, "how", m->how);
+        jw_close(&w, '}');
     }
-    cJSON *rea = ok && mets ? cJSON_AddArrayToObject(o, "reasons") : NULL;
-    for (size_t i = 0; rea && ok && i < d->nreasons; i++)
-        ok = reason_json(rea, &d->reasons[i]);
-    ok = ok && rea && add_strings(o, "missing", d->missing, d->nmissing);
-    if (ok)
-        out = (flags & CHIPCHECK_JSON_PRETTY) ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (out) {
-        /* hand back memory the caller frees with chipcheck_free() (plain free), whatever cJSON's hooks are */
-        char *copy = xstrdup(out);
-        cJSON_free(out);
-        out = copy;
+    jw_close(&w, '}');
+    jw_open(&w, "reasons", '[');
+    for (size_t i = 0; i < d->nreasons; i++)
+        jw_reason(&w, &d->reasons[i]);
+    jw_close(&w, ']');
+    jw_strings(&w, "missing", d->missing, d->nmissing);
+    jw_close(&w, '}');
+    jw_grow(&w, 1);
+    if (w.oom) {
+        free(w.buf);
+        return NULL;
     }
-    return out;
+    w.buf[w.len] = '\0';
+    return w.buf;
 }

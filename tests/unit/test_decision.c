@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "unit.h"
 
 static char *slurp(const char *path)
@@ -64,6 +66,34 @@ static void test_decision_golden_json(void)
     golden("rtx4090-hk-nac", "{\"id\":\"SO-4\",\"date\":\"2024-06-01\",\"destination\":\"HK\",\"end_user_hq\":\"HK\",\"chip\":\"RTX 4090\"}");
 }
 
+/* The writer prints what cJSON would: parsing the compact form and printing it again changes nothing. */
+static void test_decision_json_matches_cjson_layout(void)
+{
+    const char *cases[] = {
+        "{\"id\":\"q\\\"uote\\\\\\n\",\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":{\"name\":\"X\\t\\u0001\",\"tpp\":2368.5,"
+        "\"die_area_mm2\":813.7,\"memory_bandwidth_gbs\":0.1,\"datacenter\":true}}",
+        "{\"date\":\"2026-03-01\",\"destination\":\"CN\",\"export_from\":\"US\",\"chip\":\"H200\"}",
+        "{\"date\":\"2022-01-01\",\"destination\":\"CN\",\"chip\":\"H200\"}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        chipcheck_decision *d = unit_decide(cases[i]);
+        char *j = chipcheck_decision_json(d, 0);
+        cJSON *parsed = cJSON_Parse(j);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(parsed);
+        char *again = cJSON_PrintUnformatted(parsed);
+        CU_ASSERT_STRING_EQUAL(again, j);
+        char *pretty = chipcheck_decision_json(d, CHIPCHECK_JSON_PRETTY);
+        char *again_pretty = cJSON_Print(parsed);
+        CU_ASSERT_STRING_EQUAL(again_pretty, pretty);
+        cJSON_free(again);
+        cJSON_free(again_pretty);
+        cJSON_Delete(parsed);
+        chipcheck_free(j);
+        chipcheck_free(pretty);
+        chipcheck_decision_free(d);
+    }
+}
+
 static void test_decision_json_is_byte_identical(void)
 {
     const char *in = "{\"id\":\"x\",\"date\":\"2026-03-01\",\"destination\":\"CN\",\"export_from\":\"US\",\"chip\":\"H200\"}";
@@ -107,6 +137,7 @@ int register_decision_suite(void)
     if (!s)
         return -1;
     ADD_TEST(s, test_decision_golden_json);
+    ADD_TEST(s, test_decision_json_matches_cjson_layout);
     ADD_TEST(s, test_decision_json_is_byte_identical);
     ADD_TEST(s, test_decision_accessors_out_of_range_and_null);
     return 0;
