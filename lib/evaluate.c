@@ -647,6 +647,12 @@ static void decide(ectx *c)
         int relevant = 0;
         for (size_t a = 0; a < r->napplies; a++)
             relevant |= res[v->applies_pool[v->applies_idx[i] + (int)a]] == TV_TRUE;
+        if (d && res[i] == TV_TRUE && !relevant) {
+            /* the item qualifies, but none of the requirements this exception covers applies here */
+            d->reasons[ri[i]].result = TV_FALSE;
+            d->reasons[ri[i]].note = "the item qualifies, but none of the requirements this exception covers applies "
+                                     "to this shipment";
+        }
         if (res[i] != TV_TRUE || !relevant || licensed)
             continue;
         int claimed = s->exception && strcasecmp(s->exception, r->code) == 0;
@@ -681,7 +687,7 @@ static void decide(ectx *c)
         if (re) {
             re->rule = arena_strdup(&d->arena, s->exception);
             re->code = "EXCEPTION_NOT_USABLE";
-            re->result = TV_FALSE;
+            re->result = TV_TRUE;
             re->text = "The shipment names a license exception it is not eligible for (or without its "
                        "authorization); the exception covers nothing.";
         }
@@ -779,9 +785,12 @@ static int own_strings(chipcheck_decision *d, ship *s)
     const cat_chip *cat = s->catalog;
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *v = *f[i];
-        if (!v || (cat && (v == cat->name || v == cat->vendor || v == cat->part_number || v == cat->kind)) ||
-            !strcmp(v, "accelerator"))
-            continue; /* the catalog and string literals outlive the decision */
+        if (!v || (cat && (v == cat->name || v == cat->vendor || v == cat->part_number || v == cat->kind)))
+            continue; /* the catalog outlives the decision */
+        if (f[i] == &s->kind && !strcmp(v, "accelerator")) {
+            *f[i] = "accelerator"; /* the literal, never the caller's buffer */
+            continue;
+        }
         if (!(*f[i] = arena_strdup(&d->arena, v)))
             return -1;
     }
