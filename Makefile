@@ -84,7 +84,7 @@ $(BUILD)/libchipcheck.so: $(SHLIB)
 	ln -sf libchipcheck.so.$(VERSION) $(BUILD)/$(SONAME)
 	ln -sf $(SONAME) $@
 
-$(CLI): $(CLI_SRC) $(STLIB) include/chipcheck.h
+$(CLI): $(CLI_SRC) $(wildcard bindings/cli/*.h) $(STLIB) include/chipcheck.h
 	$(CC) $(ALL_CFLAGS) $(CLI_SRC) $(STLIB) $(DEP_LIBS) -o $@
 
 $(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h | $(BUILD)/obj
@@ -172,7 +172,8 @@ valgrind: deps
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz: deps
-	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all" lib
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" lib
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib $(DEP_CFLAGS) tests/fuzz/fuzz_$$t.c \
 	    build/fuzz/libchipcheck.a $(DEP_LIBS) -o build/fuzz/fuzz_$$t || exit 1; \

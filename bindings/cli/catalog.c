@@ -1,0 +1,270 @@
+/*
+ * catalog.c: `chipcheck rules ...` and `chipcheck chips ...`: list, show, diff (diff.c) and validate rule set
+ * versions; list and show the chips of the catalog.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char rules_usage[] =
+    "rules (list | show ID@VERSION | diff ID@A ID@B) [--rules DIR] | rules validate FILE...";
+static const char chips_usage[] = "chips list [--rules DIR] | chips show NAME [--rules DIR]";
+
+/* Parse "[--rules DIR]" and at most max_pos positional arguments (exactly min_pos). Returns -1 when fine. */
+static int parse_simple(args *a, const char **rules_dir, const char **pos, int min_pos, int max_pos)
+{
+    const char *opt, *val;
+    int k, npos = 0;
+    *rules_dir = NULL;
+    while ((k = args_next(a, &opt, &val)) != 0) {
+        if (k == 2) {
+            if (npos >= max_pos)
+                return usage_error(a, "unexpected argument '%s'", opt);
+            pos[npos++] = opt;
+        } else if (strcmp(opt, "--rules") == 0) {
+            if ((*rules_dir = args_value(a, opt, val)) == NULL)
+                return EXIT_USAGE;
+        } else {
+            return usage_error(a, "unknown option '%s'", opt);
+        }
+    }
+    if (npos < min_pos)
+        return usage_error(a, "missing argument");
+    return -1;
+}
+
+static int rules_list(args *a)
+{
+    const char *dir;
+    int st = parse_simple(a, &dir, NULL, 0, 0);
+    if (st >= 0)
+        return st;
+    chipcheck_rules *r = load_rules(dir);
+    if (r == NULL)
+        return EXIT_USAGE;
+    size_t n = chipcheck_rules_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *id, *ver, *eff, *title, *digest;
+        if (chipcheck_rules_info(r, i, &id, &ver, &eff, &title, &digest) != CHIPCHECK_OK)
+            continue;
+        printf("%s@%s  %s  %s  %s\n", id, ver, eff, digest, title != NULL ? title : "");
+    }
+    chipcheck_rules_free(r);
+    return finish_stdout(EXIT_OK);
+}
+
+static int rules_show(args *a)
+{
+    const char *dir, *want;
+    int st = parse_simple(a, &dir, &want, 1, 1);
+    if (st >= 0)
+        return st;
+    chipcheck_rules *r = load_rules(dir);
+    if (r == NULL)
+        return EXIT_USAGE;
+    chipcheck_error err;
+    memset(&err, 0, sizeof err);
+    char *json = chipcheck_rules_version_json(r, want, CHIPCHECK_JSON_PRETTY, &err);
+    chipcheck_rules_free(r);
+    if (json == NULL) {
+        errorf("rules show: %s", error_message_body(&err));
+        return EXIT_USAGE;
+    }
+    printf("%s\n", json);
+    chipcheck_free(json);
+    return finish_stdout(EXIT_OK);
+}
+
+static int rules_diff_cmd(args *a)
+{
+    const char *dir, *v[2];
+    int st = parse_simple(a, &dir, v, 2, 2);
+    if (st >= 0)
+        return st;
+    chipcheck_rules *r = load_rules(dir);
+    if (r == NULL)
+        return EXIT_USAGE;
+    st = rules_diff(r, v[0], v[1]);
+    chipcheck_rules_free(r);
+    return st;
+}
+
+static int rules_validate(args *a)
+{
+    const char *opt, *val;
+    int k;
+    size_t n = 0;
+    const char **paths = calloc((size_t)a->argc + 1, sizeof *paths);
+    if (paths == NULL) {
+        errorf("out of memory");
+        return EXIT_USAGE;
+    }
+    while ((k = args_next(a, &opt, &val)) != 0) {
+        if (k == 1) {
+            free(paths);
+            return usage_error(a, "unknown option '%s'", opt);
+        }
+        paths[n++] = opt;
+    }
+    if (n == 0) {
+        free(paths);
+        return usage_error(a, "missing FILE");
+    }
+    chipcheck_error err;
+    memset(&err, 0, sizeof err);
+    chipcheck_rules *r = chipcheck_rules_load_files(paths, n, &err);
+    free(paths);
+    if (r == NULL) {
+        /* Compiler style, so editors can jump to the place. */
+        const char *src = err.source[0] ? err.source : "<input>";
+        const char *msg = err.message[0] ? err.message : chipcheck_status_name(err.code);
+        if (err.line > 0 && err.column > 0)
+            fprintf(stderr, "%s:%d:%d: %s\n", src, err.line, err.column, msg);
+        else if (err.line > 0)
+            fprintf(stderr, "%s:%d: %s\n", src, err.line, msg);
+        else
+            fprintf(stderr, "%s: %s\n", src, msg);
+        return EXIT_USAGE;
+    }
+    printf("ok: %zu rule set versions\n", chipcheck_rules_count(r));
+    chipcheck_rules_free(r);
+    return finish_stdout(EXIT_OK);
+}
+
+int cmd_rules(int argc, char **argv)
+{
+    args a;
+    args_init(&a, argc, argv, 3, "rules", rules_usage);
+    const char *sub = argc > 2 ? argv[2] : NULL;
+    if (sub == NULL)
+        return usage_error(&a, "missing subcommand (list, show, diff or validate)");
+    if (strcmp(sub, "list") == 0) {
+        a.cmd = "rules list";
+        return rules_list(&a);
+    }
+    if (strcmp(sub, "show") == 0) {
+        a.cmd = "rules show";
+        return rules_show(&a);
+    }
+    if (strcmp(sub, "diff") == 0) {
+        a.cmd = "rules diff";
+        return rules_diff_cmd(&a);
+    }
+    if (strcmp(sub, "validate") == 0) {
+        a.cmd = "rules validate";
+        return rules_validate(&a);
+    }
+    return usage_error(&a, "unknown subcommand '%s'", sub);
+}
+
+/* ---- chips ----------------------------------------------------------------------------------------- */
+
+/* The TPP of a catalog chip as the rules in force today take it: the catalog's figure, or the one the rule
+ * files derive from its dense throughput (derivations live in the rules, not here). Returns 1 when known. */
+static int chip_tpp(const chipcheck_rules *r, const char *name, double *tpp)
+{
+    int ok = 0;
+    char *text = NULL, *json = NULL;
+    chipcheck_decision *d = NULL;
+    cJSON *dj = NULL, *ship = cJSON_CreateObject();
+    if (ship == NULL || cJSON_AddStringToObject(ship, "destination", "US") == NULL ||
+        cJSON_AddStringToObject(ship, "end_user_hq", "US") == NULL ||
+        cJSON_AddStringToObject(ship, "chip", name) == NULL || (text = cJSON_PrintUnformatted(ship)) == NULL)
+        goto done;
+    if ((d = chipcheck_check_json(r, text, NULL, NULL)) == NULL || (json = chipcheck_decision_json(d, 0)) == NULL)
+        goto done;
+    dj = cJSON_ParseWithOpts(json, NULL, 1);
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(dj, "metrics"), "tpp");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(m, "value");
+    if (cJSON_IsNumber(v)) {
+        *tpp = v->valuedouble;
+        ok = 1;
+    }
+done:
+    cJSON_Delete(dj);
+    chipcheck_free(json);
+    chipcheck_decision_free(d);
+    if (text != NULL)
+        cJSON_free(text);
+    cJSON_Delete(ship);
+    return ok;
+}
+
+static int chips_list(args *a)
+{
+    const char *dir;
+    int st = parse_simple(a, &dir, NULL, 0, 0);
+    if (st >= 0)
+        return st;
+    chipcheck_rules *r = load_rules(dir);
+    if (r == NULL)
+        return EXIT_USAGE;
+    size_t n = chipcheck_rules_chip_count(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = chipcheck_rules_chip_name(r, i);
+        if (name == NULL)
+            continue;
+        char *json = chipcheck_rules_chip_json(r, name, NULL);
+        cJSON *c = json != NULL ? cJSON_ParseWithOpts(json, NULL, 1) : NULL;
+        chipcheck_free(json);
+        const cJSON *vendor = cJSON_GetObjectItemCaseSensitive(c, "vendor");
+        double tpp;
+        printf("%-24s  %-8s", name, cJSON_IsString(vendor) ? vendor->valuestring : "-");
+        if (chip_tpp(r, name, &tpp))
+            printf("  tpp %g", tpp);
+        else
+            fputs("  tpp -", stdout);
+        putchar('\n');
+        cJSON_Delete(c);
+    }
+    chipcheck_rules_free(r);
+    return finish_stdout(EXIT_OK);
+}
+
+static int chips_show(args *a)
+{
+    const char *dir, *name;
+    int st = parse_simple(a, &dir, &name, 1, 1);
+    if (st >= 0)
+        return st;
+    chipcheck_rules *r = load_rules(dir);
+    if (r == NULL)
+        return EXIT_USAGE;
+    chipcheck_error err;
+    memset(&err, 0, sizeof err);
+    char *json = chipcheck_rules_chip_json(r, name, &err);
+    if (json == NULL) {
+        print_lib_error(&err, NULL, 0);
+        chipcheck_rules_free(r);
+        return EXIT_USAGE;
+    }
+    cJSON *c = cJSON_ParseWithOpts(json, NULL, 1);
+    char *pretty = c != NULL ? cJSON_Print(c) : NULL;
+    printf("%s\n", pretty != NULL ? pretty : json);
+    if (pretty != NULL)
+        cJSON_free(pretty);
+    cJSON_Delete(c);
+    chipcheck_free(json);
+    chipcheck_rules_free(r);
+    return finish_stdout(EXIT_OK);
+}
+
+int cmd_chips(int argc, char **argv)
+{
+    args a;
+    args_init(&a, argc, argv, 3, "chips", chips_usage);
+    const char *sub = argc > 2 ? argv[2] : NULL;
+    if (sub == NULL)
+        return usage_error(&a, "missing subcommand (list or show)");
+    if (strcmp(sub, "list") == 0) {
+        a.cmd = "chips list";
+        return chips_list(&a);
+    }
+    if (strcmp(sub, "show") == 0) {
+        a.cmd = "chips show";
+        return chips_show(&a);
+    }
+    return usage_error(&a, "unknown subcommand '%s'", sub);
+}

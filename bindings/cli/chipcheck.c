@@ -1,0 +1,314 @@
+/*
+ * chipcheck.c: the `chipcheck` command: dispatch to the commands, help and version, and the helpers the
+ * commands share (argument walking, error printing, file reading). A client of include/chipcheck.h only.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help_text[] =
+    "usage: chipcheck <command> [options]\n"
+    "\n"
+    "Decide whether a shipment of advanced-computing chips needs a US export license (ECCN 3A090), with\n"
+    "the reasoning and the rule set version used.\n"
+    "\n"
+    "commands:\n"
+    "  check (--spec FILE | --chip NAME) --to CC [--hq CC] [--from CC] [--date YYYY-MM-DD]\n"
+    "        [--ruleset ID@VERSION] [--rules DIR] [--format text|json]\n"
+    "        [--exception NAC|ACA [--authorization NUM]]\n"
+    "      Check one shipment. --spec FILE is a chip JSON object, or a whole shipment object (one with a\n"
+    "      \"chip\" key; the other options then override its fields); \"-\" reads it from stdin.\n"
+    "      --chip NAME names a catalog chip (see `chipcheck chips list`). --to is the destination, --hq\n"
+    "      the country where the end user or its ultimate parent is headquartered, --from the country\n"
+    "      exported from (ISO 3166-1 alpha-2). --date defaults to today (UTC).\n"
+    "      Exit status: 0 allowed, 1 license required, 3 indeterminate, 2 usage or input error.\n"
+    "  batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--summary] [FILE...]\n"
+    "      Read shipments as JSON Lines from the files or stdin; write one line per input line: the\n"
+    "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}.\n"
+    "      --date is the date of lines that have none. --summary prints counts to stderr.\n"
+    "      Exit status: 0 when every line was decided, 2 when any line was an error.\n"
+    "  rules list [--rules DIR]        the rule set versions: id@version, effective date, digest, title\n"
+    "  rules show ID@VERSION [--rules DIR]\n"
+    "                                  one rule set version as resolved (after extends), as JSON\n"
+    "  rules diff ID@A ID@B [--rules DIR]\n"
+    "                                  what changed from A to B: country groups, aliases, metrics, rules\n"
+    "                                  (exit status 0 no differences, 1 differences, 2 error)\n"
+    "  rules validate FILE...          load rule files (.xml) and catalog files (.json) and report errors\n"
+    "  chips list [--rules DIR]        the catalog chips: name, vendor, TPP (given or derived; - if unknown)\n"
+    "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n"
+    "\n"
+    "  --help, --version\n";
+
+static void usage_short(FILE *f)
+{
+    fputs("usage: chipcheck check (--spec FILE | --chip NAME) --to CC [options]\n"
+          "       chipcheck batch [options] [FILE...]\n"
+          "       chipcheck rules (list | show ID@VERSION | diff ID@A ID@B | validate FILE...)\n"
+          "       chipcheck chips (list | show NAME)\n"
+          "Try 'chipcheck --help' for more.\n", f);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_short(stderr);
+        return EXIT_USAGE;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "check") == 0)
+        return cmd_check(argc, argv);
+    if (strcmp(c, "batch") == 0)
+        return cmd_batch(argc, argv);
+    if (strcmp(c, "rules") == 0)
+        return cmd_rules(argc, argv);
+    if (strcmp(c, "chips") == 0)
+        return cmd_chips(argc, argv);
+    if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
+        fputs(help_text, stdout);
+        return finish_stdout(EXIT_OK);
+    }
+    if (strcmp(c, "--version") == 0 || strcmp(c, "version") == 0) {
+        /* The library may be newer than the header this command was built with (shared builds). */
+        printf("chipcheck %s\n", chipcheck_version());
+        return finish_stdout(EXIT_OK);
+    }
+    if (c[0] == '-')
+        errorf("unknown option '%s'", c);
+    else
+        errorf("unknown command '%s'", c);
+    usage_short(stderr);
+    return EXIT_USAGE;
+}
+
+/* ---- argument walking ------------------------------------------------------------------------------ */
+
+void args_init(args *a, int argc, char **argv, int first, const char *cmd, const char *usage)
+{
+    a->argc = argc;
+    a->argv = argv;
+    a->i = first;
+    a->cmd = cmd;
+    a->usage = usage;
+    a->opts_done = 0;
+}
+
+int args_next(args *a, const char **opt, const char **inline_val)
+{
+    static char name[64];
+    *inline_val = NULL;
+    if (a->i >= a->argc)
+        return 0;
+    const char *s = a->argv[a->i++];
+    if (!a->opts_done && strcmp(s, "--") == 0) {
+        a->opts_done = 1;
+        if (a->i >= a->argc)
+            return 0;
+        s = a->argv[a->i++];
+    }
+    if (a->opts_done || s[0] != '-' || strcmp(s, "-") == 0) {
+        *opt = s;
+        return 2;
+    }
+    const char *eq = strchr(s, '=');
+    if (eq != NULL && s[1] == '-') {
+        size_t n = (size_t)(eq - s);
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, s, n);
+        name[n] = '\0';
+        *opt = name;
+        *inline_val = eq + 1;
+    } else {
+        *opt = s;
+    }
+    return 1;
+}
+
+const char *args_value(args *a, const char *opt, const char *inline_val)
+{
+    if (inline_val != NULL)
+        return inline_val;
+    if (a->i >= a->argc) {
+        usage_error(a, "option %s needs a value", opt);
+        return NULL;
+    }
+    return a->argv[a->i++];
+}
+
+int args_no_value(args *a, const char *opt, const char *inline_val)
+{
+    if (inline_val == NULL)
+        return 0;
+    usage_error(a, "option %s takes no value", opt);
+    return 1;
+}
+
+int usage_error(const args *a, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "chipcheck: %s: ", a->cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nusage: chipcheck %s\nTry 'chipcheck --help' for more.\n", a->usage);
+    return EXIT_USAGE;
+}
+
+/* ---- errors ---------------------------------------------------------------------------------------- */
+
+void errorf(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("chipcheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+const char *error_message_body(const chipcheck_error *err)
+{
+    const char *msg = err->message[0] ? err->message : chipcheck_status_name(err->code);
+    size_t flen = strlen(err->field);
+    if (flen > 0 && strncmp(msg, err->field, flen) == 0 && msg[flen] == ':' && msg[flen + 1] == ' ')
+        return msg + flen + 2;
+    return msg;
+}
+
+void print_lib_error(const chipcheck_error *err, const char *prefix, int positions_ok)
+{
+    const char *msg = err->message[0] ? err->message : chipcheck_status_name(err->code);
+    if (positions_ok && err->line > 0) {
+        const char *src = prefix != NULL ? prefix : err->source[0] ? err->source : "<input>";
+        if (err->column > 0)
+            fprintf(stderr, "chipcheck: %s:%d:%d: %s\n", src, err->line, err->column, msg);
+        else
+            fprintf(stderr, "chipcheck: %s:%d: %s\n", src, err->line, msg);
+        return;
+    }
+    fputs("chipcheck: ", stderr);
+    if (prefix != NULL)
+        fprintf(stderr, "%s: ", prefix);
+    else if (err->source[0] && err->field[0] == '\0' && strcmp(err->source, "<shipment>") != 0 &&
+             strcmp(err->source, "<string>") != 0)
+        fprintf(stderr, "%s: ", err->source);
+    if (err->field[0])
+        fprintf(stderr, "%s: ", err->field);
+    fprintf(stderr, "%s\n", error_message_body(err));
+}
+
+chipcheck_rules *load_rules(const char *dir)
+{
+    chipcheck_error err;
+    memset(&err, 0, sizeof err);
+    chipcheck_rules *r = dir != NULL ? chipcheck_rules_load_dir(dir, &err) : chipcheck_rules_load_default(&err);
+    if (r == NULL)
+        print_lib_error(&err, NULL, 1);
+    return r;
+}
+
+int finish_stdout(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        errorf("error writing output: %s", strerror(errno));
+        return EXIT_USAGE;
+    }
+    return status;
+}
+
+/* ---- files and JSON -------------------------------------------------------------------------------- */
+
+char *read_whole_file(const char *path)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        errorf("%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    if (buf == NULL)
+        goto nomem;
+    for (;;) {
+        if (cap - len < 2) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL)
+                goto nomem;
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, f);
+        len += n;
+        if (n == 0)
+            break;
+    }
+    if (ferror(f)) {
+        errorf("%s: cannot read: %s", path, strerror(errno));
+        goto fail;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        errorf("%s: contains a NUL byte; expected JSON text", path);
+        goto fail;
+    }
+    if (!is_stdin)
+        fclose(f);
+    return buf;
+nomem:
+    errorf("%s: out of memory", path);
+fail:
+    free(buf);
+    if (!is_stdin)
+        fclose(f);
+    return NULL;
+}
+
+void text_position(const char *text, const char *pos, int *line, int *column)
+{
+    int l = 1, c = 1;
+    for (const char *p = text; *p && p < pos; p++) {
+        if (*p == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *column = c;
+}
+
+static int numbers_finite_at(const cJSON *item, char *path, size_t pathsz, size_t used)
+{
+    if (cJSON_IsNumber(item))
+        return isfinite(item->valuedouble) ? 1 : 0;
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+        return 1;
+    size_t idx = 0;
+    for (const cJSON *k = item->child; k != NULL; k = k->next, idx++) {
+        int n;
+        if (cJSON_IsObject(item))
+            n = snprintf(path + used, pathsz - used, "%s%s", used ? "." : "", k->string ? k->string : "");
+        else
+            n = snprintf(path + used, pathsz - used, "[%zu]", idx);
+        size_t now = n < 0 ? used : used + (size_t)n;
+        if (now >= pathsz)
+            now = pathsz - 1;
+        if (!numbers_finite_at(k, path, pathsz, now))
+            return 0;
+        path[used] = '\0';
+    }
+    return 1;
+}
+
+int json_numbers_finite(const cJSON *item, char *path, size_t pathsz)
+{
+    path[0] = '\0';
+    return numbers_finite_at(item, path, pathsz, 0);
+}

@@ -1,0 +1,256 @@
+/*
+ * diff.c: `chipcheck rules diff ID@A ID@B`: what changed between two resolved rule set versions, read from
+ * chipcheck_rules_version_json(): extends, country groups, aliases, derived metrics and rules (added,
+ * withdrawn, changed field by field). Exit status as diff(1): 0 no rule differences, 1 some, 2 error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Print a JSON value for a person: strings as they are, null as "none", arrays of strings joined by
+ * spaces, anything else as compact JSON. */
+static void print_value(const cJSON *v)
+{
+    if (v == NULL || cJSON_IsNull(v)) {
+        fputs("none", stdout);
+    } else if (cJSON_IsString(v)) {
+        fputs(v->valuestring, stdout);
+    } else if (cJSON_IsArray(v)) {
+        const cJSON *e;
+        int all_strings = 1, first = 1;
+        cJSON_ArrayForEach(e, v) all_strings = all_strings && cJSON_IsString(e);
+        if (!all_strings || cJSON_GetArraySize(v) == 0) {
+            char *s = cJSON_PrintUnformatted(v);
+            fputs(s != NULL ? s : "?", stdout);
+            cJSON_free(s);
+            return;
+        }
+        cJSON_ArrayForEach(e, v) {
+            printf("%s%s", first ? "" : "; ", e->valuestring);
+            first = 0;
+        }
+    } else if (cJSON_IsObject(v) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "citation"))) {
+        fputs(cJSON_GetObjectItemCaseSensitive(v, "citation")->valuestring, stdout); /* a source */
+    } else {
+        char *s = cJSON_PrintUnformatted(v);
+        fputs(s != NULL ? s : "?", stdout);
+        cJSON_free(s);
+    }
+}
+
+static int same(const cJSON *a, const cJSON *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return cJSON_Compare(a, b, 1) ? 1 : 0;
+}
+
+/* The element of array arr whose "id" is id, or NULL. */
+static const cJSON *find_by_id(const cJSON *arr, const char *id)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        const cJSON *eid = cJSON_GetObjectItemCaseSensitive(e, "id");
+        if (cJSON_IsString(eid) && strcmp(eid->valuestring, id) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Members in a and not in b, printed with a sign. Returns how many. */
+static int print_missing_members(const cJSON *a, const cJSON *b, char sign)
+{
+    int n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) {
+        int found = 0;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, b) found = found || same(e, f);
+        if (!found) {
+            printf(" %c", sign);
+            print_value(e);
+            n++;
+        }
+    }
+    return n;
+}
+
+static int diff_groups(const cJSON *a, const cJSON *b)
+{
+    int changes = 0;
+    const cJSON *ga = cJSON_GetObjectItemCaseSensitive(a, "country_groups");
+    const cJSON *gb = cJSON_GetObjectItemCaseSensitive(b, "country_groups");
+    const cJSON *g;
+    cJSON_ArrayForEach(g, gb) {
+        const cJSON *old = cJSON_GetObjectItemCaseSensitive(ga, g->string);
+        if (old == NULL) {
+            printf("  + country group %s:", g->string);
+            print_missing_members(cJSON_GetObjectItemCaseSensitive(g, "members"), NULL, '+');
+            putchar('\n');
+            changes++;
+            continue;
+        }
+        const cJSON *ma = cJSON_GetObjectItemCaseSensitive(old, "members");
+        const cJSON *mb = cJSON_GetObjectItemCaseSensitive(g, "members");
+        if (same(ma, mb))
+            continue;
+        printf("  ~ country group %s:", g->string);
+        print_missing_members(mb, ma, '+');
+        print_missing_members(ma, mb, '-');
+        const cJSON *src = cJSON_GetObjectItemCaseSensitive(g, "source");
+        if (cJSON_IsString(src))
+            printf(" (%s)", src->valuestring);
+        putchar('\n');
+        changes++;
+    }
+    cJSON_ArrayForEach(g, ga) {
+        if (cJSON_GetObjectItemCaseSensitive(gb, g->string) == NULL) {
+            printf("  - country group %s\n", g->string);
+            changes++;
+        }
+    }
+    return changes;
+}
+
+static int diff_aliases(const cJSON *a, const cJSON *b)
+{
+    int changes = 0;
+    const cJSON *aa = cJSON_GetObjectItemCaseSensitive(a, "aliases");
+    const cJSON *ab = cJSON_GetObjectItemCaseSensitive(b, "aliases");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, ab) {
+        const cJSON *old = cJSON_GetObjectItemCaseSensitive(aa, e->string);
+        if (same(old, e))
+            continue;
+        printf("  %c alias %s: ", old == NULL ? '+' : '~', e->string);
+        if (old != NULL) {
+            print_value(old);
+            fputs(" -> ", stdout);
+        }
+        print_value(e);
+        putchar('\n');
+        changes++;
+    }
+    cJSON_ArrayForEach(e, aa) {
+        if (cJSON_GetObjectItemCaseSensitive(ab, e->string) == NULL) {
+            printf("  - alias %s\n", e->string);
+            changes++;
+        }
+    }
+    return changes;
+}
+
+/* Compare two arrays of objects keyed by "id" (metrics, rules). A changed element is reported field by
+ * field, skipping the fields in ignore (NULL-terminated). */
+static int diff_by_id(const cJSON *a, const cJSON *b, const char *key, const char *what, const char *const *ignore)
+{
+    int changes = 0;
+    const cJSON *xa = cJSON_GetObjectItemCaseSensitive(a, key);
+    const cJSON *xb = cJSON_GetObjectItemCaseSensitive(b, key);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, xb) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
+        if (!cJSON_IsString(id))
+            continue;
+        const cJSON *old = find_by_id(xa, id->valuestring);
+        if (old == NULL) {
+            const cJSON *kind = cJSON_GetObjectItemCaseSensitive(e, "kind");
+            const cJSON *policy = cJSON_GetObjectItemCaseSensitive(e, "policy");
+            const cJSON *text = cJSON_GetObjectItemCaseSensitive(e, "text");
+            const cJSON *when = cJSON_GetObjectItemCaseSensitive(e, "when");
+            const cJSON *formula = cJSON_GetObjectItemCaseSensitive(e, "formula");
+            printf("  + %s %s", what, id->valuestring);
+            if (cJSON_IsString(kind))
+                printf(" (%s%s%s)", kind->valuestring, cJSON_IsString(policy) ? ", " : "",
+                       cJSON_IsString(policy) ? policy->valuestring : "");
+            if (cJSON_IsString(text))
+                printf(": %s", text->valuestring);
+            putchar('\n');
+            if (cJSON_IsString(when))
+                printf("      when: %s\n", when->valuestring);
+            if (cJSON_IsString(formula))
+                printf("      formula: %s\n", formula->valuestring);
+            changes++;
+            continue;
+        }
+        int header = 0;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, e) {
+            int skip = 0;
+            for (const char *const *ig = ignore; *ig != NULL; ig++)
+                skip = skip || strcmp(f->string, *ig) == 0;
+            const cJSON *of = cJSON_GetObjectItemCaseSensitive(old, f->string);
+            if (skip || same(of, f))
+                continue;
+            if (!header) {
+                printf("  ~ %s %s\n", what, id->valuestring);
+                header = 1;
+                changes++;
+            }
+            printf("      %s: ", f->string);
+            print_value(of);
+            fputs("\n        -> ", stdout);
+            print_value(f);
+            putchar('\n');
+        }
+    }
+    cJSON_ArrayForEach(e, xa) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
+        if (cJSON_IsString(id) && find_by_id(xb, id->valuestring) == NULL) {
+            printf("  - %s %s\n", what, id->valuestring);
+            changes++;
+        }
+    }
+    return changes;
+}
+
+/* Fetch and parse one version's description. Prints the error and returns NULL on failure. */
+static cJSON *version_json(const chipcheck_rules *r, const char *id_at_version)
+{
+    chipcheck_error err;
+    memset(&err, 0, sizeof err);
+    char *text = chipcheck_rules_version_json(r, id_at_version, 0, &err);
+    if (text == NULL) {
+        errorf("rules diff: %s", error_message_body(&err));
+        return NULL;
+    }
+    cJSON *j = cJSON_ParseWithOpts(text, NULL, 1);
+    chipcheck_free(text);
+    if (j == NULL)
+        errorf("rules diff: cannot read the description of %s", id_at_version);
+    return j;
+}
+
+static void print_header(const char *mark, const char *name, const cJSON *v)
+{
+    const cJSON *eff = cJSON_GetObjectItemCaseSensitive(v, "effective");
+    const cJSON *title = cJSON_GetObjectItemCaseSensitive(v, "title");
+    printf("%s %s (effective %s): %s\n", mark, name, cJSON_IsString(eff) ? eff->valuestring : "?",
+           cJSON_IsString(title) ? title->valuestring : "");
+}
+
+int rules_diff(const chipcheck_rules *r, const char *va, const char *vb)
+{
+    cJSON *a = version_json(r, va);
+    cJSON *b = a != NULL ? version_json(r, vb) : NULL;
+    if (a == NULL || b == NULL) {
+        cJSON_Delete(a);
+        return EXIT_USAGE;
+    }
+    static const char *const rule_ignore[] = {"id", "defined_in", NULL};
+    static const char *const metric_ignore[] = {"id", NULL};
+    print_header("---", va, a);
+    print_header("+++", vb, b);
+    int changes = 0;
+    changes += diff_groups(a, b);
+    changes += diff_aliases(a, b);
+    changes += diff_by_id(a, b, "metrics", "metric", metric_ignore);
+    changes += diff_by_id(a, b, "rules", "rule", rule_ignore);
+    if (changes == 0)
+        puts("  no differences");
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+    return finish_stdout(changes > 0 ? 1 : EXIT_OK);
+}
