@@ -1,0 +1,78 @@
+"""Decision: the verdict and reasoning trace of one shipment, as plain Python data."""
+import json
+
+
+class Decision:
+    """One decision. It holds Python data only (the C object is freed as soon as it is read).
+
+    ``verdict`` is ``'allowed'``, ``'license_required'`` or ``'indeterminate'``; ``reasons`` is the
+    ordered trace (dicts with ``rule``, ``code``, ``kind``, ``result``, ``citation``, ``source_kind``,
+    ``text``, ``checks``, ...); ``missing`` names the data whose absence left the answer open.
+    """
+
+    __slots__ = ("_data", "_json")
+
+    def __init__(self, text):
+        self._json = text
+        self._data = json.loads(text)
+
+    @property
+    def id(self):
+        """The shipment id echoed from the input, or None."""
+        return self._data["id"]
+
+    @property
+    def verdict(self):
+        """'allowed', 'license_required' or 'indeterminate'."""
+        return self._data["verdict"]
+
+    @property
+    def allowed(self):
+        """True only for the 'allowed' verdict (never for 'indeterminate')."""
+        return self._data["verdict"] == "allowed"
+
+    @property
+    def reasons(self):
+        """The ordered reasoning trace: one dict per rule evaluated."""
+        return self._data["reasons"]
+
+    @property
+    def classification(self):
+        """Classifications that hold, e.g. ['3A090.a']."""
+        return self._data["classification"]
+
+    @property
+    def missing(self):
+        """Fields whose absence made the verdict indeterminate."""
+        return self._data["missing"]
+
+    @property
+    def review_policy(self):
+        """The review policy where a license is required, else None."""
+        return self._data["review_policy"]
+
+    @property
+    def conditions(self):
+        """Conditions attached by allowances (texts)."""
+        return self._data["conditions"]
+
+    @property
+    def exceptions(self):
+        """License exceptions the shipment is eligible for."""
+        return self._data["exceptions"]
+
+    @property
+    def ruleset(self):
+        """{'id', 'version', 'effective', 'title', 'digest'} of the rule set used."""
+        return self._data["ruleset"]
+
+    def to_dict(self):
+        """The decision JSON as a dict (a fresh copy)."""
+        return json.loads(self._json)
+
+    def to_json(self):
+        """The decision JSON text exactly as the library wrote it."""
+        return self._json
+
+    def __repr__(self):
+        return "Decision(id=%r, verdict=%r, review_policy=%r)" % (self.id, self.verdict, self.review_policy)
