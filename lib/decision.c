@@ -342,6 +342,8 @@ static void jw_reason(jw *w, const struct chipcheck_reason *r)
         jw_str(w, "op", k->op);
         jw_value(w, "threshold", k->tt, k->tnum, k->tstr, k->tbool);
         jw_result(w, "result", k->result);
+        if (k->negated)
+            jw_bool(w, "negated", 1);
         jw_str(w, "source", k->source);
         if (k->how)
             jw_str(w, "how", k->how);

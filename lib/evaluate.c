@@ -28,6 +28,7 @@ typedef struct ectx {
     size_t cur;               /* reason receiving checks */
     pcre2_match_data *md;
     memo_entry *memo;         /* an evaluator's pattern results, or NULL */
+    int negations;            /* not() nesting of the condition being evaluated */
     int oom;
     chipcheck_verdict verdict;
     policy pol;
@@ -90,6 +91,7 @@ static check *add_check(ectx *c)
     }
     check *k = &re->checks[re->nchecks++];
     memset(k, 0, sizeof *k);
+    k->negated = c->negations & 1;
     return k;
 }
 
@@ -235,7 +237,9 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
         return combine(c, k, miss);
     case C_NOT: {
         field_mask m = 0;
+        c->negations++;
         tv t = eval_cond(c, k->kids[0], &m);
+        c->negations--;
         if (t == TV_UNKNOWN)
             *miss |= m;
         return t == TV_UNKNOWN ? TV_UNKNOWN : t == TV_TRUE ? TV_FALSE : TV_TRUE;
@@ -351,8 +355,8 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
                 }
             }
             ch->metric = "classification";
-            ch->vt = held ? V_STR : V_NONE;
-            ch->vstr = held;
+            ch->vt = res == TV_UNKNOWN ? V_NONE : V_STR;
+            ch->vstr = held ? held : "none";
             ch->op = "in";
             ch->tt = V_STR;
             ch->tstr = t;

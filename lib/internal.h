@@ -281,6 +281,7 @@ typedef struct check {
     const char *op;
     vtype tt; double tnum; const char *tstr; int tbool;
     int result;            /* tv */
+    int negated;           /* under an odd number of not(): the rule needs this check to be false */
     const char *source;    /* "given", "catalog", "derived", "default", "missing" */
     const char *how;       /* how a derived value was computed, or NULL */
 } check;

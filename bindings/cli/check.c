@@ -175,6 +175,86 @@ static void print_conditions_and_exceptions(const cJSON *dj, const char *named)
         printf("license: %s covers this shipment\n", lic->valuestring);
 }
 
+/* One check as "metric value op threshold: yes|no|unknown". */
+static void print_check(const cJSON *c)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "metric");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(c, "op");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "threshold");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
+    const cJSON *parts[2] = {v, t};
+    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
+    printf("%s%s", negated ? "not " : "", cJSON_IsString(m) ? m->valuestring : "?");
+    for (int k = 0; k < 2; k++) {
+        const cJSON *x = parts[k];
+        if (k == 1)
+            printf(" %s", cJSON_IsString(op) ? op->valuestring : "?");
+        if (cJSON_IsNumber(x))
+            printf(" %.15g", x->valuedouble);
+        else if (cJSON_IsString(x))
+            printf(" %s", x->valuestring);
+        else if (cJSON_IsBool(x))
+            printf(" %s", cJSON_IsTrue(x) ? "true" : "false");
+        else
+            printf(" (missing)");
+        if (k == 0 && cJSON_IsString(src) && strcmp(src->valuestring, "given") != 0 && strcmp(src->valuestring, "missing") != 0)
+            printf(" (%s)", src->valuestring);
+    }
+    printf(": %s", cJSON_IsTrue(res) ? (negated ? "yes, so no" : "yes") : cJSON_IsFalse(res) ? (negated ? "no, so yes" : "no")
+                                      : "unknown");
+}
+
+/* Did this check count against its rule (false, or true under a not())? */
+static int check_failed(const cJSON *c)
+{
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
+    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
+    return negated ? cJSON_IsTrue(res) : cJSON_IsFalse(res);
+}
+
+/* A rule that holds or is open: code, citation, provenance, its sentence and every check. A rule that does
+ * not hold: one line with the checks that failed. */
+static void print_reason(const chipcheck_reason *r, const char *code, const cJSON *jr, int full)
+{
+    const char *cit = chipcheck_reason_citation(r);
+    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(jr, "confidence");
+    const cJSON *note = cJSON_GetObjectItemCaseSensitive(jr, "note");
+    const cJSON *checks = cJSON_GetObjectItemCaseSensitive(jr, "checks");
+    const cJSON *c;
+    printf("  %s %s", result_marker(chipcheck_reason_result(r)), code != NULL ? code : "-");
+    if (!full) {
+        const char *sep = "  ";
+        cJSON_ArrayForEach(c, checks) {
+            if (check_failed(c)) {
+                fputs(sep, stdout);
+                print_check(c);
+                sep = "; ";
+            }
+        }
+        if (cJSON_IsString(note))
+            printf("  (%s)", note->valuestring);
+        putchar('\n');
+        return;
+    }
+    if (cit != NULL && cit[0])
+        printf("  %s", cit);
+    if (cJSON_IsString(conf) && strcmp(conf->valuestring, "high") != 0)
+        printf("  [%s, %s]", chipcheck_reason_source_kind(r), conf->valuestring);
+    putchar('\n');
+    const char *text = chipcheck_reason_text(r);
+    if (text != NULL && text[0])
+        printf("      %s\n", text);
+    cJSON_ArrayForEach(c, checks) {
+        fputs("      - ", stdout);
+        print_check(c);
+        putchar('\n');
+    }
+    if (cJSON_IsString(note))
+        printf("      note: %s\n", note->valuestring);
+}
+
 static int print_text(const chipcheck_decision *d, const char *named_exception)
 {
     print_verdict_line(d);
@@ -225,21 +305,25 @@ static int print_text(const chipcheck_decision *d, const char *named_exception)
         putchar('\n');
     }
 
+    /* Rules that hold or are open, with every check; then one short line per rule that does not hold,
+     * with the checks that failed. The reasons in the JSON are in the same order as the accessors'. */
+    const cJSON *jreasons = cJSON_GetObjectItemCaseSensitive(dj, "reasons");
     size_t nr = chipcheck_decision_reason_count(d);
-    puts("reasons:");
-    for (size_t i = 0; i < nr; i++) {
-        const chipcheck_reason *r = chipcheck_decision_reason(d, i);
-        const char *code = chipcheck_reason_code(r);
-        const char *cit = chipcheck_reason_citation(r);
-        const char *text = chipcheck_reason_text(r);
-        if (code == NULL)
-            code = chipcheck_reason_rule(r);
-        printf("  %s %s", result_marker(chipcheck_reason_result(r)), code != NULL ? code : "-");
-        if (cit != NULL && cit[0])
-            printf(" (%s)", cit);
-        if (text != NULL && text[0])
-            printf(": %s", text);
-        putchar('\n');
+    for (int pass = 0; pass < 2; pass++) {
+        int printed = 0;
+        for (size_t i = 0; i < nr; i++) {
+            const chipcheck_reason *r = chipcheck_decision_reason(d, i);
+            int res = chipcheck_reason_result(r);
+            if ((pass == 0) != (res != 0))
+                continue;
+            if (!printed++)
+                puts(pass == 0 ? "reasons:" : "checked, does not apply:");
+            const char *code = chipcheck_reason_code(r);
+            if (code == NULL)
+                code = chipcheck_reason_rule(r);
+            const cJSON *jr = cJSON_GetArrayItem(jreasons, (int)i);
+            print_reason(r, code, jr, pass == 0);
+        }
     }
     print_conditions_and_exceptions(dj, named_exception);
     cJSON_Delete(dj);
