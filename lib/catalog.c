@@ -20,6 +20,8 @@ void catalog_free_chip(cat_chip *c)
     free(c->aliases);
     for (size_t i = 0; i < c->ntp; i++) free((char *)(uintptr_t)c->tp[i].precision);
     free(c->tp);
+    for (size_t i = 0; i < c->nkeys; i++) free(c->keys[i]);
+    free(c->keys);
     for (size_t i = 0; i < c->nsources; i++) free(c->sources[i]);
     free(c->sources);
     free(c->source_kind); free(c->as_of); free(c->json);
@@ -167,29 +169,34 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         }
         if ((rc = parse_chip(o, c, path, err)) != 0)
             goto done;
-        /* names and aliases must be unique across the catalog */
-        char key[128];
-        const char *names[65];
-        size_t nn = 0;
-        names[nn++] = c->name;
-        for (size_t a = 0; a < c->naliases && nn < 65; a++)
-            names[nn++] = c->aliases[a];
-        for (size_t a = 0; a < nn; a++) {
-            chip_key(names[a], key, sizeof key);
-            for (size_t j = 0; j + 1 < r->nchips; j++) {
-                char other[128];
-                int clash = 0;
-                chip_key(r->chips[j].name, other, sizeof other);
-                clash = !strcmp(key, other);
-                for (size_t b = 0; !clash && b < r->chips[j].naliases; b++) {
-                    chip_key(r->chips[j].aliases[b], other, sizeof other);
-                    clash = !strcmp(key, other);
-                }
-                if (clash) {
+        /* lookup keys of the name and aliases, unique across the catalog */
+        c->keys = calloc(c->naliases + 1, sizeof *c->keys);
+        if (!c->keys) {
+            rc = err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+            goto done;
+        }
+        for (size_t a = 0; a <= c->naliases; a++) {
+            const char *nm = a == 0 ? c->name : c->aliases[a - 1];
+            char key[128];
+            chip_key(nm, key, sizeof key);
+            int dup = 0; /* two spellings of one chip ("RTX 4090D", "RTX 4090 D") share a key */
+            for (size_t j = 0; j < r->nchips; j++)
+                for (size_t b = 0; b < r->chips[j].nkeys; b++) {
+                    if (strcmp(key, r->chips[j].keys[b]) != 0)
+                        continue;
+                    if (&r->chips[j] == c) {
+                        dup = 1;
+                        continue;
+                    }
                     rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "name",
-                                 "chip name or alias '%s' is already used by '%s'", names[a], r->chips[j].name);
+                                 "chip name or alias '%s' is already used by '%s'", nm, r->chips[j].name);
                     goto done;
                 }
+            if (dup)
+                continue;
+            if (!(c->keys[c->nkeys++] = xstrdup(key))) {
+                rc = err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+                goto done;
             }
         }
     }
@@ -200,20 +207,14 @@ done:
 
 const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
 {
-    char key[128], other[128];
+    char key[128];
     chip_key(name, key, sizeof key);
     if (!key[0])
         return NULL;
-    for (size_t i = 0; i < r->nchips; i++) {
-        chip_key(r->chips[i].name, other, sizeof other);
-        if (!strcmp(key, other))
-            return &r->chips[i];
-        for (size_t a = 0; a < r->chips[i].naliases; a++) {
-            chip_key(r->chips[i].aliases[a], other, sizeof other);
-            if (!strcmp(key, other))
+    for (size_t i = 0; i < r->nchips; i++)
+        for (size_t k = 0; k < r->chips[i].nkeys; k++)
+            if (!strcmp(key, r->chips[i].keys[k]))
                 return &r->chips[i];
-        }
-    }
     return NULL;
 }
 

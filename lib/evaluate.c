@@ -846,6 +846,7 @@ static const rversion *select_version(const chipcheck_rules *R, const chipcheck_
                                       const char **regime, chipcheck_error *err)
 {
     const char *want = o ? o->ruleset : NULL;
+    int regime_id = R->default_regime_id;
     *regime = R->default_regime;
     if (want && *want) {
         const char *at = strchr(want, '@');
@@ -864,13 +865,12 @@ static const rversion *select_version(const chipcheck_rules *R, const chipcheck_
             return NULL;
         }
         *regime = any->file->regime;
+        regime_id = any->regime_id;
     }
     const rversion *best = NULL;
-    for (size_t i = 0; i < R->nversions; i++) {
-        const rversion *v = &R->versions[i];
-        if (!strcmp(v->file->regime, *regime) && v->file->effective_ymd <= date)
-            best = v; /* sorted by effective date */
-    }
+    for (size_t i = (size_t)regime_id; i < R->nversions && R->versions[i].regime_id == regime_id; i++)
+        if (R->versions[i].file->effective_ymd <= date)
+            best = &R->versions[i]; /* sorted by effective date */
     return best;
 }
 

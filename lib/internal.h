@@ -180,6 +180,7 @@ typedef struct rfile {
 /* One version, resolved against its chain. Arrays borrow from the files. */
 typedef struct rversion {
     const rfile *file;
+    int regime_id;                   /* versions of one regime share it (index of its first version) */
     char digest[72];                 /* "sha256:" + 64 hex */
     const rule **rules; size_t nrules; /* in order, withdrawn ones removed */
     const group_def **group_by_id;   /* indexed by interned group id; NULL when undefined */
@@ -194,6 +195,7 @@ typedef struct rversion {
 typedef struct cat_chip {
     char *name, *vendor, *part_number, *kind;
     char **aliases; size_t naliases;
+    char **keys; size_t nkeys;  /* name and aliases normalised by chip_key(), for lookup */
     double num[F_NUMBER_COUNT];
     unsigned char have[F_NUMBER_COUNT];
     int datacenter;  /* -1 unknown */
@@ -211,6 +213,7 @@ struct chipcheck_rules {
     char **class_names; size_t nclass_names;
     cat_chip *chips; size_t nchips;
     const char *default_regime;
+    int default_regime_id;
     int npatterns;
     pcre2_match_context *mctx;       /* match limits, shared read-only */
 };

@@ -342,7 +342,9 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
                         "bad regular expression '%s': %s at offset %d", c->pattern, (const char *)buf, (int)eoff);
                 ok = 0;
             } else {
+#ifndef CHIPCHECK_NO_JIT /* make valgrind: JIT code reads whole words past short subjects, by design */
                 (void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE); /* plain matching when JIT is absent */
+#endif
                 c->pattern_id = L->r->npatterns++;
             }
         }
@@ -1080,10 +1082,15 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
         err_set(err, CHIPCHECK_ERR_RULES, n ? in[0].path : "", 0, 0, NULL, "no rule set found");
         goto fail;
     }
+    for (size_t i = 0; i < r->nversions; i++)
+        r->versions[i].regime_id = i > 0 && !strcmp(r->versions[i].file->regime, r->versions[i - 1].file->regime)
+                                   ? r->versions[i - 1].regime_id : (int)i;
     r->default_regime = r->versions[0].file->regime;
     for (size_t i = 0; i < r->nversions; i++)
-        if (!strcmp(r->versions[i].file->regime, "us-ear-advanced-computing"))
+        if (!strcmp(r->versions[i].file->regime, "us-ear-advanced-computing")) {
             r->default_regime = r->versions[i].file->regime;
+            r->default_regime_id = r->versions[i].regime_id;
+        }
     for (size_t i = 0; i < r->nfiles; i++)
         xmlFreeDoc(docs[i]);
     free(docs);
