@@ -1,0 +1,269 @@
+/*
+ * bench.c: `make bench`. A deterministic workload (seeded: the catalog chips and synthetic chips around
+ * every threshold, 40 destinations, dates 2022-2026), timed on one core and then on two threads sharing
+ * one rule collection. Each figure is the median of several runs with the spread (min..max); the last
+ * line is the same figures as one JSON object. A benchmark, not a test: nothing here asserts a time.
+ *
+ *   bench [CLI]   CLI is the chipcheck binary for the batch run (end to end, 1,000,000 JSON Lines).
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chipcheck.h"
+
+#define NSHIP 65536
+#define RUNS 5
+
+static const char *const dests[40] = {"CN", "HK", "MO", "RU", "IR", "KP", "BY", "VE", "CU", "SY", "IQ", "LY", "MM", "NI",
+                                      "AF", "KH", "VN", "SA", "AE", "EG", "JO", "KW", "QA", "OM", "PK", "KZ", "UZ", "GE",
+                                      "AM", "AZ", "DE", "JP", "US", "GB", "FR", "IL", "TW", "SG", "MX", "IN"};
+static const char *const catalog[] = {"A100", "A800", "H100", "H800", "H20", "RTX 4090", "RTX 4090D", "MI308X", "H200",
+                                      "L40S", "MI325X"};
+static const double tpps[] = {1599, 1600, 2368, 2399, 2400, 4707, 4799, 4800, 4801, 5285, 15832, 20999, 21000, 36000};
+static const double densities[] = {1.59, 1.6, 2.91, 3.19, 3.2, 5.91, 5.92, 6.5, 19.4};
+static const double mems[] = {864, 1008, 1399, 1400, 2039, 3350, 4000, 4800, 6499, 6500, 8000};
+static const double ics[] = {0, 64, 400, 599, 600, 699, 900, 1099, 1100, 1800};
+
+static unsigned long long rng = 0x2545F4914F6CDD1DULL;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+#define PICK(a) (a)[rnd(sizeof(a) / sizeof((a)[0]))]
+
+typedef struct work {
+    chipcheck_shipment s[NSHIP];
+    chipcheck_chip c[NSHIP];
+    char date[NSHIP][11];
+    char name[NSHIP][16];
+} work;
+static work W;
+
+static void make_workload(void)
+{
+    for (int i = 0; i < NSHIP; i++) {
+        chipcheck_shipment *s = &W.s[i];
+        memset(s, 0, sizeof *s);
+        snprintf(W.date[i], sizeof W.date[i], "%04u-%02u-%02u", 2022 + rnd(5), 1 + rnd(12), 1 + rnd(28));
+        s->date = W.date[i];
+        s->destination = PICK(dests);
+        unsigned h = rnd(10);
+        s->end_user_hq = h < 7 ? s->destination : h < 9 ? PICK(dests) : NULL;
+        s->export_from = rnd(10) < 7 ? "US" : NULL;
+        if (rnd(3) == 0) {
+            s->chip_name = PICK(catalog);
+            continue;
+        }
+        chipcheck_chip *c = &W.c[i];
+        double tpp = PICK(tpps);
+        *c = (chipcheck_chip){W.name[i], "Synthetic", NULL, NULL, tpp, tpp / PICK(densities), PICK(mems), PICK(ics),
+                              CHIPCHECK_UNSET, (int)rnd(3) - 1, NULL, 0};
+        snprintf(W.name[i], sizeof W.name[i], "SYN-%u", rnd(512));
+        if (rnd(20) == 0)
+            c->die_area_mm2 = CHIPCHECK_UNSET; /* some missing data */
+        s->chip = c;
+    }
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct stat3 { double med, lo, hi; } stat3;
+static stat3 summarize(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return (stat3){v[n / 2], v[0], v[n - 1]};
+}
+
+static chipcheck_rules *rules;
+static long sink;
+
+static double run_verdicts(long n)
+{
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &err);
+    double t0 = now();
+    for (long i = 0; i < n; i++)
+        sink += chipcheck_evaluator_verdict(ev, &W.s[i & (NSHIP - 1)], NULL, &err);
+    double t = now() - t0;
+    chipcheck_evaluator_free(ev);
+    return (double)n / t;
+}
+
+static double run_traces(long n)
+{
+    chipcheck_error err;
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        chipcheck_decision *d = chipcheck_check(rules, &W.s[i & (NSHIP - 1)], NULL, &err);
+        char *j = chipcheck_decision_json(d, 0);
+        sink += j ? (long)j[0] : 0;
+        chipcheck_free(j);
+        chipcheck_decision_free(d);
+    }
+    return (double)n / (now() - t0);
+}
+
+typedef struct targ { long n; double rate; } targ;
+static void *thread_main(void *p)
+{
+    targ *a = p;
+    a->rate = run_verdicts(a->n);
+    return NULL;
+}
+
+static double run_threads(int k, long n)
+{
+    pthread_t t[2];
+    targ a[2];
+    double t0 = now();
+    for (int i = 0; i < k; i++) {
+        a[i].n = n;
+        pthread_create(&t[i], NULL, thread_main, &a[i]);
+    }
+    for (int i = 0; i < k; i++)
+        pthread_join(t[i], NULL);
+    return (double)n * k / (now() - t0);
+}
+
+static void write_jsonl(const char *path, long lines)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    for (long i = 0; i < lines; i++) {
+        const chipcheck_shipment *s = &W.s[i & (NSHIP - 1)];
+        fprintf(f, "{\"id\":\"L%ld\",\"date\":\"%s\",\"destination\":\"%s\"", i, s->date, s->destination);
+        if (s->end_user_hq)
+            fprintf(f, ",\"end_user_hq\":\"%s\"", s->end_user_hq);
+        if (s->export_from)
+            fprintf(f, ",\"export_from\":\"%s\"", s->export_from);
+        if (s->chip_name)
+            fprintf(f, ",\"chip\":\"%s\"}\n", s->chip_name);
+        else {
+            const chipcheck_chip *c = s->chip;
+            fprintf(f, ",\"chip\":{\"name\":\"%s\",\"tpp\":%.6g,\"memory_bandwidth_gbs\":%.6g,\"interconnect_bandwidth_gbs\":%.6g",
+                    c->name, c->tpp, c->memory_bandwidth_gbs, c->interconnect_bandwidth_gbs);
+            if (c->die_area_mm2 == c->die_area_mm2)
+                fprintf(f, ",\"die_area_mm2\":%.6g", c->die_area_mm2);
+            if (c->datacenter >= 0)
+                fprintf(f, ",\"datacenter\":%s", c->datacenter ? "true" : "false");
+            fputs("}}\n", f);
+        }
+    }
+    fclose(f);
+}
+
+/* Run `cli batch < in > /dev/null`; returns lines/s and sets *rss_kib to the child's peak RSS. */
+static double run_batch(const char *cli, const char *in, long lines, long *rss_kib)
+{
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(in, "r", stdin) || !freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execl(cli, cli, "batch", "--date", "2025-05-02", (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) > 2 ||
+        getrusage(RUSAGE_CHILDREN, &ru) != 0) { /* the largest peak RSS of the children waited for */
+        fprintf(stderr, "bench: %s batch failed\n", cli);
+        exit(1);
+    }
+    *rss_kib = ru.ru_maxrss;
+    return (double)lines / (now() - t0);
+}
+
+int main(int argc, char **argv)
+{
+    const char *cli = argc > 1 ? argv[1] : NULL;
+    chipcheck_error err;
+    double v[RUNS];
+    make_workload();
+
+    double load[21];
+    for (int i = 0; i < 21; i++) {
+        double t0 = now();
+        chipcheck_rules *r = chipcheck_rules_load_default(&err);
+        load[i] = (now() - t0) * 1e3;
+        if (!r) {
+            fprintf(stderr, "bench: %s\n", err.message);
+            return 1;
+        }
+        chipcheck_rules_free(r);
+    }
+    stat3 sl = summarize(load, 21);
+    rules = chipcheck_rules_load_default(&err);
+
+    for (int i = 0; i < RUNS; i++)
+        v[i] = run_verdicts(2000000);
+    stat3 sv = summarize(v, RUNS);
+    for (int i = 0; i < RUNS; i++)
+        v[i] = run_traces(100000);
+    stat3 st = summarize(v, RUNS);
+    double t1[3], t2[3];
+    for (int i = 0; i < 3; i++) {
+        t1[i] = run_threads(1, 2000000);
+        t2[i] = run_threads(2, 2000000);
+    }
+    stat3 s1 = summarize(t1, 3), s2 = summarize(t2, 3);
+
+    stat3 sb = {0, 0, 0};
+    long rss[3] = {0, 0, 0}, batch_lines = 1000000;
+    if (cli) {
+        char path[] = "/tmp/chipcheck-bench-XXXXXX";
+        int fd = mkstemp(path);
+        if (fd < 0) {
+            perror("mkstemp");
+            return 1;
+        }
+        close(fd);
+        write_jsonl(path, batch_lines);
+        double b[3];
+        for (int i = 0; i < 3; i++)
+            b[i] = run_batch(cli, path, batch_lines, &rss[i]);
+        sb = summarize(b, 3);
+        unlink(path);
+    }
+    long peak = rss[0] > rss[1] ? rss[0] : rss[1];
+    peak = peak > rss[2] ? peak : rss[2];
+
+    printf("chipcheck %s benchmark (one core unless stated; median of runs, spread min..max)\n", chipcheck_version());
+    printf("  load bundled rule sets      %10.3f ms        (%.3f..%.3f)\n", sl.med, sl.lo, sl.hi);
+    printf("  verdict only                %10.0f /s        (%.0f..%.0f)\n", sv.med, sv.lo, sv.hi);
+    printf("  full trace rendered to JSON %10.0f /s        (%.0f..%.0f)\n", st.med, st.lo, st.hi);
+    printf("  verdict only, 1 thread      %10.0f /s        (%.0f..%.0f)\n", s1.med, s1.lo, s1.hi);
+    printf("  verdict only, 2 threads     %10.0f /s total  (%.0f..%.0f), scaling x%.2f\n", s2.med, s2.lo, s2.hi,
+           s2.med / s1.med);
+    if (cli)
+        printf("  batch end to end, 1M lines  %10.0f lines/s  (%.0f..%.0f), peak RSS %.1f MiB\n", sb.med, sb.lo, sb.hi,
+               (double)peak / 1024.0);
+    printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
+           "\"threads1_per_s\":%.0f,\"threads2_per_s\":%.0f,\"batch_lines_per_s\":%.0f,\"batch_peak_rss_mib\":%.1f}\n",
+           chipcheck_version(), sl.med, sv.med, st.med, s1.med, s2.med, sb.med, (double)peak / 1024.0);
+    chipcheck_rules_free(rules);
+    return sink == 42 ? 2 : 0;
+}
