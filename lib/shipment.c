@@ -78,8 +78,53 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
     return 0;
 }
 
+/* 1 if s is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+static int utf8_valid(const char *str)
+{
+    const unsigned char *p = (const unsigned char *)str;
+    while (*p) {
+        unsigned c = *p;
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+            return 0;
+        unsigned cp = n == 0 ? c : c & (0x3Fu >> n);
+        for (int i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static int text_field(const char *v, const char *field, chipcheck_error *err)
+{
+    if (v && !utf8_valid(v))
+        return ierr(err, field, "is not valid UTF-8");
+    if (v && strlen(v) > 1024)
+        return ierr(err, field, "is longer than 1024 bytes");
+    return 0;
+}
+
 int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
 {
+    const chipcheck_chip *cc = in->chip;
+    if (text_field(in->id, "id", err) || text_field(in->chip_name, "chip", err) ||
+        text_field(in->exception, "exception", err) ||
+        text_field(in->exception_authorization, "exception_authorization", err) ||
+        (cc && (text_field(cc->name, "chip.name", err) || text_field(cc->vendor, "chip.vendor", err) ||
+                text_field(cc->part_number, "chip.part_number", err))))
+        return CHIPCHECK_ERR_INPUT;
+    for (size_t i = 0; in->licenses && i < in->n_licenses; i++) {
+        if (text_field(in->licenses[i].id, "licenses.id", err))
+            return CHIPCHECK_ERR_INPUT;
+        for (size_t k = 0; in->licenses[i].products && k < in->licenses[i].n_products; k++)
+            if (text_field(in->licenses[i].products[k], "licenses.products", err))
+                return CHIPCHECK_ERR_INPUT;
+    }
     static const char *const numf[F_NUMBER_COUNT] = {"chip.tpp", "chip.die_area_mm2", "chip.memory_bandwidth_gbs",
                                                      "chip.interconnect_bandwidth_gbs", "chip.hbm_bandwidth_density"};
     memset(s, 0, sizeof *s);

@@ -423,6 +423,84 @@ static void test_evaluate_struct_api_matches_json(void)
     chipcheck_decision_free(d);
 }
 
+/* Property: over a grid of chips x 40 destinations x dates across every version, with the end user
+ * headquartered at the destination or elsewhere, dropping any one optional field of a shipment that needs
+ * a license never gives "allowed", and dropping one from an allowed shipment never gives an error. Both
+ * paths (traced and verdict-only) are checked. */
+static void test_evaluate_fail_closed_property_over_grid(void)
+{
+    static const char *const dests[] = {"CN", "HK", "MO", "RU", "IR", "KP", "BY", "VE", "CU", "SY", "IQ", "LY", "MM", "NI",
+                                        "AF", "KH", "VN", "SA", "AE", "EG", "JO", "KW", "QA", "OM", "PK", "KZ", "UZ", "GE",
+                                        "AM", "AZ", "DE", "JP", "US", "GB", "FR", "IL", "TW", "SG", "MX", "IN"};
+    static const char *const dates[] = {"2022-09-01", "2022-11-01", "2023-03-01", "2023-12-01", "2024-03-20", "2024-04-10",
+                                        "2024-06-01", "2025-01-10", "2025-05-02", "2025-08-01", "2026-01-20", "2026-03-01",
+                                        "2026-08-01"};
+    static const struct { const char *name, *vendor; double tpp, die, mem, ic; int dc; } chips[] = {
+        {"H100 SXM5", "NVIDIA", 15832, 814, 3350, 900, 1}, {"H20", "NVIDIA", 2368, 814, 4000, 900, 1},
+        {"A800", "NVIDIA", 4992, 826, 2039, 400, 1},       {"RTX 4090", "NVIDIA", 5285, 608.5, 1008, 64, 0},
+        {"X-b1", "Acme", 3000, 1500, 900, 100, 1},          {"X-b2", "Acme", 2000, 600, 900, 100, 1},
+        {"X-bw", "Acme", 1000, 800, 1500, 100, 1},          {"MI308X", "AMD", 20000, 1500, 5300, 900, 1},
+    };
+    const char *hqs[] = {NULL, "CN", "DE"};
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+    long checked = 0, required = 0, broken = 0, errors = 0, disagreements = 0;
+    for (size_t ci = 0; ci < sizeof chips / sizeof chips[0]; ci++)
+        for (size_t di = 0; di < sizeof dests / sizeof dests[0]; di++)
+            for (size_t ti = 0; ti < sizeof dates / sizeof dates[0]; ti++)
+                for (int hi = 0; hi < 3; hi++) {
+                    const char *hq = hi == 0 ? dests[di] : hqs[hi];
+                    chipcheck_chip full = {chips[ci].name, chips[ci].vendor, NULL, NULL, chips[ci].tpp, chips[ci].die,
+                                           chips[ci].mem, chips[ci].ic, CHIPCHECK_UNSET, chips[ci].dc, NULL, 0};
+                    chipcheck_shipment s = {NULL, dates[ti], dests[di], hq, "US", NULL, &full, NULL, NULL, NULL, 0};
+                    chipcheck_decision *d = chipcheck_check(unit_rules, &s, NULL, &err);
+                    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+                    int base = (int)chipcheck_decision_verdict(d);
+                    chipcheck_decision_free(d);
+                    required += base == CHIPCHECK_LICENSE_REQUIRED;
+                    for (int drop = 0; drop < 9; drop++) {
+                        chipcheck_chip c = full;
+                        chipcheck_shipment t = s;
+                        t.chip = &c;
+                        switch (drop) {
+                        case 0: c.tpp = CHIPCHECK_UNSET; break;
+                        case 1: c.die_area_mm2 = CHIPCHECK_UNSET; break;
+                        case 2: c.memory_bandwidth_gbs = CHIPCHECK_UNSET; break;
+                        case 3: c.interconnect_bandwidth_gbs = CHIPCHECK_UNSET; break;
+                        case 4: c.datacenter = -1; break;
+                        case 5: c.name = NULL; break;
+                        case 6: c.vendor = NULL; break;
+                        case 7: t.end_user_hq = NULL; break;
+                        case 8: t.export_from = NULL; break;
+                        }
+                        d = chipcheck_check(unit_rules, &t, NULL, &err);
+                        int fast = chipcheck_evaluator_verdict(ev, &t, NULL, &err);
+                        checked++;
+                        if (!d) {
+                            errors++;
+                            continue;
+                        }
+                        int v = (int)chipcheck_decision_verdict(d);
+                        disagreements += fast != v;
+                        if (base == CHIPCHECK_LICENSE_REQUIRED && v == CHIPCHECK_ALLOWED) {
+                            broken++;
+                            fprintf(stderr, "\nfail-closed broken: %s to %s on %s, hq %s, field %d dropped\n", chips[ci].name,
+                                    dests[di], dates[ti], hq ? hq : "-", drop);
+                        }
+                        if (base == CHIPCHECK_ALLOWED && v == CHIPCHECK_LICENSE_REQUIRED)
+                            broken++; /* removing data can only make the answer less certain */
+                        chipcheck_decision_free(d);
+                    }
+                }
+    chipcheck_evaluator_free(ev);
+    CU_ASSERT_EQUAL(broken, 0);
+    CU_ASSERT_EQUAL(errors, 0);
+    CU_ASSERT_EQUAL(disagreements, 0);
+    CU_ASSERT_EQUAL(checked, 8L * 40 * 13 * 3 * 9);
+    CU_ASSERT_TRUE(required > 1000); /* the grid does exercise licensed shipments */
+}
+
 int register_evaluate_suite(void)
 {
     CU_pSuite s = CU_add_suite("evaluate", NULL, NULL);
@@ -447,5 +525,6 @@ int register_evaluate_suite(void)
     ADD_TEST(s, test_evaluate_removing_any_field_never_allows);
     ADD_TEST(s, test_evaluate_forced_ruleset_version);
     ADD_TEST(s, test_evaluate_struct_api_matches_json);
+    ADD_TEST(s, test_evaluate_fail_closed_property_over_grid);
     return 0;
 }

@@ -128,6 +128,33 @@ static void test_rules_load_version_json_describes_resolved_rules(void)
     CU_ASSERT_STRING_EQUAL(err.message, "no rule set 'us-ear-advanced-computing' is loaded (expected ID@VERSION)");
 }
 
+/* A pattern with catastrophic backtracking hits the match limit: the rule is unknown, so the verdict is
+ * indeterminate (never a hang, never "allowed"), on both the traced and the verdict-only path. */
+static void test_rules_load_catastrophic_pattern_is_bounded(void)
+{
+    chipcheck_error err;
+    chipcheck_rules *r = chipcheck_rules_load_dir("rules/hostile/catastrophic-regex", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    const char *ship = "{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"chip\":{\"name\":"
+                       "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"}}";
+    chipcheck_decision *d = chipcheck_check_json(r, ship, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(chipcheck_decision_verdict(d), CHIPCHECK_INDETERMINATE);
+    CU_ASSERT_STRING_EQUAL(chipcheck_decision_missing(d, 0), "name");
+    char *j = chipcheck_decision_json(d, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"how\":\"pattern match limit reached\""));
+    chipcheck_free(j);
+    chipcheck_decision_free(d);
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(r, &err);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_json(ev, ship, NULL, &err), CHIPCHECK_INDETERMINATE);
+    chipcheck_evaluator_free(ev);
+    /* a short name is decided normally */
+    d = chipcheck_check_json(r, "{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"chip\":{\"name\":\"aaaa\"}}", NULL, &err);
+    CU_ASSERT_EQUAL(chipcheck_decision_verdict(d), CHIPCHECK_LICENSE_REQUIRED);
+    chipcheck_decision_free(d);
+    chipcheck_rules_free(r);
+}
+
 int register_rules_load_suite(void)
 {
     CU_pSuite s = CU_add_suite("rules_load", NULL, NULL);
@@ -139,5 +166,6 @@ int register_rules_load_suite(void)
     ADD_TEST(s, test_rules_load_catalog_lookup);
     ADD_TEST(s, test_rules_load_missing_dir_is_io_error);
     ADD_TEST(s, test_rules_load_version_json_describes_resolved_rules);
+    ADD_TEST(s, test_rules_load_catastrophic_pattern_is_bounded);
     return 0;
 }

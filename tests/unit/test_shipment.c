@@ -1,5 +1,6 @@
 /* test_shipment.c: bad shipments are errors that name the field and the value; nothing is guessed. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -95,6 +96,44 @@ static void test_shipment_struct_api_rejects_non_finite(void)
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
 }
 
+static void test_shipment_hostile_json_is_refused_cleanly(void)
+{
+    /* invalid UTF-8, in a name and in an id */
+    bad(SHIP("{\"name\":\"H\xff" "20\"}"), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: is not valid UTF-8");
+    bad("{\"id\":\"\xc0\xaf\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "id", "id: is not valid UTF-8");
+    bad(SHIP("{\"name\":\"\xed\xa0\x80\"}"), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: is not valid UTF-8");
+    /* valid multi-byte UTF-8 is fine */
+    CU_ASSERT_EQUAL(unit_verdict(SHIP("{\"name\":\"H20 \xe2\x80\x94 \xe7\x89\x88\",\"memory_bandwidth_gbs\":4000}"), NULL),
+                    CHIPCHECK_LICENSE_REQUIRED);
+    /* NaN and Infinity spellings are not JSON numbers */
+    bad(SHIP("{\"tpp\":NaN}"), CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 54");
+    bad(SHIP("{\"tpp\":Infinity}"), CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 54");
+    bad(SHIP("{\"tpp\":-1e999}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: -inf is not a finite number");
+    /* deep nesting: refused by the parser's limit, no stack exhaustion */
+    size_t depth = 100000;
+    char *deep = malloc(2 * depth + 64);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(deep);
+    strcpy(deep, "{\"destination\":\"CN\",\"chip\":");
+    size_t n = strlen(deep);
+    memset(deep + n, '[', depth);
+    memset(deep + n + depth, ']', depth);
+    strcpy(deep + n + 2 * depth, "}");
+    chipcheck_error err;
+    CU_ASSERT_EQUAL(unit_verdict(deep, &err), -1);
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_PARSE);
+    free(deep);
+    /* a very long name */
+    char *longname = malloc(5000);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(longname);
+    strcpy(longname, "{\"destination\":\"CN\",\"chip\":{\"name\":\"");
+    n = strlen(longname);
+    memset(longname + n, 'A', 2000);
+    strcpy(longname + n + 2000, "\"}}");
+    CU_ASSERT_EQUAL(unit_verdict(longname, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.message, "chip.name: is longer than 1024 bytes");
+    free(longname);
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -104,5 +143,6 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_bad_countries_and_dates_are_errors);
     ADD_TEST(s, test_shipment_bad_json_is_an_error);
     ADD_TEST(s, test_shipment_struct_api_rejects_non_finite);
+    ADD_TEST(s, test_shipment_hostile_json_is_refused_cleanly);
     return 0;
 }
