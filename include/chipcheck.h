@@ -330,6 +330,9 @@ CHIPCHECK_API int chipcheck_reason_result(const chipcheck_reason *reason);
 
 /** Flags of chipcheck_decision_json(). */
 #define CHIPCHECK_JSON_PRETTY 1u /**< indent; without it the JSON is one line (as in JSON Lines) */
+#define CHIPCHECK_JSON_BRIEF 2u  /**< the brief form: everything but "metrics" and "reasons", plus "codes" (the
+                                      codes of the reasons that hold, in order) and "unknown" (of those that
+                                      are unknown); for batch feeds that map codes to delivery blocks */
 
 /** Render a decision as JSON (the decision format of the README). The same input and rule files always
  *  give the same bytes.

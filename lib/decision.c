@@ -399,6 +399,16 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     }
     jw_close(&w, ']');
     jw_str(&w, "license", d->license_id);
+    if (flags & CHIPCHECK_JSON_BRIEF) {
+        for (int want = TV_TRUE; want >= TV_UNKNOWN; want -= 2) {
+            jw_open(&w, want == TV_TRUE ? "codes" : "unknown", '[');
+            for (size_t i = 0; i < d->nreasons; i++)
+                if (d->reasons[i].result == want)
+                    jw_str(&w, NULL, d->reasons[i].code);
+            jw_close(&w, ']');
+        }
+        goto tail;
+    }
     jw_open(&w, "metrics", '{');
     for (size_t i = 0; i < d->nmetrics; i++) {
         const metric_entry *m = &d->metrics[i];
@@ -414,6 +424,7 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     for (size_t i = 0; i < d->nreasons; i++)
         jw_reason(&w, &d->reasons[i]);
     jw_close(&w, ']');
+tail:
     jw_strings(&w, "missing", d->missing, d->nmissing);
     jw_close(&w, '}');
     jw_grow(&w, 1);

@@ -94,6 +94,22 @@ static void test_decision_json_matches_cjson_layout(void)
     }
 }
 
+static void test_decision_brief_json_lists_codes(void)
+{
+    chipcheck_decision *d = unit_decide("{\"id\":\"B-1\",\"date\":\"2024-06-01\",\"destination\":\"DE\",\"chip\":\"H100\"}");
+    char *j = chipcheck_decision_json(d, CHIPCHECK_JSON_BRIEF);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    const char *want_tail = "\"classification\":[\"3A090.a\"],\"review_policy\":null,\"conditions\":[],\"exceptions\":[],"
+                            "\"license\":null,\"codes\":[\"3A090.a.1\",\"3A090.a.2\"],\"unknown\":[\"HQ_D5_OR_MACAU\"],"
+                            "\"missing\":[\"end_user_hq\"]}";
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, want_tail));
+    CU_ASSERT_PTR_NULL(strstr(j, "\"reasons\""));
+    const char *want_head = "{\"id\":\"B-1\",\"verdict\":\"indeterminate\",";
+    CU_ASSERT_EQUAL(strncmp(j, want_head, strlen(want_head)), 0);
+    chipcheck_free(j);
+    chipcheck_decision_free(d);
+}
+
 static void test_decision_json_is_byte_identical(void)
 {
     const char *in = "{\"id\":\"x\",\"date\":\"2026-03-01\",\"destination\":\"CN\",\"export_from\":\"US\",\"chip\":\"H200\"}";
@@ -139,6 +155,7 @@ int register_decision_suite(void)
     ADD_TEST(s, test_decision_golden_json);
     ADD_TEST(s, test_decision_json_matches_cjson_layout);
     ADD_TEST(s, test_decision_json_is_byte_identical);
+    ADD_TEST(s, test_decision_brief_json_lists_codes);
     ADD_TEST(s, test_decision_accessors_out_of_range_and_null);
     return 0;
 }
