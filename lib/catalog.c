@@ -73,6 +73,9 @@ static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_e
             c->num[num] = it->valuedouble;
             c->have[num] = 1;
         } else if (!strcmp(k, "name")) {
+        } else if (!strcmp(k, "note")) {
+            if (!cJSON_IsString(it))
+                return cerr(err, path, c->name, k, "must be a string");
         } else if (!strcmp(k, "vendor") || !strcmp(k, "part_number") || !strcmp(k, "kind") ||
                    !strcmp(k, "source_kind") || !strcmp(k, "as_of")) {
             if (!cJSON_IsString(it))

@@ -70,6 +70,25 @@ static void test_evaluate_public_outcomes_2023_rule(void)
     chipcheck_decision_free(d);
 }
 
+static void test_evaluate_public_outcomes_later_chips(void)
+{
+    char buf[64];
+    CU_ASSERT_EQUAL(cat("RTX 5090", "CN", "2025-02-01"), L);      /* TPP 6704, not for datacenters: 3A090.a.1 */
+    CU_ASSERT_EQUAL(cat("RTX 5090 D", "CN", "2025-02-01"), A);    /* TPP 4750: made for China under 4800 */
+    CU_ASSERT_EQUAL(cat("RTX 5090 D", "CN", "2025-05-02"), L);    /* 1792 GB/s: over the reported 1,400 line */
+    CU_ASSERT_EQUAL(cat("RTX 5090 D V2", "CN", "2025-09-01"), A); /* 1344 GB/s, 1344 + 128 < 1700 */
+    CU_ASSERT_EQUAL(cat("B200", "DE", "2026-03-01"), A);
+    CU_ASSERT_STRING_EQUAL(policy_of("{\"date\":\"2026-03-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\","
+                                     "\"export_from\":\"US\",\"chip\":\"B200\"}", buf, sizeof buf),
+                           "presumption_of_denial"); /* TPP 36000: above the case-by-case zone */
+    CU_ASSERT_STRING_EQUAL(policy_of("{\"date\":\"2026-03-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\","
+                                     "\"export_from\":\"US\",\"chip\":\"MI300X\"}", buf, sizeof buf),
+                           "case_by_case"); /* TPP 20918.4 < 21000 and 5300 GB/s < 6500 */
+    CU_ASSERT_STRING_EQUAL(policy_of("{\"date\":\"2026-03-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\","
+                                     "\"export_from\":\"US\",\"chip\":\"MI325X\"}", buf, sizeof buf),
+                           "case_by_case"); /* named by 91 FR 1684 */
+}
+
 static void test_evaluate_h20_timeline(void)
 {
     char buf[64];
@@ -508,6 +527,7 @@ int register_evaluate_suite(void)
         return -1;
     ADD_TEST(s, test_evaluate_public_outcomes_2022_rule);
     ADD_TEST(s, test_evaluate_public_outcomes_2023_rule);
+    ADD_TEST(s, test_evaluate_public_outcomes_later_chips);
     ADD_TEST(s, test_evaluate_h20_timeline);
     ADD_TEST(s, test_evaluate_h20_allowance_carries_conditions);
     ADD_TEST(s, test_evaluate_mi308_timeline);
