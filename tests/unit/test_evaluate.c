@@ -342,6 +342,20 @@ static void test_evaluate_missing_data_that_cannot_change_the_answer(void)
     chipcheck_decision_free(d);
 }
 
+/* A chip object (at most 512 bytes) made of every field but fields[drop]; drop == n keeps them all. */
+static void chip_without(const char *const *fields, size_t n, size_t drop, char *out)
+{
+    strcpy(out, "{");
+    for (size_t f = 0, first = 1; f < n; f++) {
+        if (f == drop)
+            continue;
+        strcat(out, first ? "" : ",");
+        strcat(out, fields[f]);
+        first = 0;
+    }
+    strcat(out, "}");
+}
+
 /* Fail closed: for shipments that need a license, dropping any one field never gives "allowed". */
 static void test_evaluate_removing_any_field_never_allows(void)
 {
@@ -357,16 +371,8 @@ static void test_evaluate_removing_any_field_never_allows(void)
     const size_t nf = sizeof fields / sizeof fields[0];
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         for (size_t drop = 0; drop <= nf; drop++) { /* drop == nf: nothing dropped */
-            char chip[512] = "{", j[1024];
-            int first = 1;
-            for (size_t f = 0; f < nf; f++) {
-                if (f == drop)
-                    continue;
-                strcat(chip, first ? "" : ",");
-                strcat(chip, fields[f]);
-                first = 0;
-            }
-            strcat(chip, "}");
+            char chip[512], j[1024];
+            chip_without(fields, nf, drop, chip);
             snprintf(j, sizeof j, "{\"date\":\"%s\",\"destination\":\"%s\",\"chip\":%s}", cases[c][0], cases[c][1], chip);
             int v = unit_verdict(j, NULL);
             if (v == CHIPCHECK_ALLOWED || v < 0)
@@ -382,16 +388,8 @@ static void test_evaluate_removing_any_field_never_allows(void)
     }
     /* the headquarters rule: a German destination, a Chinese parent, any field missing */
     for (size_t drop = 0; drop < nf; drop++) {
-        char chip[512] = "{", j[1024];
-        int first = 1;
-        for (size_t f = 0; f < nf; f++) {
-            if (f == drop)
-                continue;
-            strcat(chip, first ? "" : ",");
-            strcat(chip, fields[f]);
-            first = 0;
-        }
-        strcat(chip, "}");
+        char chip[512], j[1024];
+        chip_without(fields, nf, drop, chip);
         snprintf(j, sizeof j, "{\"date\":\"2024-06-01\",\"destination\":\"DE\",\"end_user_hq\":\"CN\",\"chip\":%s}", chip);
         CU_ASSERT_NOT_EQUAL(unit_verdict(j, NULL), CHIPCHECK_ALLOWED);
     }
