@@ -1,24 +1,37 @@
 /*
- * batch.c: `chipcheck batch`: JSON Lines in, JSON Lines out. Exactly one output line per input line, in
- * order: the decision, or an error record naming the line; the batch goes on after a bad line. Streams:
- * one line is held in memory at a time, however long it is.
+ * batch.c: `chipcheck batch`: JSON Lines (or CSV, csv.c) in, JSON Lines out. Exactly one output line per
+ * input line (CSV: per data row), in order: the decision, or an error record naming the line; the batch goes
+ * on after a bad line. Streams: one line or record is held in memory at a time, however long it is.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static const char batch_usage[] =
-    "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--summary] [FILE...]";
+    "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--summary] [FILE...]";
+
+/* How often a reason code held, for --summary. The code is borrowed from the rules. */
+typedef struct code_count {
+    const char *code;
+    unsigned long count;
+    unsigned long last; /* the decision that last counted it: a code counts once per decision */
+} code_count;
 
 typedef struct batch_state {
     const chipcheck_rules *rules;
     chipcheck_options opts;
     unsigned long lines, allowed, license_required, indeterminate, errors;
+    int summary, progress;
+    code_count *codes;
+    size_t ncodes, codes_cap;
 } batch_state;
+
+enum { PROGRESS_EVERY = 10000 };
 
 /* The input's "id" when the line is a JSON object with a string or number id, else JSON null. A number is
  * given as a string, as in the decisions, so the records of one batch can be joined on id. */
@@ -41,16 +54,19 @@ static cJSON *input_id(const char *line)
     return id != NULL ? id : cJSON_CreateNull();
 }
 
-/* Write the error record of one bad line. Returns 0 when out of memory. */
-static int write_error_record(const char *line, unsigned long lineno, const char *file, const chipcheck_error *err)
+/* Write the error record of one bad line; id (a string or JSON null) is taken over. Returns 0 when out of
+ * memory. */
+static int write_error_record(cJSON *id, unsigned long lineno, const char *file, const chipcheck_error *err)
 {
     cJSON *rec = cJSON_CreateObject();
     cJSON *e = cJSON_CreateObject();
     char *text = NULL;
     int ok = 0;
-    if (rec == NULL || e == NULL)
+    if (rec == NULL || e == NULL || id == NULL) {
+        cJSON_Delete(id);
         goto done;
-    cJSON_AddItemToObject(rec, "id", line != NULL ? input_id(line) : cJSON_CreateNull());
+    }
+    cJSON_AddItemToObject(rec, "id", id);
     cJSON_AddNumberToObject(rec, "line", (double)lineno);
     if (file != NULL)
         cJSON_AddStringToObject(rec, "file", file);
@@ -86,29 +102,70 @@ static void make_error(chipcheck_error *err, int code, const char *message)
     snprintf(err->message, sizeof err->message, "%s", message);
 }
 
-/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory). */
-static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+/* Count the codes of the reasons that hold in decision d (number serial), each once. Returns 0 when out of
+ * memory. */
+static int count_codes(batch_state *b, const chipcheck_decision *d, unsigned long serial)
+{
+    size_t n = chipcheck_decision_reason_count(d);
+    for (size_t i = 0; i < n; i++) {
+        const chipcheck_reason *r = chipcheck_decision_reason(d, i);
+        const char *code = r != NULL ? chipcheck_reason_code(r) : NULL;
+        if (code == NULL || chipcheck_reason_result(r) != 1)
+            continue;
+        size_t k;
+        for (k = 0; k < b->ncodes; k++)
+            if (b->codes[k].code == code || strcmp(b->codes[k].code, code) == 0)
+                break;
+        if (k == b->ncodes) {
+            if (b->ncodes == b->codes_cap) {
+                size_t cap = b->codes_cap ? b->codes_cap * 2 : 32;
+                code_count *nc = realloc(b->codes, cap * sizeof *nc);
+                if (nc == NULL)
+                    return 0;
+                b->codes = nc;
+                b->codes_cap = cap;
+            }
+            b->codes[b->ncodes].code = code;
+            b->codes[b->ncodes].count = 0;
+            b->codes[b->ncodes].last = 0;
+            b->ncodes++;
+        }
+        if (b->codes[k].last != serial) {
+            b->codes[k].last = serial;
+            b->codes[k].count++;
+        }
+    }
+    return 1;
+}
+
+/* Every PROGRESS_EVERY lines, "\rbatch: N lines" on stderr (only when b->progress: stderr is a terminal). */
+static void progress(const batch_state *b)
+{
+    if (b->progress && b->lines % PROGRESS_EVERY == 0) {
+        fprintf(stderr, "\rbatch: %lu lines", b->lines);
+        fflush(stderr);
+    }
+}
+
+/* Check one shipment (JSON text) and write its output line; id is the error record's id (taken over), made
+ * from the text when NULL. When id is given the JSON was generated (CSV), so an error's column in it would
+ * mean nothing to the user and is dropped. Returns 0 on a fatal error (out of memory). */
+static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned long lineno, const char *file)
 {
     chipcheck_error err;
-    b->lines++;
-    if (strlen(line) != len) {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "the line contains a NUL byte; expected a JSON object");
-        return write_error_record(NULL, lineno, file, &err);
-    }
-    if (line[strspn(line, " \t\r\f\v")] == '\0') {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "empty line; expected a shipment JSON object");
-        return write_error_record(NULL, lineno, file, &err);
-    }
     memset(&err, 0, sizeof err);
-    chipcheck_decision *d = chipcheck_check_json(b->rules, line, &b->opts, &err);
+    chipcheck_decision *d = chipcheck_check_json(b->rules, json, &b->opts, &err);
     if (d == NULL) {
         b->errors++;
-        if (err.code == CHIPCHECK_ERR_NOMEM)
+        if (err.code == CHIPCHECK_ERR_NOMEM) {
+            cJSON_Delete(id);
             return 0;
-        return write_error_record(line, lineno, file, &err);
+        }
+        if (id != NULL)
+            err.line = err.column = 0;
+        return write_error_record(id != NULL ? id : input_id(json), lineno, file, &err);
     }
+    cJSON_Delete(id);
     char *text = chipcheck_decision_json(d, 0);
     if (text == NULL) {
         chipcheck_decision_free(d);
@@ -120,11 +177,62 @@ static int batch_line(batch_state *b, char *line, size_t len, unsigned long line
     case CHIPCHECK_INDETERMINATE: b->indeterminate++; break;
     default: break;
     }
+    int ok = !b->summary || count_codes(b, d, b->lines);
     fputs(text, stdout);
     putchar('\n');
     chipcheck_free(text);
     chipcheck_decision_free(d);
-    return 1;
+    return ok;
+}
+
+/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory). */
+static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+{
+    chipcheck_error err;
+    b->lines++;
+    progress(b);
+    if (strlen(line) != len) {
+        b->errors++;
+        make_error(&err, CHIPCHECK_ERR_PARSE, "the line contains a NUL byte; expected a JSON object");
+        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
+    }
+    if (line[strspn(line, " \t\r\f\v")] == '\0') {
+        b->errors++;
+        make_error(&err, CHIPCHECK_ERR_PARSE, "empty line; expected a shipment JSON object");
+        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
+    }
+    return batch_check(b, line, NULL, lineno, file);
+}
+
+/* Check the current data row of a CSV input and write its output line. Returns 0 on a fatal error. */
+static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_reader *r, const char *file)
+{
+    chipcheck_error err;
+    unsigned long lineno = csv_record_line(r);
+    const char *idcell = csv_record_id(cols, r);
+    b->lines++;
+    progress(b);
+    cJSON *id = idcell != NULL ? cJSON_CreateString(idcell) : cJSON_CreateNull();
+    if (id == NULL)
+        return 0;
+    cJSON *ship = csv_record_to_shipment(cols, r, &err);
+    if (ship == NULL) {
+        if (err.code == CHIPCHECK_ERR_NOMEM) {
+            cJSON_Delete(id);
+            return 0;
+        }
+        b->errors++;
+        return write_error_record(id, lineno, file, &err);
+    }
+    char *json = cJSON_PrintUnformatted(ship);
+    cJSON_Delete(ship);
+    if (json == NULL) {
+        cJSON_Delete(id);
+        return 0;
+    }
+    int ok = batch_check(b, json, id, lineno, file);
+    cJSON_free(json);
+    return ok;
 }
 
 /* Process one input. Returns 0 on a fatal error (already reported). */
@@ -156,6 +264,132 @@ static int batch_stream(batch_state *b, FILE *f, const char *file)
     return ok;
 }
 
+/* One CSV input: opened, and its header read, before any row of any input is checked. */
+typedef struct csv_input {
+    const char *name; /* NULL for stdin */
+    FILE *f;
+    csv_reader *r;
+    csv_columns cols;
+    int has_header;   /* 0: the input is empty */
+} csv_input;
+
+/* Open a CSV input and read its header. Returns 1 when fine, 0 when the input cannot be opened (reported;
+ * in->f is NULL), -1 on a bad header or a read error (reported). */
+static int csv_input_open(csv_input *in, const char *path)
+{
+    char msg[512];
+    const char *shown = path != NULL ? path : "<stdin>";
+    memset(in, 0, sizeof *in);
+    in->name = path;
+    in->f = path == NULL || strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (in->f == NULL) {
+        errorf("%s: cannot open: %s", path, strerror(errno));
+        return 0;
+    }
+    if ((in->r = csv_reader_new(in->f)) == NULL) {
+        errorf("%s: out of memory", shown);
+        return -1;
+    }
+    int rc = csv_read_record(in->r);
+    if (rc < 0) {
+        errorf("%s: %s in the header", shown, csv_reader_error(in->r));
+        return -1;
+    }
+    if (rc == 0)
+        return 1;
+    if (csv_columns_from_header(&in->cols, in->r, msg, sizeof msg) != 0) {
+        errorf("%s: %s", shown, msg);
+        return -1;
+    }
+    in->has_header = 1;
+    return 1;
+}
+
+static void csv_input_close(csv_input *in)
+{
+    csv_columns_free(&in->cols);
+    csv_reader_free(in->r);
+    if (in->f != NULL && in->f != stdin)
+        fclose(in->f);
+    in->f = NULL;
+    in->r = NULL;
+}
+
+/* Check every data row of a CSV input whose header has been read. Returns 0 on a fatal error (reported). */
+static int batch_csv_stream(batch_state *b, csv_input *in)
+{
+    const char *shown = in->name != NULL ? in->name : "<stdin>";
+    int rc;
+    if (!in->has_header)
+        return 1;
+    while ((rc = csv_read_record(in->r)) == 1) {
+        if (!batch_csv_row(b, &in->cols, in->r, in->name)) {
+            errorf("%s:%lu: out of memory", shown, csv_record_line(in->r));
+            return 0;
+        }
+    }
+    if (rc < 0) {
+        errorf("%s: %s after line %lu", shown, csv_reader_error(in->r), csv_record_line(in->r));
+        return 0;
+    }
+    return 1;
+}
+
+/* Run the CSV inputs (stdin when there are no files): every header first, so an unknown column is one
+ * usage error before any row is checked. Sets *unreadable when an input could not be opened. Returns 0 on
+ * a fatal error (a bad header, a read error). */
+static int batch_csv(batch_state *b, const char **files, int nfiles, int *unreadable)
+{
+    int n = nfiles > 0 ? nfiles : 1, ok = 1, stdin_used = 0;
+    csv_input *in = calloc((size_t)n, sizeof *in);
+    if (in == NULL) {
+        errorf("out of memory");
+        return 0;
+    }
+    for (int i = 0; i < n && ok; i++) {
+        const char *path = nfiles > 0 ? files[i] : NULL;
+        if ((path == NULL || strcmp(path, "-") == 0) && stdin_used++) {
+            errorf("batch: standard input ('-') can be read only once");
+            ok = 0;
+            break;
+        }
+        int rc = csv_input_open(&in[i], path);
+        if (rc == 0)
+            *unreadable = 1;
+        else if (rc < 0)
+            ok = 0;
+    }
+    for (int i = 0; i < n && ok; i++)
+        if (in[i].f != NULL)
+            ok = batch_csv_stream(b, &in[i]);
+    for (int i = 0; i < n; i++)
+        csv_input_close(&in[i]);
+    free(in);
+    return ok;
+}
+
+static int by_count_then_code(const void *pa, const void *pb)
+{
+    const code_count *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return strcmp(a->code, b->code);
+}
+
+/* The --summary lines on stderr: the counts, then how many decisions each reason code held in. */
+static void print_summary(batch_state *b, int csv)
+{
+    fprintf(stderr, "summary: %lu %s: %lu allowed, %lu license_required, %lu indeterminate, %lu errors\n",
+            b->lines, csv ? "rows" : "lines", b->allowed, b->license_required, b->indeterminate, b->errors);
+    if (b->ncodes == 0)
+        return;
+    qsort(b->codes, b->ncodes, sizeof *b->codes, by_count_then_code);
+    int width = snprintf(NULL, 0, "%lu", b->codes[0].count);
+    fputs("summary: reason codes that held, with the number of decisions:\n", stderr);
+    for (size_t i = 0; i < b->ncodes; i++)
+        fprintf(stderr, "  %*lu  %s\n", width, b->codes[i].count, b->codes[i].code);
+}
+
 /* Try the options once on a minimal shipment, so a bad --date or --ruleset is one usage error rather than an
  * error record on every line. Returns 1 when they are usable. */
 static int options_usable(const chipcheck_rules *rules, const chipcheck_options *opts)
@@ -178,6 +412,7 @@ int cmd_batch(int argc, char **argv)
 {
     args a;
     const char *opt, *val, *rules_dir = NULL, *date = NULL, *ruleset = NULL;
+    const char *format = NULL;
     int k, summary = 0, nfiles = 0;
     args_init(&a, argc, argv, 2, "batch", batch_usage);
     /* Options may come before or after the files. */
@@ -198,6 +433,8 @@ int cmd_batch(int argc, char **argv)
             slot = &date;
         else if (strcmp(opt, "--ruleset") == 0)
             slot = &ruleset;
+        else if (strcmp(opt, "--input-format") == 0)
+            slot = &format;
         else if (strcmp(opt, "--summary") == 0) {
             if (args_no_value(&a, opt, val))
                 goto usage;
@@ -214,6 +451,11 @@ int cmd_batch(int argc, char **argv)
         if ((*slot = args_value(&a, opt, val)) == NULL)
             goto usage;
     }
+    int csv = format != NULL && strcmp(format, "csv") == 0;
+    if (format != NULL && !csv && strcmp(format, "jsonl") != 0) {
+        usage_error(&a, "--input-format must be jsonl or csv; got '%s'", format);
+        goto usage;
+    }
 
     chipcheck_rules *rules = load_rules(rules_dir);
     if (rules == NULL) {
@@ -227,6 +469,10 @@ int cmd_batch(int argc, char **argv)
     b.opts = init;
     b.opts.default_date = date; /* NULL: today */
     b.opts.ruleset = ruleset;
+    b.summary = summary;
+    /* Progress only for a person watching: stderr a terminal, and stdout not that terminal too (the
+     * decisions would be torn by the \r lines). */
+    b.progress = summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
     if ((date != NULL || ruleset != NULL) && !options_usable(rules, &b.opts)) {
         chipcheck_rules_free(rules);
         free(files);
@@ -234,7 +480,9 @@ int cmd_batch(int argc, char **argv)
     }
 
     int fatal = 0, unreadable = 0;
-    if (nfiles == 0) {
+    if (csv) {
+        fatal = !batch_csv(&b, files, nfiles, &unreadable);
+    } else if (nfiles == 0) {
         fatal = !batch_stream(&b, stdin, NULL);
     } else {
         for (int i = 0; i < nfiles && !fatal; i++) {
@@ -251,9 +499,11 @@ int cmd_batch(int argc, char **argv)
         }
     }
     fflush(stdout);
+    if (b.progress && b.lines >= PROGRESS_EVERY) /* clear the progress line */
+        fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
     if (summary)
-        fprintf(stderr, "summary: %lu lines: %lu allowed, %lu license_required, %lu indeterminate, %lu errors\n",
-                b.lines, b.allowed, b.license_required, b.indeterminate, b.errors);
+        print_summary(&b, csv);
+    free(b.codes);
     chipcheck_rules_free(rules);
     free(files);
     return finish_stdout(fatal || unreadable || b.errors > 0 ? EXIT_USAGE : EXIT_OK);

@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static const char rules_usage[] =
-    "rules (list | show ID@VERSION | diff ID@A ID@B) [--rules DIR] | rules validate FILE...";
+    "rules (list | show ID@VERSION | diff ID@A ID@B [--chips]) [--rules DIR] | rules validate FILE...";
 static const char chips_usage[] = "chips list [--rules DIR] | chips show NAME [--rules DIR]";
 
 /* Parse "[--rules DIR]" and at most max_pos positional arguments (exactly min_pos). Returns -1 when fine. */
@@ -79,14 +79,30 @@ static int rules_show(args *a)
 
 static int rules_diff_cmd(args *a)
 {
-    const char *dir, *v[2];
-    int st = parse_simple(a, &dir, v, 2, 2);
-    if (st >= 0)
-        return st;
+    const char *dir = NULL, *v[2], *opt, *val;
+    int k, npos = 0, chips = 0;
+    while ((k = args_next(a, &opt, &val)) != 0) {
+        if (k == 2) {
+            if (npos >= 2)
+                return usage_error(a, "unexpected argument '%s'", opt);
+            v[npos++] = opt;
+        } else if (strcmp(opt, "--rules") == 0) {
+            if ((dir = args_value(a, opt, val)) == NULL)
+                return EXIT_USAGE;
+        } else if (strcmp(opt, "--chips") == 0 || strcmp(opt, "--no-chips") == 0) {
+            if (args_no_value(a, opt, val))
+                return EXIT_USAGE;
+            chips = strcmp(opt, "--chips") == 0;
+        } else {
+            return usage_error(a, "unknown option '%s'", opt);
+        }
+    }
+    if (npos < 2)
+        return usage_error(a, "missing argument");
     chipcheck_rules *r = load_rules(dir);
     if (r == NULL)
         return EXIT_USAGE;
-    st = rules_diff(r, v[0], v[1]);
+    int st = rules_diff(r, v[0], v[1], chips);
     chipcheck_rules_free(r);
     return st;
 }

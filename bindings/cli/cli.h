@@ -20,8 +20,9 @@ int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
 
-/* Print what changed from rule set version va to vb ("ID@VERSION" each). Returns the exit status. */
-int rules_diff(const chipcheck_rules *rules, const char *va, const char *vb);
+/* Print what changed from rule set version va to vb ("ID@VERSION" each); with chips, also every catalog chip
+ * whose verdict changed for some destination. Returns the exit status. */
+int rules_diff(const chipcheck_rules *rules, const char *va, const char *vb, int chips);
 
 /* ---- argument parsing ---------------------------------------------------------------------------- */
 
@@ -82,5 +83,60 @@ void text_position(const char *text, const char *pos, int *line, int *column);
  * it back as null, silently dropping a figure. Returns 1 when all are; else 0 and writes the JSON path of
  * the first bad number into path. */
 int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
+
+/* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
+
+/* A streaming RFC 4180 record reader: fields separated by commas, records by LF, CR LF or CR; a field in
+ * double quotes may hold commas, quotes (doubled) and line breaks. Only the current record is held in
+ * memory, however long its fields. Blank lines are skipped. */
+typedef struct csv_reader csv_reader;
+
+/* A reader over f, which stays the caller's (it is never closed here). Returns NULL when out of memory. */
+csv_reader *csv_reader_new(FILE *f);
+void csv_reader_free(csv_reader *r);
+
+/* Read the next record. Returns 1 when there is one (it may be malformed: see csv_record_error()), 0 at the
+ * end of the input, -1 on a read error or out of memory (csv_reader_error() says which); after -1 every
+ * call returns -1. A malformed record (a quote inside an unquoted field, text after a closing quote, a
+ * quoted field open at the end of the input, a NUL byte) still ends where a well-formed one would. */
+int csv_read_record(csv_reader *r);
+
+/* The fields of the current record: how many (at least 1), and field i, NUL-terminated, with its length
+ * in *len when len is not NULL (NULL when i is out of range). Valid until the next csv_read_record(). */
+size_t csv_field_count(const csv_reader *r);
+const char *csv_field(const csv_reader *r, size_t i, size_t *len);
+
+/* The line (1-based) where the current record starts; a record may span lines. */
+unsigned long csv_record_line(const csv_reader *r);
+
+/* Why the current record is malformed ("malformed CSV: ... (field N)"), or NULL when it is well formed. */
+const char *csv_record_error(const csv_reader *r);
+
+/* "out of memory" or "read error" after csv_read_record() returned -1, else NULL. */
+const char *csv_reader_error(const csv_reader *r);
+
+/* The columns of a shipment CSV, from its header record: the names of the shipment JSON fields (id, date,
+ * destination, end_user_hq, export_from, quantity, exception, exception_authorization, chip) and of the
+ * chip figures (name, vendor, part_number, kind, tpp, die_area_mm2, memory_bandwidth_gbs,
+ * interconnect_bandwidth_gbs, hbm_bandwidth_density, datacenter), in any order. */
+typedef struct csv_columns {
+    size_t n;  /* fields in the header */
+    int *map;  /* per field: which column */
+} csv_columns;
+
+/* Read the header from the current record of r. Returns 0, or -1 with a message in msg naming the unknown,
+ * repeated or unnamed column (or the malformed header). Free with csv_columns_free() after 0. */
+int csv_columns_from_header(csv_columns *cols, const csv_reader *r, char *msg, size_t msgsz);
+void csv_columns_free(csv_columns *cols);
+
+/* The id cell of the current record, or NULL when it has none, it is empty, or the record is malformed or
+ * has not as many fields as the header (which cell is the id would be a guess). Borrowed from r. */
+const char *csv_record_id(const csv_columns *cols, const csv_reader *r);
+
+/* The current record as a shipment JSON object: an empty cell leaves its field out; numbers must be plain
+ * finite decimal numbers, datacenter true/false/1/0/yes/no; chip figures make a chip object (with
+ * "catalog": <chip> when the chip column is given too), else the chip column is the catalog name.
+ * Returns a new object (cJSON_Delete) or NULL with err filled (code, field, message naming the value). */
+cJSON *csv_record_to_shipment(const csv_columns *cols, const csv_reader *r, chipcheck_error *err);
 
 #endif

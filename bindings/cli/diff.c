@@ -1,7 +1,9 @@
 /*
  * diff.c: `chipcheck rules diff ID@A ID@B`: what changed between two resolved rule set versions, read from
  * chipcheck_rules_version_json(): extends, country groups, aliases, derived metrics and rules (added,
- * withdrawn, changed field by field). Exit status as diff(1): 0 no rule differences, 1 some, 2 error.
+ * withdrawn, changed field by field); with --chips, also what that does to the catalog: every catalog chip
+ * checked under each version for a fixed set of destinations, and the verdicts that changed. Exit status
+ * as diff(1): 0 no differences, 1 some, 2 error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +225,146 @@ static cJSON *version_json(const chipcheck_rules *r, const char *id_at_version)
     return j;
 }
 
+/* ---- the catalog under both versions ---------------------------------------------------------------- */
+
+/* Destinations of the chip sweep, besides every country of a country group of either version. */
+static const char *const sweep_fixed[] = {"CN", "HK", "MO", "US", "DE", "JP", "AE", "IN"};
+
+/* Mark code (two letters A-Z) in the 26 x 26 set. */
+static void mark_country(unsigned char *set, const char *code)
+{
+    if (code != NULL && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' && code[2] == '\0')
+        set[(code[0] - 'A') * 26 + (code[1] - 'A')] = 1;
+}
+
+static void mark_group_members(unsigned char *set, const cJSON *version)
+{
+    const cJSON *g, *m;
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(version, "country_groups")) {
+        cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(g, "members")) {
+            if (cJSON_IsString(m))
+                mark_country(set, m->valuestring);
+        }
+    }
+}
+
+enum { STATE_LEN = 320 }; /* room for "error (" + a library message (256) + ")" */
+
+/* One chip to one destination under one version, as a short text: "allowed", "license_required
+ * (presumption_of_denial)", "indeterminate (missing: die_area_mm2)" or "error (...)". */
+static void sweep_state(const chipcheck_rules *r, const char *chip, const char *dest, const char *ruleset,
+                        const char *date, char *out, size_t outsz)
+{
+    chipcheck_error err;
+    chipcheck_options opts = CHIPCHECK_OPTIONS_INIT;
+    chipcheck_decision *d = NULL;
+    char *text = NULL;
+    memset(&err, 0, sizeof err);
+    opts.ruleset = ruleset;
+    opts.default_date = date;
+    cJSON *ship = cJSON_CreateObject();
+    if (ship == NULL || cJSON_AddStringToObject(ship, "destination", dest) == NULL ||
+        cJSON_AddStringToObject(ship, "end_user_hq", dest) == NULL ||
+        cJSON_AddStringToObject(ship, "export_from", "US") == NULL ||
+        cJSON_AddStringToObject(ship, "chip", chip) == NULL || (text = cJSON_PrintUnformatted(ship)) == NULL) {
+        snprintf(out, outsz, "error (out of memory)");
+        goto done;
+    }
+    if ((d = chipcheck_check_json(r, text, &opts, &err)) == NULL) {
+        snprintf(out, outsz, "error (%s)", err.message[0] ? err.message : chipcheck_status_name(err.code));
+        goto done;
+    }
+    chipcheck_verdict v = chipcheck_decision_verdict(d);
+    const char *policy = chipcheck_decision_review_policy(d);
+    size_t used = (size_t)snprintf(out, outsz, "%s", chipcheck_verdict_name(v));
+    if (v == CHIPCHECK_LICENSE_REQUIRED && policy != NULL) {
+        snprintf(out + used, outsz - used, " (%s)", policy);
+    } else if (v == CHIPCHECK_INDETERMINATE && chipcheck_decision_missing_count(d) > 0) {
+        for (size_t i = 0; i < chipcheck_decision_missing_count(d) && used < outsz; i++) {
+            int n = snprintf(out + used, outsz - used, "%s%s", i == 0 ? " (missing: " : ", ",
+                             chipcheck_decision_missing(d, i));
+            used += n > 0 ? (size_t)n : 0;
+        }
+        if (used < outsz)
+            snprintf(out + used, outsz - used, ")");
+    }
+done:
+    chipcheck_decision_free(d);
+    if (text != NULL)
+        cJSON_free(text);
+    cJSON_Delete(ship);
+}
+
+typedef struct sweep_row {
+    char dest[3];
+    char before[STATE_LEN], after[STATE_LEN];
+    int printed;
+} sweep_row;
+
+/* Check every catalog chip to every sweep destination under va and vb, and print one line per chip and
+ * change (the destinations with the same change together, sorted). Returns the number of lines printed,
+ * or -1 when out of memory. */
+static int diff_chips(const chipcheck_rules *r, const char *va, const cJSON *a, const char *vb, const cJSON *b)
+{
+    unsigned char set[26 * 26];
+    memset(set, 0, sizeof set);
+    mark_group_members(set, a);
+    mark_group_members(set, b);
+    for (size_t i = 0; i < sizeof sweep_fixed / sizeof sweep_fixed[0]; i++)
+        mark_country(set, sweep_fixed[i]);
+    size_t ndest = 0;
+    for (size_t i = 0; i < sizeof set; i++)
+        ndest += set[i];
+    const cJSON *ea = cJSON_GetObjectItemCaseSensitive(a, "effective");
+    const cJSON *eb = cJSON_GetObjectItemCaseSensitive(b, "effective");
+    const char *date_a = cJSON_IsString(ea) ? ea->valuestring : NULL;
+    const char *date_b = cJSON_IsString(eb) ? eb->valuestring : NULL;
+    sweep_row *rows = calloc(ndest, sizeof *rows);
+    if (rows == NULL)
+        return -1;
+    size_t nchips = chipcheck_rules_chip_count(r);
+    printf("catalog: %zu chips x %zu destinations (group members, CN HK MO US DE JP AE IN), exported from the US, "
+           "end user headquartered in the destination:\n", nchips, ndest);
+    int lines = 0;
+    for (size_t c = 0; c < nchips; c++) {
+        const char *chip = chipcheck_rules_chip_name(r, c);
+        if (chip == NULL)
+            continue;
+        size_t nrows = 0;
+        for (size_t i = 0; i < sizeof set; i++) {
+            if (!set[i])
+                continue;
+            sweep_row *row = &rows[nrows];
+            row->dest[0] = (char)('A' + i / 26);
+            row->dest[1] = (char)('A' + i % 26);
+            row->dest[2] = '\0';
+            row->printed = 0;
+            sweep_state(r, chip, row->dest, va, date_a, row->before, sizeof row->before);
+            sweep_state(r, chip, row->dest, vb, date_b, row->after, sizeof row->after);
+            if (strcmp(row->before, row->after) != 0)
+                nrows++;
+        }
+        for (size_t i = 0; i < nrows; i++) {
+            if (rows[i].printed)
+                continue;
+            printf("  %s to %s", chip, rows[i].dest);
+            for (size_t j = i + 1; j < nrows; j++) {
+                if (!rows[j].printed && strcmp(rows[i].before, rows[j].before) == 0 &&
+                    strcmp(rows[i].after, rows[j].after) == 0) {
+                    printf(", %s", rows[j].dest);
+                    rows[j].printed = 1;
+                }
+            }
+            printf(": %s -> %s\n", rows[i].before, rows[i].after);
+            lines++;
+        }
+    }
+    if (lines == 0)
+        puts("  no verdict changes");
+    free(rows);
+    return lines;
+}
+
 static void print_header(const char *mark, const char *name, const cJSON *v)
 {
     const cJSON *eff = cJSON_GetObjectItemCaseSensitive(v, "effective");
@@ -231,7 +373,7 @@ static void print_header(const char *mark, const char *name, const cJSON *v)
            cJSON_IsString(title) ? title->valuestring : "");
 }
 
-int rules_diff(const chipcheck_rules *r, const char *va, const char *vb)
+int rules_diff(const chipcheck_rules *r, const char *va, const char *vb, int chips)
 {
     cJSON *a = version_json(r, va);
     cJSON *b = a != NULL ? version_json(r, vb) : NULL;
@@ -250,6 +392,16 @@ int rules_diff(const chipcheck_rules *r, const char *va, const char *vb)
     changes += diff_by_id(a, b, "rules", "rule", rule_ignore);
     if (changes == 0)
         puts("  no differences");
+    if (chips) {
+        int n = diff_chips(r, va, a, vb, b);
+        if (n < 0) {
+            errorf("rules diff: out of memory");
+            cJSON_Delete(a);
+            cJSON_Delete(b);
+            return EXIT_USAGE;
+        }
+        changes += n;
+    }
     cJSON_Delete(a);
     cJSON_Delete(b);
     return finish_stdout(changes > 0 ? 1 : EXIT_OK);
