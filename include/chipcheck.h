@@ -301,7 +301,10 @@ CHIPCHECK_API const char *chipcheck_decision_review_policy(const chipcheck_decis
 CHIPCHECK_API size_t chipcheck_decision_classification_count(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_classification(const chipcheck_decision *decision, size_t i);
 
-/** Data whose absence left a rule unknown (e.g. "end_user_hq", "die_area_mm2"), sorted, without repeats.
+/** Data whose absence left a license requirement unknown, so that the verdict is indeterminate (e.g.
+ *  "end_user_hq", "die_area_mm2"), sorted, without repeats; empty for the other verdicts. Data that would only
+ *  change the review policy (an allowance whose condition is unknown, such as export_from for the 2026
+ *  case-by-case zone) is listed in that allowance's reason, whose result is then unknown.
  *  Index from 0; out of range gives NULL. Borrowed. */
 CHIPCHECK_API size_t chipcheck_decision_missing_count(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_missing(const chipcheck_decision *decision, size_t i);
