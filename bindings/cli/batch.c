@@ -13,7 +13,8 @@
 #include "cli.h"
 
 static const char batch_usage[] =
-    "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--summary] [FILE...]";
+    "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--brief] [--summary] "
+    "[FILE...]";
 
 /* How often a reason code held, for --summary. The code is borrowed from the rules. */
 typedef struct code_count {
@@ -23,6 +24,7 @@ typedef struct code_count {
 } code_count;
 
 typedef struct batch_state {
+    int brief; /* write CHIPCHECK_JSON_BRIEF decisions */
     const chipcheck_rules *rules;
     chipcheck_options opts;
     unsigned long lines, allowed, license_required, indeterminate, errors;
@@ -166,7 +168,7 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
         return write_error_record(id != NULL ? id : input_id(json), lineno, file, &err);
     }
     cJSON_Delete(id);
-    char *text = chipcheck_decision_json(d, 0);
+    char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
     if (text == NULL) {
         chipcheck_decision_free(d);
         return 0;
@@ -413,7 +415,7 @@ int cmd_batch(int argc, char **argv)
     args a;
     const char *opt, *val, *rules_dir = NULL, *date = NULL, *ruleset = NULL;
     const char *format = NULL;
-    int k, summary = 0, nfiles = 0;
+    int k, summary = 0, brief = 0, nfiles = 0;
     args_init(&a, argc, argv, 2, "batch", batch_usage);
     /* Options may come before or after the files. */
     const char **files = calloc((size_t)argc, sizeof *files);
@@ -435,10 +437,10 @@ int cmd_batch(int argc, char **argv)
             slot = &ruleset;
         else if (strcmp(opt, "--input-format") == 0)
             slot = &format;
-        else if (strcmp(opt, "--summary") == 0) {
+        else if (strcmp(opt, "--summary") == 0 || strcmp(opt, "--brief") == 0) {
             if (args_no_value(&a, opt, val))
                 goto usage;
-            summary = 1;
+            *(opt[2] == 's' ? &summary : &brief) = 1;
             continue;
         } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
             free(files);
@@ -470,6 +472,7 @@ int cmd_batch(int argc, char **argv)
     b.opts.default_date = date; /* NULL: today */
     b.opts.ruleset = ruleset;
     b.summary = summary;
+    b.brief = brief;
     /* Progress only for a person watching: stderr a terminal, and stdout not that terminal too (the
      * decisions would be torn by the \r lines). */
     b.progress = summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
