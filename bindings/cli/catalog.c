@@ -149,30 +149,38 @@ static int rules_validate(args *a)
     return finish_stdout(EXIT_OK);
 }
 
-int cmd_rules(int argc, char **argv)
+/* One subcommand of a command group ("rules list", "chips show"). */
+typedef struct subcommand {
+    const char *name, *cmd;
+    int (*run)(args *a);
+} subcommand;
+
+/* Run argv[2] from the table, or say what the group offers ("list, show, diff or validate"). */
+static int dispatch(int argc, char **argv, const char *group, const char *usage, const subcommand *t, size_t n,
+                    const char *offer)
 {
     args a;
-    args_init(&a, argc, argv, 3, "rules", rules_usage);
+    args_init(&a, argc, argv, 3, group, usage);
     const char *sub = argc > 2 ? argv[2] : NULL;
     if (sub == NULL)
-        return usage_error(&a, "missing subcommand (list, show, diff or validate)");
-    if (strcmp(sub, "list") == 0) {
-        a.cmd = "rules list";
-        return rules_list(&a);
-    }
-    if (strcmp(sub, "show") == 0) {
-        a.cmd = "rules show";
-        return rules_show(&a);
-    }
-    if (strcmp(sub, "diff") == 0) {
-        a.cmd = "rules diff";
-        return rules_diff_cmd(&a);
-    }
-    if (strcmp(sub, "validate") == 0) {
-        a.cmd = "rules validate";
-        return rules_validate(&a);
-    }
+        return usage_error(&a, "missing subcommand (%s)", offer);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(sub, t[i].name) == 0) {
+            a.cmd = t[i].cmd;
+            return t[i].run(&a);
+        }
     return usage_error(&a, "unknown subcommand '%s'", sub);
+}
+
+int cmd_rules(int argc, char **argv)
+{
+    static const subcommand t[] = {
+        {"list", "rules list", rules_list},
+        {"show", "rules show", rules_show},
+        {"diff", "rules diff", rules_diff_cmd},
+        {"validate", "rules validate", rules_validate},
+    };
+    return dispatch(argc, argv, "rules", rules_usage, t, sizeof t / sizeof t[0], "list, show, diff or validate");
 }
 
 /* ---- chips ----------------------------------------------------------------------------------------- */
@@ -269,18 +277,9 @@ static int chips_show(args *a)
 
 int cmd_chips(int argc, char **argv)
 {
-    args a;
-    args_init(&a, argc, argv, 3, "chips", chips_usage);
-    const char *sub = argc > 2 ? argv[2] : NULL;
-    if (sub == NULL)
-        return usage_error(&a, "missing subcommand (list or show)");
-    if (strcmp(sub, "list") == 0) {
-        a.cmd = "chips list";
-        return chips_list(&a);
-    }
-    if (strcmp(sub, "show") == 0) {
-        a.cmd = "chips show";
-        return chips_show(&a);
-    }
-    return usage_error(&a, "unknown subcommand '%s'", sub);
+    static const subcommand t[] = {
+        {"list", "chips list", chips_list},
+        {"show", "chips show", chips_show},
+    };
+    return dispatch(argc, argv, "chips", chips_usage, t, sizeof t / sizeof t[0], "list or show");
 }
