@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -57,7 +58,7 @@ static int parse_check_args(args *a, check_args *c)
         c->format = "text";
     if (strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0)
         return usage_error(a, "--format must be text or json; got '%s'", c->format);
-    if (c->exception != NULL && strcmp(c->exception, "NAC") != 0 && strcmp(c->exception, "ACA") != 0)
+    if (c->exception != NULL && strcasecmp(c->exception, "NAC") != 0 && strcasecmp(c->exception, "ACA") != 0)
         return usage_error(a, "--exception must be NAC or ACA; got '%s'", c->exception);
     if (c->authorization != NULL && c->exception == NULL)
         return usage_error(a, "--authorization needs --exception NAC");
