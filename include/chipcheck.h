@@ -181,6 +181,12 @@ typedef struct chipcheck_chip {
     size_t n_throughput;
 } chipcheck_chip;
 
+/** Initialiser for a chipcheck_chip with nothing given: every figure CHIPCHECK_UNSET, datacenter unknown.
+ *  Start from it rather than from zeroes: a zero is a real figure (and datacenter 0 means "not for
+ *  datacenters"), which can wrongly rule a chip out. */
+#define CHIPCHECK_CHIP_INIT \
+    {NULL, NULL, NULL, NULL, CHIPCHECK_UNSET, CHIPCHECK_UNSET, CHIPCHECK_UNSET, CHIPCHECK_UNSET, CHIPCHECK_UNSET, -1, NULL, 0}
+
 /** A license the exporter holds. It covers a shipment when its destination is the shipment's, the
  *  shipment date lies in [valid_from, valid_to], and one of its products names the chip (its name or a
  *  catalog alias, case-insensitive). A license missing any of these covers nothing. */

@@ -59,6 +59,10 @@ static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_e
     c->name = xstrdup(nm->valuestring);
     c->datacenter = -1;
     const cJSON *it;
+    for (const cJSON *x = o->child; x; x = x->next)
+        for (const cJSON *y = x->next; y; y = y->next)
+            if (x->string && y->string && !strcmp(x->string, y->string))
+                return cerr(err, path, c->name, x->string, "appears twice in the same chip");
     cJSON_ArrayForEach(it, o) {
         const char *k = it->string;
         int num = -1;

@@ -427,9 +427,10 @@ static void derive_metrics(ectx *c)
         double best = 0;
         size_t besti = 0;
         for (size_t i = 0; i < s->ntp; i++) {
-            if (s->tp[i].sparse)
-                continue;
-            double vars[2] = {s->tp[i].tops, (double)throughput_bits(s->tp[i].precision)}, out;
+            /* A sparse figure does not count as such; its dense rate is half (the datasheets' "1/2 lower
+             * without sparsity"). Skipping it would understate TPP when a precision has only a sparse figure. */
+            double tops = s->tp[i].sparse ? s->tp[i].tops / 2 : s->tp[i].tops;
+            double vars[2] = {tops, (double)throughput_bits(s->tp[i].precision)}, out;
             if (expr_eval(dd->e, c->val, c->have, vars, &out) && (!found || out > best)) {
                 best = out;
                 besti = i;
@@ -443,9 +444,10 @@ static void derive_metrics(ectx *c)
             char vb[40], tb[40];
             if (c->d) {
                 fmt_num(vb, sizeof vb, best);
-                fmt_num(tb, sizeof tb, s->tp[besti].tops);
-                c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s tops x %d bits = %s",
+                fmt_num(tb, sizeof tb, s->tp[besti].sparse ? s->tp[besti].tops / 2 : s->tp[besti].tops);
+                c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s%s tops x %d bits = %s",
                                         c->R->metric_names[slot], dd->text, s->tp[besti].precision, tb,
+                                        s->tp[besti].sparse ? " (half the sparse figure)" : "",
                                         throughput_bits(s->tp[besti].precision), vb);
             }
         } else {
@@ -895,8 +897,11 @@ static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship 
     d->catalog = s->catalog;
     d->chip_name = s->name;
     d->chip_source = s->catalog ? "catalog" : "given";
-    const rversion *v = select_version(R, o, s->date, &d->regime, err);
-    if (!v && err && err->code != CHIPCHECK_OK) {
+    chipcheck_error local;
+    chipcheck_error *e = err ? err : &local; /* a failed lookup must never read as "not in force yet" */
+    err_clear(&local);
+    const rversion *v = select_version(R, o, s->date, &d->regime, e);
+    if (!v && e->code != CHIPCHECK_OK) {
         chipcheck_decision_free(d);
         return NULL;
     }
@@ -1007,9 +1012,12 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     if (rc != 0)
         return rc;
     const char *regime;
-    const rversion *v = select_version(ev->rules, opts, s.date, &regime, err);
+    chipcheck_error local;
+    chipcheck_error *e = err ? err : &local;
+    err_clear(&local);
+    const rversion *v = select_version(ev->rules, opts, s.date, &regime, e);
     if (!v)
-        return err && err->code != CHIPCHECK_OK ? err->code : CHIPCHECK_ALLOWED;
+        return e->code != CHIPCHECK_OK ? e->code : CHIPCHECK_ALLOWED;
     ectx c;
     c.R = ev->rules;
     c.s = &s;
@@ -1018,6 +1026,7 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     c.memo = ev->memo;
     c.oom = 0;
     c.cur = 0;
+    c.negations = 0;
     for (int i = 0; i < MAX_SLOTS; i++) {
         c.have[i] = 0;
         c.src[i] = c.how[i] = NULL;

@@ -321,8 +321,14 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
         c->kind = C_FLAG;
         c->field = F_DATACENTER;
         a = prop(n, "is");
-        c->flag_value = a && (!strcmp(a, "true") || !strcmp(a, "1"));
-        ok = 1;
+        const char *v = a ? a : "";
+        while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r') /* xs:boolean collapses white space */
+            v++;
+        size_t vl = strcspn(v, " \t\n\r");
+        c->flag_value = (vl == 4 && !strncmp(v, "true", 4)) || (vl == 1 && v[0] == '1');
+        ok = c->flag_value || (vl == 5 && !strncmp(v, "false", 5)) || (vl == 1 && v[0] == '0');
+        if (!ok)
+            rerr(L, n, "is", "flag value '%s' is not true or false", a ? a : "");
     } else if (!strcmp(name, "matches") || !strcmp(name, "equals")) {
         c->kind = name[0] == 'm' ? C_MATCHES : C_EQUALS;
         a = prop(n, "field");

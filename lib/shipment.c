@@ -208,6 +208,10 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
         if (c->n_throughput) {
             s->tp = c->throughput;
             s->ntp = c->n_throughput;
+            if (isnan(c->tpp) && s->from_catalog[F_TPP]) {
+                s->have[F_TPP] = 0; /* the caller's figures, not the catalog's TPP, decide */
+                s->from_catalog[F_TPP] = 0;
+            }
         }
     }
     if (!s->kind) {

@@ -518,6 +518,51 @@ static void test_evaluate_fail_closed_property_over_grid(void)
     CU_ASSERT_TRUE(required > 1000); /* the grid does exercise licensed shipments */
 }
 
+/* Review findings (each one gave "allowed" where a license may be needed). */
+static void test_evaluate_review_fail_open_cases(void)
+{
+    char buf[64];
+    /* F1: a rule set that is not loaded is an error even when the caller passes no error struct */
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.ruleset = "us-ear-advance-computing";
+    CU_ASSERT_PTR_NULL(chipcheck_check_json(unit_rules, "{\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":\"H100\"}",
+                                            &o, NULL));
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    chipcheck_shipment s = {NULL, "2025-05-02", "CN", "CN", NULL, "H100", NULL, NULL, NULL, NULL, 0};
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &s, &o, NULL), CHIPCHECK_ERR_NOT_FOUND);
+    chipcheck_evaluator_free(ev);
+    /* F2: NAC and ACA do not cover standalone HBM (3A090.c) */
+    CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2025-01-10\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":{\"name\":\"X\","
+                                 "\"kind\":\"hbm\",\"tpp\":3000,\"die_area_mm2\":900,\"hbm_bandwidth_density\":3,\"datacenter\":true,"
+                                 "\"memory_bandwidth_gbs\":100,\"interconnect_bandwidth_gbs\":10},\"exception\":\"NAC\","
+                                 "\"exception_authorization\":\"N-1\"}", NULL), L);
+    /* F3: a precision with only a sparse figure counts at half, not at zero */
+    CU_ASSERT_EQUAL(spec("{\"name\":\"X\",\"datacenter\":false,\"throughput\":[{\"precision\":\"fp32\",\"tops\":82.6},"
+                         "{\"precision\":\"fp8\",\"tops\":1321.2,\"sparse\":true}]}", "CN", "2024-06-10"), L);
+    /* F4: the caller's throughput, not the catalog's TPP, decides */
+    CU_ASSERT_EQUAL(unit_verdict("{\"chip\":{\"catalog\":\"RTX 4090 D\",\"throughput\":[{\"precision\":\"fp16\",\"tops\":400}]},"
+                                 "\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"date\":\"2024-01-10\"}", NULL), L);
+    /* F5: CHIPCHECK_CHIP_INIT leaves the datacenter flag unknown */
+    chipcheck_chip c = CHIPCHECK_CHIP_INIT;
+    c.name = "X";
+    c.tpp = 2000;
+    c.die_area_mm2 = 300;
+    chipcheck_shipment t = {NULL, "2024-01-10", "CN", "CN", NULL, NULL, &c, NULL, NULL, NULL, 0};
+    chipcheck_decision *d = chipcheck_check(unit_rules, &t, NULL, &err);
+    CU_ASSERT_EQUAL(chipcheck_decision_verdict(d), CHIPCHECK_INDETERMINATE);
+    chipcheck_decision_free(d);
+    /* F6: the H20 approval is for China and Macau destinations, not for D:5 customers headquartered in China */
+    CU_ASSERT_STRING_EQUAL(policy_of("{\"date\":\"2025-08-01\",\"destination\":\"KP\",\"end_user_hq\":\"CN\",\"chip\":\"H20\"}",
+                                     buf, sizeof buf), "presumption_of_denial");
+    CU_ASSERT_STRING_EQUAL(policy_of("{\"date\":\"2025-08-01\",\"destination\":\"MO\",\"end_user_hq\":\"MO\",\"chip\":\"H20\"}",
+                                     buf, sizeof buf), "presumption_of_approval");
+    /* F7: the 2022 letters still cover Russia after the October 2022 rule */
+    CU_ASSERT_EQUAL(cat("A100", "RU", "2022-11-01"), L);
+    CU_ASSERT_EQUAL(cat("A800", "RU", "2023-06-01"), A); /* under the letter's I/O line, as under the rule */
+    CU_ASSERT_EQUAL(cat("A100", "RU", "2024-01-10"), L); /* D:5 from 2023-11-17 */
+}
+
 int register_evaluate_suite(void)
 {
     CU_pSuite s = CU_add_suite("evaluate", NULL, NULL);
@@ -544,5 +589,6 @@ int register_evaluate_suite(void)
     ADD_TEST(s, test_evaluate_forced_ruleset_version);
     ADD_TEST(s, test_evaluate_struct_api_matches_json);
     ADD_TEST(s, test_evaluate_fail_closed_property_over_grid);
+    ADD_TEST(s, test_evaluate_review_fail_open_cases);
     return 0;
 }
