@@ -1,10 +1,13 @@
 """Tests of the Python binding: verdicts, the trace, errors, batches, and the package itself."""
+import ctypes
+import datetime
 import json
 import os
+import pickle
 import re
+import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
@@ -130,20 +133,100 @@ def test_closed_rules_raise():
         r.check(chip="H20", to="CN")
 
 
-def test_binding_in_step_with_header_and_library():
-    header = open(os.path.join(ROOT, "include", "chipcheck.h")).read()
-    declared = set(re.findall(r"CHIPCHECK_API\s[^;(]*?\b(chipcheck_\w+)\s*\(", header))
+def header_prototypes(path):
+    """{name: (return type, [parameter types])} of every CHIPCHECK_API declaration of a header, with the
+    comments and preprocessor lines removed first (a prototype may span lines)."""
+    text = open(path).read()
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", " ", text)
+    text = re.sub(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", " ", text, flags=re.M)
+    protos = {}
+    for stmt in text.split(";"):
+        m = re.search(r"\bCHIPCHECK_API\b(.*?)\b(\w+)\s*\((.*)\)", stmt, re.S)
+        if not m:
+            continue
+        ret, name, params = (" ".join(g.split()) for g in m.groups())
+        types = []
+        if params != "void":
+            for param in params.split(","):
+                # Drop the parameter's name: the last identifier, when something is left before it.
+                pm = re.fullmatch(r"(.*?[\s*])(\w+)", param.strip())
+                types.append(pm.group(1).strip() if pm else param.strip())
+        assert name not in protos, "%s is declared twice" % name
+        protos[name] = (ret, types)
+    return protos
+
+
+def expected_ctype(ctype, is_return):
+    """The ctypes type the _ffi.py table must use for a C type (the binding's conventions)."""
+    t = " ".join(ctype.replace("*", " * ").split())
+    if t == "void":
+        return None
+    if t in ("int", "chipcheck_verdict"):   # enums are ints
+        return ctypes.c_int
+    if t in ("unsigned", "unsigned int"):
+        return ctypes.c_uint
+    if t == "size_t":
+        return ctypes.c_size_t
+    if t == "long":
+        return ctypes.c_long
+    if t == "const char *":
+        return ctypes.c_char_p              # borrowed string
+    if t == "char *":
+        # An owned string must come back as a raw pointer, to be handed to chipcheck_free.
+        return ctypes.c_void_p if is_return else ctypes.c_char_p
+    if t in ("const char * *", "const char * const *"):
+        return ctypes.POINTER(ctypes.c_char_p)
+    if t == "chipcheck_error *":
+        return ctypes.POINTER(_ffi.Error)
+    if t == "const chipcheck_options *":
+        return ctypes.POINTER(_ffi.Options)
+    if t.endswith("*"):
+        return ctypes.c_void_p              # opaque handles, and structs the binding does not mirror
+    raise AssertionError("no ctypes mapping for the C type %r: teach this test and _ffi.py" % ctype)
+
+
+HEADER = os.path.join(ROOT, "include", "chipcheck.h")
+
+
+def test_binding_names_equal_header_and_library_exports():
+    declared = set(header_prototypes(HEADER))
     assert len(declared) >= 40
-    assert set(_ffi.NAMES) == declared
-    assert len(_ffi.NAMES) == len(set(_ffi.NAMES))
+    assert len(_ffi.NAMES) == len(set(_ffi.NAMES)), "a function is declared twice in _ffi.py"
+    assert set(_ffi.NAMES) - declared == set(), "in _ffi.py but not in chipcheck.h"
+    assert declared - set(_ffi.NAMES) == set(), "in chipcheck.h but not in _ffi.py"
     lib = os.environ["CHIPCHECK_LIBRARY"]
     nm = subprocess.run(["nm", "-D", "--defined-only", lib], capture_output=True, text=True, check=True).stdout
-    exported = {line.split()[-1] for line in nm.splitlines() if line.split()[-1].startswith("chipcheck_")}
+    exported = {line.split()[2].split("@")[0] for line in nm.splitlines()
+                if len(line.split()) >= 3 and line.split()[2].startswith("chipcheck_")}
     assert exported == declared
 
 
+def test_binding_signatures_mirror_the_header():
+    """Each _ffi.py line has the header's number of arguments and the matching ctypes types, and every
+    function that fills a chipcheck_error has the errcheck hook that raises from it."""
+    for name, (ret, params) in sorted(header_prototypes(HEADER).items()):
+        f = getattr(_ffi.lib, name)
+        assert len(f.argtypes) == len(params), "%s: %d arguments in _ffi.py, %d in the header" % (
+            name, len(f.argtypes), len(params))
+        for i, (have, ctype) in enumerate(zip(f.argtypes, params)):
+            assert have is expected_ctype(ctype, False), "%s argument %d (%s): %r" % (name, i, ctype, have)
+        assert f.restype is expected_ctype(ret, True), "%s returns %s: %r" % (name, ret, f.restype)
+        hook = getattr(f, "errcheck", None)
+        if "chipcheck_error *" in params:
+            want = _ffi._check_null if ret.endswith("*") else _ffi._check_status
+            assert hook is want, "%s fills a chipcheck_error but its errcheck is %r" % (name, hook)
+
+
+def test_header_parser_reads_multi_line_prototypes():
+    protos = header_prototypes(HEADER)
+    assert protos["chipcheck_rules_load_files"] == (
+        "chipcheck_rules *", ["const char *const *", "size_t", "chipcheck_error *"])
+    assert protos["chipcheck_version"] == ("const char *", [])
+    assert protos["chipcheck_decision_json"] == ("char *", ["const chipcheck_decision *", "unsigned"])
+
+
 def test_error_struct_size_matches_library():
-    import ctypes
     assert ctypes.sizeof(_ffi.Error) == _ffi.sizeof_error()
     assert chipcheck.version() == "0.1.0"
 
@@ -164,20 +247,206 @@ def test_decisions_do_not_leak():
     assert grown < 4096, "RSS grew by %d KiB over 3000 decisions" % grown
 
 
+SYSTEM_PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
 def test_pip_install_into_venv_offline(tmp_path):
+    """A clean offline install of bindings/python into a fresh venv imports from outside the source tree.
+
+    Skipped only when a venv cannot be made here (python3-venv missing); the reason is printed."""
     venv = tmp_path / "venv"
-    made = subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+    made = subprocess.run([SYSTEM_PYTHON, "-m", "venv", "--system-site-packages", str(venv)],
                           capture_output=True, text=True)
     if made.returncode != 0:
-        pytest.skip("python3 -m venv is not available here: " + made.stderr.strip()[-200:])
+        reason = "%s -m venv is not available here: %s" % (SYSTEM_PYTHON, (made.stderr or made.stdout).strip()[-300:])
+        print(reason)
+        pytest.skip(reason)
+    # Install from a copy without build artefacts: an old build/ or *.egg-info in the source tree must not
+    # leak into the install, and the test must not write into the source tree.
+    src = tmp_path / "src"
+    shutil.copytree(os.path.join(ROOT, "bindings", "python"), str(src),
+                    ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "*.pyc", "dist"))
     py = str(venv / "bin" / "python")
-    inst = subprocess.run([py, "-m", "pip", "install", "--no-index", "--no-build-isolation", "--quiet",
-                           os.path.join(ROOT, "bindings", "python")], capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") and k != "PYTHONPATH"}
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    inst = subprocess.run([py, "-m", "pip", "install", "--no-index", "--no-build-isolation", "--quiet", str(src)],
+                          capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=300)
     assert inst.returncode == 0, inst.stdout + inst.stderr
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    code = ("import chipcheck, os; assert os.path.dirname(chipcheck.__file__).startswith(%r); "
-            "print(chipcheck.check('H20', 'CN', hq='CN', date='2025-05-02').verdict)" % str(venv))
-    run = subprocess.run([py, "-c", code], capture_output=True, text=True, env=env, cwd=str(tmp_path))
+    code = ("import chipcheck, os, sys; "
+            "assert os.path.dirname(chipcheck.__file__).startswith(%r), chipcheck.__file__; "
+            "assert chipcheck.__version__ == '0.1.0'; "
+            "d = chipcheck.check('H20', 'CN', hq='CN', date='2025-05-02'); "
+            "print(d.verdict, d.review_policy)" % str(venv))
+    run = subprocess.run([py, "-c", code], capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "license_required"
+    assert run.stdout.strip() == "license_required presumption_of_denial"
+    # Without CHIPCHECK_LIBRARY and with no library installed or bundled, the import fails with a clear message.
+    bare = {k: v for k, v in env.items() if k != "CHIPCHECK_LIBRARY"}
+    if not __import__("ctypes.util").util.find_library("chipcheck"):
+        run = subprocess.run([py, "-c", "import chipcheck"], capture_output=True, text=True, env=bare,
+                             cwd=str(tmp_path), timeout=60)
+        assert run.returncode == 1
+        assert "ImportError: chipcheck: libchipcheck.so not found: set CHIPCHECK_LIBRARY" in run.stderr
+
+
+@pytest.mark.parametrize("chip,field,message", [
+    ({"name": "X", "tpp": float("nan")}, "chip.tpp", "chip.tpp: nan is not a finite number"),
+    ({"name": "X", "die_area_mm2": float("inf")}, "chip.die_area_mm2",
+     "chip.die_area_mm2: inf is not a finite number"),
+    ({"name": "X", "throughput": [{"precision": "fp16", "tops": float("-inf"), "bits": 16, "sparse": False}]},
+     "chip.throughput.tops", "chip.throughput.tops: -inf is not a finite number"),
+])
+def test_non_finite_figures_name_the_field(rules, chip, field, message):
+    """NaN and infinities are refused with the field named (json.dumps alone would write NaN, not JSON)."""
+    with pytest.raises(chipcheck.Error) as e:
+        rules.check(chip=chip, to="CN", hq="CN", date="2024-06-01", id="SO-9")
+    assert (e.value.code, e.value.field, e.value.message, e.value.id) == ("CHIPCHECK_ERR_INPUT", field, message, "SO-9")
+
+
+def test_error_attributes_str_and_pickle(rules):
+    with pytest.raises(chipcheck.Error) as e:
+        rules.check(chip="H20", to="XX", id="SO-3")
+    err = e.value
+    assert (err.code, err.status, err.field, err.source, err.line, err.column, err.id) == (
+        "CHIPCHECK_ERR_INPUT", -6, "destination", "<shipment>", 0, 0, "SO-3")
+    assert str(err) == "<shipment>: destination: 'XX' is not an ISO 3166-1 alpha-2 country code"
+    again = pickle.loads(pickle.dumps(err))
+    assert (again.message, again.code, again.field, again.id) == (err.message, err.code, err.field, err.id)
+    assert isinstance(err, Exception)
+
+
+def test_rule_file_error_has_file_line_column():
+    where = os.path.join(ROOT, "tests", "rules", "invalid", "bad-op")
+    with pytest.raises(chipcheck.Error) as e:
+        chipcheck.Rules.from_dir(where)
+    err = e.value
+    assert (err.code, err.source, err.line, err.column, err.field) == (
+        "CHIPCHECK_ERR_SCHEMA", os.path.join(where, "a.xml"), 9, 13, "cmp")
+    assert str(err).startswith(os.path.join(where, "a.xml") + ":9:13: does not match the rule schema: ")
+
+
+def test_date_objects_and_shipment_dicts(rules):
+    d = rules.check(chip="H20", to="CN", hq="CN", date=datetime.date(2025, 5, 2))
+    assert (d.verdict, d.review_policy, d.ruleset["version"]) == (
+        "license_required", "presumption_of_denial", "2025-04-09")
+    d = rules.check(chip="H20", to="CN", hq="CN", date=datetime.datetime(2025, 8, 1, 13, 30))
+    assert d.review_policy == "presumption_of_approval"
+    # A whole shipment dict, and the same as JSON text, give the same bytes.
+    ship = {"id": "SO-1", "date": "2025-05-02", "destination": "CN", "end_user_hq": "CN", "chip": "H20"}
+    assert rules.check_shipment(ship).to_json() == rules.check_shipment(json.dumps(ship)).to_json()
+    # The default date of check_shipment/check_many applies only when the shipment has none.
+    undated = {"destination": "CN", "end_user_hq": "CN", "chip": "H20"}
+    assert rules.check_shipment(undated, date="2025-04-01").verdict == "allowed"
+    assert rules.check_shipment(dict(undated, date="2025-05-02"), date="2025-04-01").verdict == "license_required"
+
+
+def test_decision_fields_and_json(rules):
+    d = rules.check(chip="H100", to="CN", hq="CN", date="2024-01-10", id="SO-42")
+    data = d.to_dict()
+    assert data == json.loads(d.to_json())
+    assert data is not d.to_dict()
+    assert (d.id, d.verdict, d.allowed, d.classification, d.missing) == (
+        "SO-42", "license_required", False, ["3A090.a"], [])
+    assert d.ruleset["id"] == "us-ear-advanced-computing"
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", d.ruleset["digest"])
+    assert d.reasons == data["reasons"]
+    assert all(r["result"] in (True, False, "unknown") for r in d.reasons)
+    assert "\n" not in d.to_json()   # flags 0: one line, as in JSON Lines
+    # Same input, same rules: the same bytes.
+    assert rules.check(chip="H100", to="CN", hq="CN", date="2024-01-10", id="SO-42").to_json() == d.to_json()
+
+
+def test_rules_context_manager_and_repr():
+    with chipcheck.Rules.default() as r:
+        assert repr(r) == "<chipcheck.Rules: %d rule-set versions, %d chips>" % (len(r.versions()), len(r.chips()))
+        d = r.check(chip="H20", to="CN", hq="CN", date="2025-05-02")
+    assert repr(r) == "<chipcheck.Rules (closed)>"
+    assert d.verdict == "license_required"   # a Decision outlives its Rules: it holds Python data only
+    with pytest.raises(chipcheck.Error):
+        r.versions()
+
+
+def test_check_many_is_lazy_and_ids_errors(rules):
+    def gen():
+        yield {"id": "a", "chip": "H20", "destination": "CN", "end_user_hq": "CN", "date": "2025-05-02"}
+        yield {"id": "b", "chip": "H20", "destination": "CN", "date": "2025-02-30"}
+        raise AssertionError("check_many read past the item it was asked for")
+    it = rules.check_many(gen(), errors="yield")
+    assert next(it).verdict == "license_required"
+    bad = next(it)
+    assert isinstance(bad, chipcheck.Error) and (bad.id, bad.field) == ("b", "date")
+    with pytest.raises(ValueError):
+        list(rules.check_many([], errors="ignore"))
+
+
+def test_check_exports_script_reports_differences(tmp_path):
+    """tests/check_exports.sh (make export-test) fails, naming the function, when header and library differ."""
+    script = os.path.join(ROOT, "tests", "check_exports.sh")
+    lib = os.environ["CHIPCHECK_LIBRARY"]
+    ok = subprocess.run(["sh", script, HEADER, lib], capture_output=True, text=True)
+    assert (ok.returncode, ok.stdout) == (0, "exports: %d passed, 0 failed\n" % len(header_prototypes(HEADER)))
+    text = open(HEADER).read()
+    extra = tmp_path / "extra.h"
+    extra.write_text(text.replace("#endif /* CHIPCHECK_H */",
+                                  "CHIPCHECK_API int\n  chipcheck_not_there(int a,\n  int b);\n#endif"))
+    run = subprocess.run(["sh", script, str(extra), lib], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "exports: chipcheck_not_there is declared CHIPCHECK_API in %s but not exported" % extra in run.stdout
+    missing = tmp_path / "missing.h"
+    missing.write_text(re.sub(r"CHIPCHECK_API int chipcheck_reason_result\([^;]*;", "", text))
+    run = subprocess.run(["sh", script, str(missing), lib], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "exports: chipcheck_reason_result is exported by %s but not declared" % lib in run.stdout
+
+
+def test_check_exports_script_catches_stray_symbols(tmp_path):
+    """A global symbol without the chipcheck_ prefix (function or data) fails the export check."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if not cc:
+        pytest.skip("no C compiler to build a stray-symbol library")
+    src = tmp_path / "stray.c"
+    src.write_text("int chipcheck_version_number(void) { return 1; }\n"
+                   "int helper_leak(void) { return 2; }\nint table_leak[4];\n")
+    lib = tmp_path / "libstray.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+    header = tmp_path / "stray.h"
+    header.write_text("#define CHIPCHECK_API\nCHIPCHECK_API int chipcheck_version_number(void);\n")
+    run = subprocess.run(["sh", os.path.join(ROOT, "tests", "check_exports.sh"), str(header), str(lib)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "helper_leak is exported" in run.stdout and "table_leak is exported" in run.stdout
+    assert run.stdout.endswith("exports: 1 passed, 2 failed\n")
+
+
+def test_library_found_next_to_the_package(tmp_path):
+    """Without CHIPCHECK_LIBRARY, a libchipcheck.so.0 placed next to the package is the one loaded."""
+    pkg = tmp_path / "chipcheck"
+    shutil.copytree(os.path.join(ROOT, "bindings", "python", "chipcheck"), str(pkg),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.environ["CHIPCHECK_LIBRARY"], str(pkg / "libchipcheck.so.0"))
+    env = {k: v for k, v in os.environ.items() if k not in ("CHIPCHECK_LIBRARY", "PYTHONPATH")}
+    code = ("import chipcheck, chipcheck._ffi as f; print(f.lib._name == %r, chipcheck.version())"
+            % str(pkg / "libchipcheck.so.0"))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "True 0.1.0\n"
+
+
+def test_threads_share_one_rule_collection(rules):
+    """ctypes releases the GIL around each call, so threads really do check concurrently on one collection."""
+    import concurrent.futures
+    cases = [("H20", "2025-04-01"), ("H20", "2025-05-02"), ("H20", "2025-08-01"), ("H100", "2024-01-10")] * 50
+    want = [rules.check(chip=c, to="CN", hq="CN", date=d).to_json() for c, d in cases]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda cd: rules.check(chip=cd[0], to="CN", hq="CN", date=cd[1]).to_json(), cases))
+    assert got == want
+
+
+def test_not_found_lookups_raise(rules):
+    with pytest.raises(chipcheck.Error) as e:
+        rules.chip("H2000")
+    assert e.value.code == "CHIPCHECK_ERR_NOT_FOUND"
+    with pytest.raises(chipcheck.Error) as e:
+        rules.version("us-ear-advanced-computing@1999-01-01")
+    assert e.value.code == "CHIPCHECK_ERR_NOT_FOUND"
+    assert rules.chip("h-20")["name"] == "H20"   # case, spaces and hyphens ignored

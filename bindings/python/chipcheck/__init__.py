@@ -1,9 +1,22 @@
 """chipcheck: may this chip go to this customer in this country on this date?
 
-Python binding of libchipcheck (ctypes). Start with ``Rules.default()`` and ``Rules.check()``.
+Python binding of libchipcheck (ctypes, no compiler needed)::
+
+    import chipcheck
+    rules = chipcheck.Rules.default()          # the rule sets compiled into the library
+    d = rules.check(chip="H20", to="CN", hq="CN", date="2025-05-02")
+    d.verdict, d.review_policy                 # ('license_required', 'presumption_of_denial')
+
+The library is found through the ``CHIPCHECK_LIBRARY`` environment variable (a path), else a
+``libchipcheck.so*`` next to this package, else ``ctypes.util.find_library("chipcheck")``; importing the
+package checks that the library's major version and its ``chipcheck_error`` layout match. Bad input raises
+``chipcheck.Error``.
 """
 import ctypes
+import datetime
 import json
+import math
+import os
 import threading
 
 from . import _ffi
@@ -15,14 +28,21 @@ __version__ = "0.1.0"
 
 
 def version():
-    """The C library's version string."""
+    """The C library's version string, "MAJOR.MINOR.PATCH" (``__version__`` is the package's)."""
     return _ffi.version().decode()
+
+
+def _date_text(date):
+    """YYYY-MM-DD for a str, a datetime.date or a datetime.datetime (its date)."""
+    if isinstance(date, datetime.datetime):
+        date = date.date()
+    return date.isoformat() if isinstance(date, datetime.date) else str(date)
 
 
 def _options(date, ruleset):
     opts = _ffi.Options(_ffi.OPTIONS_VERSION, None, None)
     if date is not None:
-        opts.default_date = str(date).encode()
+        opts.default_date = _date_text(date).encode()
     if ruleset is not None:
         opts.ruleset = ruleset.encode()
     return opts
@@ -35,33 +55,87 @@ def _shipment(chip, to, hq=None, date=None, export_from=None, licenses=None, exc
                        ("licenses", licenses), ("exception", exception),
                        ("exception_authorization", authorization), ("quantity", quantity)):
         if value is not None:
-            ship[key] = str(value) if key == "date" else value
+            ship[key] = _date_text(value) if key == "date" else value
     return ship
 
 
+def _input_error(field, message, shipment):
+    return Error("%s: %s" % (field, message) if field else message, code="CHIPCHECK_ERR_INPUT",
+                 field=field, source="<shipment>", status=-6, offset=-1, id=_shipment_id(shipment))
+
+
+def _shipment_id(shipment):
+    ident = shipment.get("id") if isinstance(shipment, dict) else None
+    return ident if isinstance(ident, str) else None
+
+
+def _finite(value, field, shipment):
+    """Refuse NaN and infinities before they reach the JSON text (json.dumps would write NaN, which is not
+    JSON, and the library could then only say "malformed JSON"): name the field, as the library does."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _input_error(field, "%r is not a finite number" % value, shipment)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _finite(item, "%s.%s" % (field, key) if field else str(key), shipment)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _finite(item, field, shipment)
+
+
+def _json_default(value):
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return _date_text(value)
+    raise TypeError("a %s is not a JSON value" % type(value).__name__)
+
+
+def _shipment_json(shipment):
+    """The JSON text of a shipment dict (a str is taken as JSON text already)."""
+    if isinstance(shipment, (str, bytes)):
+        return shipment.encode() if isinstance(shipment, str) else shipment
+    _finite(shipment, "", shipment)
+    try:
+        return json.dumps(shipment, default=_json_default, allow_nan=False).encode()
+    except (TypeError, ValueError) as e:
+        raise _input_error("", "the shipment cannot be written as JSON: %s" % e, shipment) from None
+
+
 class Rules:
-    """A loaded, immutable rule collection. Safe to share between threads; close() frees it."""
+    """A loaded, immutable rule collection: every rule-set version found and the chip catalog.
+
+    Make one with ``Rules.default()`` (the rules compiled into the library) or ``Rules.from_dir(path)``.
+    Any number of threads may check shipments against one collection. ``close()`` frees the C object (so do
+    ``with Rules.default() as rules:`` and garbage collection); decisions already made stay usable, since a
+    ``Decision`` holds Python data only.
+    """
 
     def __init__(self, handle):
+        """Wrap a ``chipcheck_rules *`` handle (internal: use ``Rules.default()`` or ``Rules.from_dir()``)."""
         self._h = handle
         self._lock = threading.Lock()
 
+    def __repr__(self):
+        if not self._h:
+            return "<chipcheck.Rules (closed)>"
+        return "<chipcheck.Rules: %d rule-set versions, %d chips>" % (
+            _ffi.rules_count(self._h), _ffi.rules_chip_count(self._h))
+
     @classmethod
     def default(cls):
-        """The rule sets and chip catalog compiled into the library."""
+        """The rule sets and chip catalog compiled into the library (no file needed)."""
         err = _ffi.Error()
         return cls(_ffi.rules_load_default(ctypes.byref(err)))
 
     @classmethod
     def from_dir(cls, path):
-        """Every rule file (*.xml) and catalog (chips/*.json) below a directory laid out like rules/."""
+        """Every rule file (*.xml) and catalog (chips/*.json) below a directory laid out like rules/.
+        A bad file raises ``chipcheck.Error`` with its ``source`` (the file), ``line`` and ``column``."""
         err = _ffi.Error()
-        return cls(_ffi.rules_load_dir(str(path).encode(), ctypes.byref(err)))
+        return cls(_ffi.rules_load_dir(os.fsencode(path), ctypes.byref(err)))
 
     @classmethod
     def from_files(cls, paths):
-        """An explicit list of rule files and catalogs."""
-        paths = [str(p).encode() for p in paths]
+        """An explicit list of rule files (XML) and catalogs (JSON); a file's extends must be in the list."""
+        paths = [os.fsencode(p) for p in paths]
         arr = (ctypes.c_char_p * len(paths))(*paths)
         err = _ffi.Error()
         return cls(_ffi.rules_load_files(arr, len(paths), ctypes.byref(err)))
@@ -79,23 +153,36 @@ class Rules:
                 self._h = None
 
     def __enter__(self):
+        """Use the collection in a ``with`` block; it is closed at the end."""
         return self
 
     def __exit__(self, *exc):
+        """Close the collection."""
         self.close()
 
     def __del__(self):
         try:
             self.close()
-        except Exception:  # interpreter shutdown
+        except Exception:  # interpreter shutdown: the module globals may be gone
             pass
 
     def check_shipment(self, shipment, date=None, ruleset=None):
-        """Check one shipment given as a dict (or JSON text) in the shipment format."""
-        text = shipment if isinstance(shipment, str) else json.dumps(shipment)
+        """Check one shipment given as a dict in the shipment format (keys ``id``, ``date``,
+        ``destination``, ``end_user_hq``, ``export_from``, ``chip``, ``exception``,
+        ``exception_authorization``, ``licenses``, ``quantity``), or as JSON text.
+
+        ``date`` is the default date when the shipment has none (today when None); ``ruleset`` forces
+        ``"ID@VERSION"``. Returns a ``Decision``; raises ``chipcheck.Error`` for bad input (unknown keys,
+        unknown country, impossible date, negative or non-finite figure, unknown catalog chip, ...).
+        """
+        text = _shipment_json(shipment)
         err = _ffi.Error()
         opts = _options(date, ruleset)
-        d = _ffi.check_json(self._handle(), text.encode(), ctypes.byref(opts), ctypes.byref(err))
+        try:
+            d = _ffi.check_json(self._handle(), text, ctypes.byref(opts), ctypes.byref(err))
+        except Error as e:
+            e.id = _shipment_id(shipment)
+            raise
         try:
             return Decision(_ffi.take_string(_ffi.decision_json(d, 0)))
         finally:
@@ -103,21 +190,28 @@ class Rules:
 
     def check(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
               authorization=None, id=None, quantity=None, ruleset=None):
-        """Check one shipment.
+        """Check one shipment and return its ``Decision``.
 
-        ``chip`` is a catalog name (``"H20"``) or a dict of figures (``{"name": ..., "tpp": ...}``);
-        ``to``, ``hq`` and ``export_from`` are ISO 3166-1 alpha-2 codes; ``date`` is ``YYYY-MM-DD`` (today
-        when None); ``licenses`` is a list of license dicts; ``exception`` names a license exception the
-        shipment is made under (with ``authorization`` for NAC); ``ruleset`` forces ``ID@VERSION``.
+        ``chip`` is a catalog name (``"H20"``) or a dict of figures (``{"name": ..., "tpp": ...,
+        "die_area_mm2": ..., "datacenter": True}``, optionally ``"catalog": "H20"`` to start from a catalog
+        entry); ``to`` (destination), ``hq`` (where the end user or its ultimate parent is headquartered) and
+        ``export_from`` are ISO 3166-1 alpha-2 codes; ``date`` is ``"YYYY-MM-DD"`` or a ``datetime.date``
+        (today, UTC, when None); ``licenses`` is a list of license dicts (``id``, ``destination``,
+        ``valid_from``, ``valid_to``, ``products``); ``exception`` names a license exception the shipment is
+        made under (``"NAC"`` or ``"ACA"``), with ``authorization`` for NAC; ``id`` is echoed in the
+        decision; ``ruleset`` forces ``"ID@VERSION"``. Bad input raises ``chipcheck.Error``.
         """
         return self.check_shipment(_shipment(chip, to, hq, date, export_from, licenses, exception,
                                              authorization, id, quantity), ruleset=ruleset)
 
     def check_many(self, shipments, date=None, ruleset=None, errors="raise"):
-        """Check an iterable of shipment dicts, yielding one result per input, in order.
+        """Check an iterable of shipments (dicts in the shipment format, as for ``check_shipment``),
+        lazily, yielding one result per input, in order.
 
-        With ``errors="raise"`` a bad shipment raises ``chipcheck.Error``; with ``errors="yield"`` the
-        ``Error`` is yielded in its place and the iteration goes on.
+        ``errors="raise"`` (the default): a bad shipment raises ``chipcheck.Error`` from the iteration,
+        which then stops. ``errors="yield"``: the ``chipcheck.Error`` is yielded in the bad shipment's place
+        (its ``id`` attribute is the shipment's id) and the iteration goes on, as ``chipcheck batch``
+        writes an error record and goes on; tell the two apart with ``isinstance(item, chipcheck.Error)``.
         """
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
@@ -130,14 +224,15 @@ class Rules:
                 yield e
 
     def versions(self):
-        """Every loaded rule-set version: dicts with id, version, effective, title, digest."""
+        """Every loaded rule-set version, ordered by regime id then effective date: a list of dicts with
+        ``id``, ``version``, ``effective``, ``title`` and ``digest`` (``"sha256:..."``)."""
         h = self._handle()
         out = []
         for i in range(_ffi.rules_count(h)):
             vals = [ctypes.c_char_p() for _ in range(5)]
             _ffi.rules_info(h, i, *[ctypes.byref(v) for v in vals])
             out.append(dict(zip(("id", "version", "effective", "title", "digest"),
-                                (v.value.decode() for v in vals))))
+                                (v.value.decode() if v.value is not None else None for v in vals))))
         return out
 
     def version(self, id_at_version):
@@ -162,7 +257,13 @@ _default_lock = threading.Lock()
 
 
 def check(chip, to, **kwargs):
-    """Check one shipment against the bundled rules (loaded once, on first use). See Rules.check."""
+    """Check one shipment against the rules compiled into the library, loaded once on first use and
+    shared by every thread; the keyword arguments are those of ``Rules.check`` (``hq``, ``date``,
+    ``export_from``, ``licenses``, ``exception``, ``authorization``, ``id``, ``quantity``, ``ruleset``).
+
+    >>> chipcheck.check("H20", "CN", hq="CN", date="2025-05-02").verdict
+    'license_required'
+    """
     global _default
     with _default_lock:
         if _default is None:

@@ -1,8 +1,19 @@
 """ctypes declarations of libchipcheck: one line per C function of include/chipcheck.h.
 
-Each ``_fn`` line mirrors one ``CHIPCHECK_API`` prototype (tests compare the names with the header and
-with the library's exported symbols). Returned strings the caller owns are declared ``c_void_p`` so they
-can be handed back to ``chipcheck_free``.
+Each ``_fn`` line in the table below mirrors one ``CHIPCHECK_API`` prototype, libarchive-c style:
+``_fn(name without the chipcheck_ prefix, argument types, return type, errcheck hook)``. The tests compare
+the table with the header (names, argument counts and types) and with the library's exported symbols, so
+a header change that is not mirrored here fails ``make python-test``.
+
+Conventions:
+- opaque handles (``chipcheck_rules *``, ``chipcheck_decision *``, ...) are ``c_void_p``;
+- a string the library owns (borrowed, ``const char *``) is ``c_char_p``; a string the caller must free
+  (``char *``) is ``c_void_p``, so that the pointer can be handed back to ``chipcheck_free`` (a
+  ``c_char_p`` restype would copy the bytes and lose the pointer: a leak);
+- constructors that return NULL on failure get ``_check_null``, calls that return a negative status get
+  ``_check_status``; both raise ``chipcheck.Error`` from the ``chipcheck_error`` passed to the call.
+
+This module is private: use the ``chipcheck`` package.
 """
 import ctypes
 import ctypes.util
@@ -12,11 +23,12 @@ from ctypes import POINTER, c_char, c_char_p, c_int, c_long, c_size_t, c_uint, c
 
 from .errors import Error as ChipcheckError
 
+#: The major version this package is written for; the library's must match (checked below, on import).
 MAJOR = 0
 
 
 class Error(ctypes.Structure):
-    """Mirror of ``chipcheck_error``."""
+    """Mirror of ``chipcheck_error`` (its size is checked against ``chipcheck_sizeof_error()`` on import)."""
     _fields_ = [
         ("code", c_int),
         ("line", c_int),
@@ -29,50 +41,67 @@ class Error(ctypes.Structure):
 
 
 class Options(ctypes.Structure):
-    """Mirror of ``chipcheck_options``."""
+    """Mirror of ``chipcheck_options``; make it with ``Options(OPTIONS_VERSION, None, None)``."""
     _fields_ = [("version", c_uint), ("default_date", c_char_p), ("ruleset", c_char_p)]
 
 
-OPTIONS_VERSION = 1
-JSON_PRETTY = 1
+OPTIONS_VERSION = 1  # CHIPCHECK_OPTIONS_VERSION
+JSON_PRETTY = 1      # CHIPCHECK_JSON_PRETTY
+JSON_BRIEF = 2       # CHIPCHECK_JSON_BRIEF
 
 
-def _find_library():
+def _candidates():
+    """Where the library is looked for, in order (see ``_load``)."""
     env = os.environ.get("CHIPCHECK_LIBRARY")
     if env:
-        return env
+        return [("CHIPCHECK_LIBRARY", env)]
     here = os.path.dirname(os.path.abspath(__file__))
-    for candidate in sorted(glob.glob(os.path.join(here, "libchipcheck.so*"))):
-        return candidate
-    found = ctypes.util.find_library("chipcheck")
-    if found:
-        return found
-    raise ChipcheckError("libchipcheck.so not found: set CHIPCHECK_LIBRARY to its path, or install the library",
-                         code="CHIPCHECK_ERR_IO")
+    # Next to the package: the SONAME of our major first, then the dev symlink, then any versioned file.
+    local = [os.path.join(here, "libchipcheck.so.%d" % MAJOR), os.path.join(here, "libchipcheck.so")]
+    local += sorted(glob.glob(os.path.join(here, "libchipcheck.so.%d.*" % MAJOR)))
+    found = [("next to the package", p) for p in local if os.path.exists(p)]
+    system = ctypes.util.find_library("chipcheck")
+    if system:
+        found.append(("the system library path", system))
+    return found
 
 
-lib = ctypes.CDLL(_find_library())
+def _load():
+    """Load libchipcheck: $CHIPCHECK_LIBRARY (a path), else a libchipcheck.so* next to this package,
+    else ``ctypes.util.find_library("chipcheck")``. Raises ImportError saying what was tried."""
+    candidates = _candidates()
+    if not candidates:
+        raise ImportError("chipcheck: libchipcheck.so not found: set CHIPCHECK_LIBRARY to its path, put it "
+                          "next to the chipcheck package, or install it (make install)")
+    where, path = candidates[0]
+    try:
+        return ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError("chipcheck: cannot load libchipcheck from %s (%s): %s" % (where, path, e)) from e
+
+
+lib = _load()
 
 
 def error_from(err):
-    """Turn a filled ``Error`` struct into a ``chipcheck.Error`` exception."""
+    """Turn a filled ``Error`` struct into a ``chipcheck.Error`` exception (not raised)."""
     name = lib.chipcheck_status_name(err.code)
     return ChipcheckError(err.message.decode("utf-8", "replace"),
                           code=name.decode() if name else str(err.code),
                           field=err.field.decode("utf-8", "replace"),
                           source=err.source.decode("utf-8", "replace"),
-                          line=err.line, column=err.column)
+                          line=err.line, column=err.column, status=err.code, offset=err.offset)
 
 
 def _err_arg(args):
-    """The Error struct passed (by reference or by pointer) among a call's arguments."""
+    """The Error struct passed (by reference or by pointer) among a call's arguments, or None."""
     for a in args:
         if isinstance(a, Error):
             return a
-        obj = getattr(a, "_obj", None)  # ctypes.byref() and pointer() keep the object here
+        obj = getattr(a, "_obj", None)  # ctypes.byref() keeps the referenced object here
         if isinstance(obj, Error):
             return obj
-        if isinstance(a, ctypes._Pointer) and isinstance(a.contents, Error):
+        if isinstance(a, ctypes._Pointer) and a and isinstance(a.contents, Error):
             return a.contents
     return None
 
@@ -93,14 +122,19 @@ def _check_status(result, func, args):
         err = _err_arg(args)
         if err is not None and err.code != 0:
             raise error_from(err)
-        raise ChipcheckError("%s failed with status %d" % (func.__name__, result))
+        name = lib.chipcheck_status_name(result)
+        raise ChipcheckError("%s failed with status %d" % (func.__name__, result),
+                             code=name.decode() if name else str(result), status=result)
     return result
 
 
+#: Every declared C function name (``chipcheck_...``), in table order; the tests compare it with the header.
 NAMES = []
 
 
 def _fn(name, argtypes, restype, errcheck=None):
+    """Declare ``chipcheck_<name>`` once: its argument and return types and its errcheck hook. The
+    function becomes this module's attribute ``<name>``."""
     f = getattr(lib, "chipcheck_" + name)
     f.argtypes = argtypes
     f.restype = restype
@@ -111,23 +145,27 @@ def _fn(name, argtypes, restype, errcheck=None):
 
 
 E = POINTER(Error)
-# ---- one line per CHIPCHECK_API function, in header order ----
+S = POINTER(c_char_p)  # const char ** (out-parameters) and const char *const * (arrays of paths)
+
+# ---- one line per CHIPCHECK_API function, in header order ------------------------------------------
+# versions and errors
 _fn("version", [], c_char_p)
 _fn("version_number", [], c_int)
 _fn("status_name", [c_int], c_char_p)
 _fn("sizeof_error", [], c_size_t)
 _fn("free", [c_void_p], None)
+# rule collections
 _fn("rules_load_default", [E], c_void_p, _check_null)
 _fn("rules_load_dir", [c_char_p, E], c_void_p, _check_null)
-_fn("rules_load_files", [POINTER(c_char_p), c_size_t, E], c_void_p, _check_null)
+_fn("rules_load_files", [S, c_size_t, E], c_void_p, _check_null)
 _fn("rules_free", [c_void_p], None)
 _fn("rules_count", [c_void_p], c_size_t)
-_fn("rules_info", [c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p), POINTER(c_char_p),
-                   POINTER(c_char_p), POINTER(c_char_p)], c_int, _check_status)
+_fn("rules_info", [c_void_p, c_size_t, S, S, S, S, S], c_int, _check_status)
 _fn("rules_version_json", [c_void_p, c_char_p, c_uint, E], c_void_p, _check_null)
 _fn("rules_chip_count", [c_void_p], c_size_t)
 _fn("rules_chip_name", [c_void_p, c_size_t], c_char_p)
 _fn("rules_chip_json", [c_void_p, c_char_p, E], c_void_p, _check_null)
+# checking
 _fn("verdict_name", [c_int], c_char_p)
 _fn("check_json", [c_void_p, c_char_p, POINTER(Options), E], c_void_p, _check_null)
 _fn("check", [c_void_p, c_void_p, POINTER(Options), E], c_void_p, _check_null)
@@ -135,6 +173,7 @@ _fn("evaluator_new", [c_void_p, E], c_void_p, _check_null)
 _fn("evaluator_free", [c_void_p], None)
 _fn("evaluator_verdict", [c_void_p, c_void_p, POINTER(Options), E], c_int, _check_status)
 _fn("evaluator_verdict_json", [c_void_p, c_char_p, POINTER(Options), E], c_int, _check_status)
+# decisions
 _fn("decision_free", [c_void_p], None)
 _fn("decision_verdict", [c_void_p], c_int)
 _fn("decision_id", [c_void_p], c_char_p)
@@ -159,18 +198,25 @@ _fn("decision_json", [c_void_p, c_uint], c_void_p)
 
 
 def take_string(ptr):
-    """Copy a library-allocated string into Python and free it with chipcheck_free."""
+    """Copy a library-allocated string (a ``c_void_p`` result) into a Python str and free it with
+    ``chipcheck_free``. NULL (the library ran out of memory) raises ``chipcheck.Error``."""
     if not ptr:
-        raise ChipcheckError("out of memory", code="CHIPCHECK_ERR_NOMEM")
+        raise ChipcheckError("out of memory", code="CHIPCHECK_ERR_NOMEM", status=-1)
     try:
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
         free(ptr)  # noqa: F821 (declared by _fn above)
 
 
-if version_number() // 10000 != MAJOR:  # noqa: F821
-    raise ImportError("libchipcheck major version %d does not match the package's %d"
-                      % (version_number() // 10000, MAJOR))  # noqa: F821
-if ctypes.sizeof(Error) != sizeof_error():  # noqa: F821
-    raise ImportError("chipcheck_error is %d bytes in the library but %d in the binding"
-                      % (sizeof_error(), ctypes.sizeof(Error)))  # noqa: F821
+def _check_abi():
+    """Refuse a library of another major version or with another chipcheck_error layout."""
+    have = version_number()  # noqa: F821
+    if have // 10000 != MAJOR:
+        raise ImportError("chipcheck: libchipcheck %s (major %d) does not match this package (major %d)"
+                          % (version().decode(), have // 10000, MAJOR))  # noqa: F821
+    if ctypes.sizeof(Error) != sizeof_error():  # noqa: F821
+        raise ImportError("chipcheck: chipcheck_error is %d bytes in the library but %d in the binding"
+                          % (sizeof_error(), ctypes.sizeof(Error)))  # noqa: F821
+
+
+_check_abi()

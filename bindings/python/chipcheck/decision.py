@@ -3,7 +3,8 @@ import json
 
 
 class Decision:
-    """One decision. It holds Python data only (the C object is freed as soon as it is read).
+    """One decision. It holds Python data only: the C decision is freed with chipcheck_decision_free as
+    soon as its JSON (chipcheck_decision_json) has been read, so a Decision outlives its Rules.
 
     ``verdict`` is ``'allowed'``, ``'license_required'`` or ``'indeterminate'``; ``reasons`` is the
     ordered trace (dicts with ``rule``, ``code``, ``kind``, ``result``, ``citation``, ``source_kind``,
@@ -13,13 +14,14 @@ class Decision:
     __slots__ = ("_data", "_json")
 
     def __init__(self, text):
+        """Make a Decision from decision JSON text (as ``chipcheck_decision_json(d, 0)`` writes it)."""
         self._json = text
         self._data = json.loads(text)
 
     @property
     def id(self):
         """The shipment id echoed from the input, or None."""
-        return self._data["id"]
+        return self._data.get("id")
 
     @property
     def verdict(self):
