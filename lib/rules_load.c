@@ -180,6 +180,10 @@ static const source *find_source(loader *L, xmlNodePtr n)
 }
 
 /* Split a space-separated list into an array of strings. */
+/* Split a space-separated list. Out of memory returns NULL with *n == SPLIT_OOM: a list silently cut short
+ * could drop a country from a group, so every caller treats it as an error. */
+#define SPLIT_OOM ((size_t)-1)
+static void free_list(char **l, size_t n);
 static char **split_list(const char *s, size_t *n)
 {
     *n = 0;
@@ -193,10 +197,14 @@ static char **split_list(const char *s, size_t *n)
         while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
             e++;
         char **no = realloc(out, (*n + 1) * sizeof *no);
-        if (!no)
-            break;
+        char *item = no ? xstrndup(s, (size_t)(e - s)) : NULL;
+        if (!item) {
+            free_list(no ? no : out, *n);
+            *n = SPLIT_OOM;
+            return NULL;
+        }
         out = no;
-        out[(*n)++] = xstrndup(s, (size_t)(e - s));
+        out[(*n)++] = item;
         s = e;
     }
     return out;
@@ -214,6 +222,8 @@ static int countries_into(loader *L, xmlNodePtr n, const char *attr, const char 
 {
     size_t cnt;
     char **codes = split_list(list, &cnt);
+    if (cnt == SPLIT_OOM)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
     int rc = 0;
     for (size_t i = 0; i < cnt && rc == 0; i++) {
         int ci = country_index(codes[i]);
@@ -365,6 +375,11 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
             ok = rerr(L, n, NULL, "<in> needs groups, countries or both") == 0;
         size_t ng = 0;
         char **gl = split_list(b, &ng);
+        if (ng == SPLIT_OOM) {
+            ng = 0;
+            ok = 0;
+            err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        }
         c->groups = calloc(ng ? ng : 1, sizeof *c->groups);
         for (size_t i = 0; ok && c->groups && i < ng; i++) {
             int gid = intern(&L->r->group_names, &L->r->ngroup_names, gl[i], strlen(gl[i]));
@@ -385,6 +400,10 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
         a = prop(n, "as");
         size_t nc = 0;
         char **cl = split_list(a, &nc);
+        if (nc == SPLIT_OOM) {
+            nc = 0;
+            err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        }
         c->classes = calloc(nc ? nc : 1, sizeof *c->classes);
         ok = c->classes != NULL && nc > 0;
         for (size_t i = 0; ok && i < nc; i++) {
@@ -491,6 +510,10 @@ static int compile_rule(loader *L, xmlNodePtr n, rule *r)
         char *ap = prop(n, "applies-to");
         r->applies_to = split_list(ap, &r->napplies);
         free(ap);
+        if (r->napplies == SPLIT_OOM) {
+            r->napplies = 0;
+            return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, r->line, 0, NULL, "out of memory");
+        }
     }
     if (r->kind == R_EXCEPTION) {
         r->needs = prop(n, "needs");
