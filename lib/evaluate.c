@@ -469,11 +469,9 @@ static int product_matches(const ship *s, const char *product)
         if (!strcmp(a, b))
             return 1;
     }
-    for (size_t i = 0; s->catalog && i < s->catalog->naliases; i++) {
-        chip_key(s->catalog->aliases[i], b, sizeof b);
-        if (!strcmp(a, b))
+    for (size_t i = 0; s->catalog && i < s->catalog->nkeys; i++) /* its name and aliases, normalised at load */
+        if (!strcmp(a, s->catalog->keys[i]))
             return 1;
-    }
     return 0;
 }
 
