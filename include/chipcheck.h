@@ -29,11 +29,11 @@ extern "C" {
 /* ---- Versions ------------------------------------------------------------------------------------ */
 
 #define CHIPCHECK_VERSION_MAJOR 0
-#define CHIPCHECK_VERSION_MINOR 1
+#define CHIPCHECK_VERSION_MINOR 2
 #define CHIPCHECK_VERSION_PATCH 0
 #define CHIPCHECK_VERSION_NUMBER \
     (CHIPCHECK_VERSION_MAJOR * 10000 + CHIPCHECK_VERSION_MINOR * 100 + CHIPCHECK_VERSION_PATCH)
-#define CHIPCHECK_VERSION "0.1.0"
+#define CHIPCHECK_VERSION "0.2.0"
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define CHIPCHECK_API __attribute__((visibility("default")))
@@ -213,7 +213,20 @@ typedef struct chipcheck_shipment {
     const char *exception_authorization; /**< e.g. the NAC authorization number; NULL if none */
     const chipcheck_license *licenses;   /**< n_licenses licenses held, may be NULL */
     size_t n_licenses;
+    /* Added in 0.2 (initialise shipments with CHIPCHECK_SHIPMENT_INIT or zeroes so these read NULL): */
+    const char *destination_region; /**< ISO 3166-2 subdivision of the destination ("UA-43" Crimea), upper or
+                                         lower case; NULL when unknown. Rules about regions (Crimea and the so-called
+                                         DNR and LNR, 15 CFR 746.6) need it for destination UA: without it they are
+                                         unknown, so a shipment to UA is indeterminate. Only the form and the
+                                         country prefix are checked, not a list of subdivisions. */
+    const char *eccn;        /**< the item's Export Control Classification Number as the exporter classified it
+                                  ("3A991.p", "4A994.l", "5A992.c", "EAR99"); NULL when not known. A chip the
+                                  rules classify as 3A090 is on the CCL whatever this says. Rules whose answer
+                                  depends on the class (CCL or EAR99) and that cannot tell it are unknown. */
 } chipcheck_shipment;
+
+/** Initialiser for a chipcheck_shipment with nothing given. */
+#define CHIPCHECK_SHIPMENT_INIT {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL}
 
 /* ---- Checking ------------------------------------------------------------------------------------ */
 
@@ -221,8 +234,9 @@ typedef struct chipcheck_shipment {
 typedef struct chipcheck_options {
     unsigned version;         /**< CHIPCHECK_OPTIONS_VERSION */
     const char *default_date; /**< YYYY-MM-DD used when the shipment has no date; NULL means today (UTC) */
-    const char *ruleset;      /**< "ID@VERSION" to force one version instead of the one in force on the
-                                   date, or "ID" to pick the regime only; NULL for the default regime */
+    const char *ruleset;      /**< "ID@VERSION" to force that version of its regime instead of the one in force
+                                   on the date (every other regime still applies, by date); "ID" only checks
+                                   that the regime is loaded; NULL: every regime by date */
 } chipcheck_options;
 
 #define CHIPCHECK_OPTIONS_VERSION 1u
@@ -292,8 +306,9 @@ CHIPCHECK_API chipcheck_verdict chipcheck_decision_verdict(const chipcheck_decis
 /** @return the shipment id echoed from the input, or NULL when it had none. Borrowed. */
 CHIPCHECK_API const char *chipcheck_decision_id(const chipcheck_decision *decision);
 
-/** @return the rule-set id, version and digest ("sha256:..." over the files of the extends chain) used,
- *  borrowed from the rules; each is NULL when no version was in force on the date. */
+/** @return the rule-set id, version and digest ("sha256:..." over the files of the extends chain) of the
+ *  primary regime (us-ear-advanced-computing when loaded), borrowed from the rules; version and digest are NULL
+ *  when no version was in force on the date. Every regime consulted: chipcheck_decision_ruleset_info(). */
 CHIPCHECK_API const char *chipcheck_decision_ruleset_id(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_ruleset_version(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_ruleset_digest(const chipcheck_decision *decision);
@@ -307,13 +322,49 @@ CHIPCHECK_API const char *chipcheck_decision_review_policy(const chipcheck_decis
 CHIPCHECK_API size_t chipcheck_decision_classification_count(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_classification(const chipcheck_decision *decision, size_t i);
 
-/** Data whose absence left a license requirement unknown, so that the verdict is indeterminate (e.g.
- *  "end_user_hq", "die_area_mm2"), sorted, without repeats; empty for the other verdicts. Data that would only
- *  change the review policy (an allowance whose condition is unknown, such as export_from for the 2026
- *  case-by-case zone) is listed in that allowance's reason, whose result is then unknown.
+/** Data whose absence left a license requirement unknown (e.g. "end_user_hq", "die_area_mm2", "eccn",
+ *  "destination_region"), sorted, without repeats. With an indeterminate verdict this is what to find out; with
+ *  license_required it is what could add a requirement (see chipcheck_decision_policy_may_be_stricter()); with
+ *  allowed it is empty. An indeterminate verdict with nothing listed comes from a rule the rule data marks as not
+ *  researched (a reason with result -1 says what). Data that would only change the review policy (an allowance
+ *  whose condition is unknown, such as export_from for the 2026 case-by-case zone) is listed in that
+ *  allowance's reason, whose result is then unknown.
  *  Index from 0; out of range gives NULL. Borrowed. */
 CHIPCHECK_API size_t chipcheck_decision_missing_count(const chipcheck_decision *decision);
 CHIPCHECK_API const char *chipcheck_decision_missing(const chipcheck_decision *decision, size_t i);
+
+/** @return 1 when the verdict is license_required and a requirement that is unknown (for missing data) would
+ *  carry a stricter review policy than the one reported: the policy may be stricter than shown. 0 otherwise. */
+CHIPCHECK_API int chipcheck_decision_policy_may_be_stricter(const chipcheck_decision *decision);
+
+/** Every regime consulted (e.g. "us-ear-advanced-computing", "us-ear-embargoes"), in evaluation order: a
+ *  shipment is checked against every regime loaded, each with its own timeline, and the verdict combines them
+ *  (license_required if any requires a license, else indeterminate if any is unknown, else allowed).
+ *  chipcheck_decision_ruleset_info() gives regime i's id, the version in force (NULL when none was on the
+ *  date), its digest (NULL likewise) and that regime's own verdict; each out-pointer may be NULL; the strings
+ *  are borrowed from the rules.
+ * @return the count; _info returns CHIPCHECK_OK, or CHIPCHECK_ERR_ARG when i is out of range. */
+CHIPCHECK_API size_t chipcheck_decision_ruleset_count(const chipcheck_decision *decision);
+CHIPCHECK_API int chipcheck_decision_ruleset_info(const chipcheck_decision *decision, size_t i, const char **id,
+                                                  const char **version, const char **digest, int *verdict);
+
+/** What the decision does not screen, declared by the rule files of the regimes in force (restricted parties
+ *  such as the Entity List, end-use and end-user controls, rules not modelled, ...): a stable code (e.g.
+ *  "ENTITY_LIST") and one sentence each, in regime order, each code once. An allowed verdict means no license
+ *  under the regimes modelled; these are the rest. Index from 0; out of range gives NULL. Borrowed. */
+CHIPCHECK_API size_t chipcheck_decision_not_screened_count(const chipcheck_decision *decision);
+CHIPCHECK_API const char *chipcheck_decision_not_screened_code(const chipcheck_decision *decision, size_t i);
+CHIPCHECK_API const char *chipcheck_decision_not_screened_text(const chipcheck_decision *decision, size_t i);
+
+/** Freshness: the regimes whose rule files were reviewed against the public record only up to a date before
+ *  the shipment's (their reviewed= date, the newest over the regime's loaded versions). For each, a newer rule
+ *  may exist that chipcheck does not know; the verdict is unchanged. chipcheck_decision_freshness() gives
+ *  entry i's regime id, reviewed date ("YYYY-MM-DD", borrowed) and the days from it to the shipment's date
+ *  (1 or more); each out-pointer may be NULL.
+ * @return the count; _freshness returns CHIPCHECK_OK, or CHIPCHECK_ERR_ARG when i is out of range. */
+CHIPCHECK_API size_t chipcheck_decision_freshness_count(const chipcheck_decision *decision);
+CHIPCHECK_API int chipcheck_decision_freshness(const chipcheck_decision *decision, size_t i, const char **regime,
+                                               const char **reviewed, int *days_after);
 
 /** One step of the reasoning trace. Opaque; read it with the chipcheck_reason_* accessors. */
 typedef struct chipcheck_reason chipcheck_reason;

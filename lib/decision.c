@@ -94,6 +94,68 @@ const char *chipcheck_decision_missing(const chipcheck_decision *d, size_t i)
     return d && i < d->nmissing ? d->missing[i] : NULL;
 }
 size_t chipcheck_decision_reason_count(const chipcheck_decision *d) { return d ? d->nreasons : 0; }
+
+int chipcheck_decision_policy_may_be_stricter(const chipcheck_decision *d) { return d ? d->policy_may_be_stricter : 0; }
+
+size_t chipcheck_decision_ruleset_count(const chipcheck_decision *d) { return d ? d->nregimes : 0; }
+
+int chipcheck_decision_ruleset_info(const chipcheck_decision *d, size_t i, const char **id, const char **version,
+                                    const char **digest, int *verdict)
+{
+    if (!d || i >= d->nregimes)
+        return CHIPCHECK_ERR_ARG;
+    const regime_entry *g = &d->regimes[i];
+    if (id) *id = g->rg->id;
+    if (version) *version = g->v ? g->v->file->version : NULL;
+    if (digest) *digest = g->v ? g->v->digest : NULL;
+    if (verdict) *verdict = (int)g->verdict;
+    return CHIPCHECK_OK;
+}
+
+size_t chipcheck_decision_not_screened_count(const chipcheck_decision *d) { return d ? d->nns : 0; }
+const char *chipcheck_decision_not_screened_code(const chipcheck_decision *d, size_t i)
+{
+    return d && i < d->nns ? d->ns[i]->code : NULL;
+}
+const char *chipcheck_decision_not_screened_text(const chipcheck_decision *d, size_t i)
+{
+    return d && i < d->nns ? d->ns[i]->text : NULL;
+}
+
+/* Days from regime i's reviewed date to the shipment's date (<= 0: not past it, or no reviewed date). */
+static int regime_days_after(const chipcheck_decision *d, size_t i, const char **reviewed)
+{
+    const regime_def *rg = d->regimes[i].rg;
+    *reviewed = rg->reviewed;
+    if (!rg->reviewed_ymd)
+        return 0;
+    return date_days(date_parse(d->date)) - date_days(rg->reviewed_ymd);
+}
+
+size_t chipcheck_decision_freshness_count(const chipcheck_decision *d)
+{
+    size_t n = 0;
+    const char *rv;
+    for (size_t i = 0; d && i < d->nregimes; i++)
+        n += regime_days_after(d, i, &rv) > 0;
+    return n;
+}
+
+int chipcheck_decision_freshness(const chipcheck_decision *d, size_t i, const char **regime, const char **reviewed,
+                                 int *days_after)
+{
+    const char *rv;
+    for (size_t k = 0; d && k < d->nregimes; k++) {
+        int days = regime_days_after(d, k, &rv);
+        if (days <= 0 || i-- > 0)
+            continue;
+        if (regime) *regime = d->regimes[k].rg->id;
+        if (reviewed) *reviewed = rv;
+        if (days_after) *days_after = days;
+        return CHIPCHECK_OK;
+    }
+    return CHIPCHECK_ERR_ARG;
+}
 const chipcheck_reason *chipcheck_decision_reason(const chipcheck_decision *d, size_t i)
 {
     return d && i < d->nreasons ? &d->reasons[i] : NULL;
@@ -314,6 +376,7 @@ static void jw_reason(jw *w, const struct chipcheck_reason *r)
 {
     jw_open(w, NULL, '{');
     jw_str(w, "rule", r->rule);
+    jw_str(w, "regime", r->regime);
     jw_str(w, "code", r->code);
     jw_str(w, "kind", r->kind);
     jw_result(w, "result", r->result);
@@ -369,6 +432,8 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     jw_str(&w, "destination", d->dest[0] ? d->dest : NULL);
     jw_str(&w, "end_user_hq", d->hq[0] ? d->hq : NULL);
     jw_str(&w, "export_from", d->from[0] ? d->from : NULL);
+    jw_str(&w, "destination_region", d->region);
+    jw_str(&w, "eccn", d->eccn);
     jw_open(&w, "chip", '{');
     jw_str(&w, "name", d->chip_name);
     jw_str(&w, "source", d->chip_source);
@@ -385,8 +450,22 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     jw_str(&w, "title", d->v ? d->v->file->title : NULL);
     jw_str(&w, "digest", d->v ? d->v->digest : NULL);
     jw_close(&w, '}');
+    jw_open(&w, "rulesets", '[');
+    for (size_t i = 0; i < d->nregimes; i++) {
+        const regime_entry *g = &d->regimes[i];
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "id", g->rg->id);
+        jw_str(&w, "version", g->v ? g->v->file->version : NULL);
+        jw_str(&w, "effective", g->v ? g->v->file->effective : NULL);
+        jw_str(&w, "digest", g->v ? g->v->digest : NULL);
+        jw_str(&w, "verdict", chipcheck_verdict_name(g->verdict));
+        jw_str(&w, "review_policy", policy_name(g->pol));
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
     jw_strings(&w, "classification", d->classes, d->nclasses);
     jw_str(&w, "review_policy", d->policy);
+    jw_bool(&w, "policy_may_be_stricter", d->policy_may_be_stricter);
     jw_strings(&w, "conditions", d->conditions, d->nconditions);
     jw_open(&w, "exceptions", '[');
     for (size_t i = 0; i < d->nexc; i++) {
@@ -407,6 +486,10 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
                     jw_str(&w, NULL, d->reasons[i].code);
             jw_close(&w, ']');
         }
+        jw_open(&w, "not_screened", '[');
+        for (size_t i = 0; i < d->nns; i++)
+            jw_str(&w, NULL, d->ns[i]->code);
+        jw_close(&w, ']');
         goto tail;
     }
     jw_open(&w, "metrics", '{');
@@ -424,7 +507,30 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     for (size_t i = 0; i < d->nreasons; i++)
         jw_reason(&w, &d->reasons[i]);
     jw_close(&w, ']');
+    jw_open(&w, "not_screened", '[');
+    for (size_t i = 0; i < d->nns; i++) {
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "code", d->ns[i]->code);
+        jw_str(&w, "label", d->ns[i]->label);
+        jw_str(&w, "text", d->ns[i]->text);
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
 tail:
+    jw_open(&w, "freshness", '[');
+    for (size_t i = 0; i < d->nregimes; i++) {
+        const char *reviewed;
+        int days = regime_days_after(d, i, &reviewed);
+        if (days <= 0)
+            continue;
+        jw_open(&w, NULL, '{');
+        jw_str(&w, "regime", d->regimes[i].rg->id);
+        jw_str(&w, "reviewed", reviewed);
+        jw_key(&w, "days_after");
+        jw_number(&w, days);
+        jw_close(&w, '}');
+    }
+    jw_close(&w, ']');
     jw_strings(&w, "missing", d->missing, d->nmissing);
     jw_close(&w, '}');
     jw_grow(&w, 1);

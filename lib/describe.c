@@ -65,6 +65,9 @@ static void cond_text(const chipcheck_rules *r, const cond *c, sbuf *b)
     case C_IN:
         sb_printf(b, "%s in [%s]", field_name(c->field), c->in_text);
         break;
+    case C_UNRESOLVED:
+        sb_printf(b, "unresolved (not researched)");
+        break;
     case C_CLASSIFIED:
         sb_printf(b, "classified as ");
         for (size_t i = 0; i < c->nclasses; i++)
@@ -93,7 +96,15 @@ static int version_json(const chipcheck_rules *r, const rversion *v, cJSON *o)
     const rfile *f = v->file;
     int ok = add(o, "id", f->regime) && add(o, "version", f->version) && add(o, "effective", f->effective) &&
              add(o, "extends", f->extends) && add(o, "title", f->title) && add(o, "description", f->description) &&
-             add(o, "digest", v->digest);
+             add(o, "digest", v->digest) && add(o, "reviewed", v->reviewed) && add(o, "uses", v->uses);
+    /* what it does not screen */
+    cJSON *ns = ok ? cJSON_AddArrayToObject(o, "not_screened") : NULL;
+    for (size_t i = 0; ns && ok && i < v->nns; i++) {
+        cJSON *it = cJSON_CreateObject();
+        ok = it && cJSON_AddItemToArray(ns, it) && add(it, "code", v->ns[i]->code) &&
+             add(it, "label", v->ns[i]->label) && add(it, "text", v->ns[i]->text);
+    }
+    ok = ok && ns;
     /* the chain of files, root first */
     cJSON *chain = ok ? cJSON_AddArrayToObject(o, "files") : NULL;
     const rfile *stack[64];

@@ -30,8 +30,14 @@ typedef struct ectx {
     memo_entry *memo;         /* an evaluator's pattern results, or NULL */
     int negations;            /* not() nesting of the condition being evaluated */
     int oom;
+    struct rstate *st;        /* per-rule scratch of the version being decided */
+    int licensed;             /* a license held covers the shipment (every regime) */
+    int exception_used;       /* some regime's exception was usable and claimed */
+    /* the version just decided: */
     chipcheck_verdict verdict;
-    policy pol;
+    policy pol;               /* the most restrictive policy required */
+    policy unknown_pol;       /* the most restrictive policy an unknown requirement would carry */
+    field_mask req_miss;      /* fields whose absence left a requirement unknown */
 } ectx;
 
 /* ---- trace building ------------------------------------------------------------------------------- */
@@ -65,6 +71,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
         re->confidence = r->src->confidence;
         re->as_of = r->src->as_of;
         re->text = r->text;
+        re->regime = r->file->regime;
         if (r->kind != R_CLASSIFICATION && r->kind != R_EXCEPTION)
             re->policy = policy_name(r->pol);
     }
@@ -104,6 +111,8 @@ static const char *field_string(const ship *s, field_id f)
     case F_VENDOR: return s->vendor;
     case F_PART_NUMBER: return s->part_number;
     case F_KIND: return s->kind;
+    case F_ECCN: return s->eccn;
+    case F_DESTINATION_REGION: return s->region;
     default: return NULL;
     }
 }
@@ -322,6 +331,15 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
         }
         return res;
     }
+    case C_UNRESOLVED:
+        if ((ch = add_check(c)) != NULL) {
+            ch->metric = "coverage";
+            ch->op = "researched";
+            ch->result = TV_UNKNOWN;
+            ch->source = "rules";
+            ch->how = "the rule data marks this point as not researched: the rule's text says what is unknown";
+        }
+        return TV_UNKNOWN;
     case C_CLASSIFIED: {
         int unknown = 0;
         field_mask um = 0;
@@ -475,23 +493,32 @@ static int product_matches(const ship *s, const char *product)
     return 0;
 }
 
-static int eval_license(ectx *c, const chipcheck_license *l)
+/* Does license l cover the shipment? ok[0] destination, ok[1] date, ok[2] products. */
+static int license_match(const ship *s, const chipcheck_license *l, int ok[3])
 {
-    const ship *s = c->s;
     int dest = l->destination ? country_index(l->destination) : -1;
     if (l->destination && dest < 0 && strlen(l->destination) == 2) {
         char up[3] = {(char)(l->destination[0] & ~0x20), (char)(l->destination[1] & ~0x20), 0};
         dest = country_index(up);
     }
     int from = l->valid_from ? date_parse(l->valid_from) : 0, to = l->valid_to ? date_parse(l->valid_to) : 0;
-    int ok_dest = dest >= 0 && dest == s->dest;
-    int ok_date = from && to && from <= s->date && s->date <= to;
-    int ok_prod = 0;
+    ok[0] = dest >= 0 && dest == s->dest;
+    ok[1] = from && to && from <= s->date && s->date <= to;
+    ok[2] = 0;
     for (size_t i = 0; i < l->n_products; i++)
-        ok_prod |= product_matches(s, l->products[i]);
+        ok[2] |= product_matches(s, l->products[i]);
+    return ok[0] && ok[1] && ok[2];
+}
+
+/* The trace of one license held: a reason with its three checks. */
+static void record_license(ectx *c, const chipcheck_license *l)
+{
+    const ship *s = c->s;
+    int ok[3];
+    int covers = license_match(s, l, ok);
     struct chipcheck_reason *re = new_reason(c, NULL, "license");
     if (!re)
-        return ok_dest && ok_date && ok_prod;
+        return;
     re->rule = l->id ? arena_strdup(&c->d->arena, l->id) : "license";
     re->code = "LICENSE_HELD";
     re->citation = "15 CFR Part 750";
@@ -507,7 +534,7 @@ static int eval_license(ectx *c, const chipcheck_license *l)
         ch->op = "==";
         ch->tt = l->destination ? V_STR : V_NONE;
         ch->tstr = l->destination ? arena_strdup(&c->d->arena, l->destination) : NULL;
-        ch->result = ok_dest;
+        ch->result = ok[0];
         ch->source = "given";
     }
     if ((ch = add_check(c)) != NULL) {
@@ -517,7 +544,7 @@ static int eval_license(ectx *c, const chipcheck_license *l)
         ch->op = "within";
         ch->tt = V_STR;
         ch->tstr = arena_printf(&c->d->arena, "%s..%s", l->valid_from ? l->valid_from : "?", l->valid_to ? l->valid_to : "?");
-        ch->result = ok_date;
+        ch->result = ok[1];
         ch->source = "given";
     }
     if ((ch = add_check(c)) != NULL) {
@@ -539,18 +566,16 @@ static int eval_license(ectx *c, const chipcheck_license *l)
             }
         }
         ch->tstr = t;
-        ch->result = ok_prod;
+        ch->result = ok[2];
         ch->source = "given";
     }
     re = &c->d->reasons[c->cur];
-    re->result = ok_dest && ok_date && ok_prod ? TV_TRUE : TV_FALSE;
+    re->result = covers ? TV_TRUE : TV_FALSE;
     if (!l->id || !l->destination || !l->valid_from || !l->valid_to || !l->n_products)
         re->note = "a license without id, destination, both validity dates and products covers nothing";
-    return re->result == TV_TRUE;
 }
 
-/* ---- the decision -------------------------------------------------------------------------------- */
-
+/* ---- one regime ------------------------------------------------------------------------------------ */
 
 /* Append to a decision's string list (trace only). */
 static int push(chipcheck_decision *d, const char ***list, size_t *n, const char *v)
@@ -565,213 +590,222 @@ static int push(chipcheck_decision *d, const char ***list, size_t *n, const char
     return 0;
 }
 
-static void decide(ectx *c)
-{
-    chipcheck_decision *d = c->d; /* NULL: verdict only */
-    const rversion *v = c->v;
-    const ship *s = c->s;
-    size_t nr = v->nrules;
+/* Per-rule state while one version is decided. */
+typedef struct rstate {
     tv res[MAX_RULES];
     size_t ri[MAX_RULES];          /* reason index of each rule (trace only) */
-    policy eff[MAX_RULES];
-    int changed[MAX_RULES], covered[MAX_RULES];
+    policy eff[MAX_RULES];         /* a requirement's policy after the allowances that hold */
+    int changed[MAX_RULES];        /* 1 + the allowance that set eff, or 0 */
+    int covered[MAX_RULES];        /* 1 + the exception that covers it, or 0 */
     field_mask rmiss[MAX_RULES];
-    for (size_t i = 0; i < nr; i++) {
-        res[i] = TV_FALSE;
-        ri[i] = 0;
-        eff[i] = P_NONE;
-        changed[i] = covered[i] = 0;
-        rmiss[i] = 0;
-    }
-    /* classifications, in order; a class holds if any rule producing it holds */
-    for (size_t i = 0; i < c->R->nclass_names; i++) {
-        c->cls[i] = TV_FALSE;
-        c->cls_miss[i] = 0;
-    }
-    for (size_t i = 0; i < nr; i++) {
+} rstate;
+
+/* Classifications, in order; a class holds if any rule producing it holds. Classes persist across regimes,
+ * so that a regime may read those of one it uses. */
+static void eval_classifications(ectx *c, rstate *st)
+{
+    const rversion *v = c->v;
+    for (size_t i = 0; i < v->nrules; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_CLASSIFICATION)
             continue;
         field_mask m;
-        res[i] = eval_rule(c, r, NULL, &m);
-        ri[i] = c->cur;
+        st->res[i] = eval_rule(c, r, NULL, &m);
+        st->ri[i] = c->cur;
         tv *cv = &c->cls[r->class_id];
-        if (res[i] == TV_TRUE)
+        if (st->res[i] == TV_TRUE)
             *cv = TV_TRUE;
-        else if (res[i] == TV_UNKNOWN && *cv != TV_TRUE) {
+        else if (st->res[i] == TV_UNKNOWN && *cv != TV_TRUE) {
             *cv = TV_UNKNOWN;
             c->cls_miss[r->class_id] |= m;
         }
     }
-    for (size_t i = 0; d && i < c->R->nclass_names; i++)
-        if (c->cls[i] == TV_TRUE && push(d, &d->classes, &d->nclasses, c->R->class_names[i]) != 0)
-            c->oom = 1;
-    /* requirements and product determinations */
-    for (size_t i = 0; i < nr; i++) {
+}
+
+/* Requirements and determinations, then the allowances: per requirement the most favourable policy granted
+ * wins. Allowances also lower the policy an unknown requirement would carry, for "policy may be stricter". */
+static void eval_requirements(ectx *c, rstate *st)
+{
+    const rversion *v = c->v;
+    for (size_t i = 0; i < v->nrules; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
             continue;
-        res[i] = eval_rule(c, r, NULL, &rmiss[i]);
-        ri[i] = c->cur;
-        eff[i] = r->pol;
+        st->res[i] = eval_rule(c, r, NULL, &st->rmiss[i]);
+        st->ri[i] = c->cur;
+        st->eff[i] = r->pol;
     }
-    /* allowances: per requirement the most favourable policy granted wins */
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t i = 0; i < v->nrules; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_ALLOWANCE)
             continue;
-        res[i] = eval_rule(c, r, NULL, NULL);
-        ri[i] = c->cur;
-        if (res[i] != TV_TRUE)
+        st->res[i] = eval_rule(c, r, NULL, NULL);
+        st->ri[i] = c->cur;
+        if (st->res[i] != TV_TRUE)
             continue;
+        int relevant = 0;
         for (size_t a = 0; a < r->napplies; a++) {
             int j = v->applies_pool[v->applies_idx[i] + (int)a];
-            if (res[j] == TV_TRUE && r->pol < eff[j]) {
-                eff[j] = r->pol;
-                changed[j] = (int)i + 1;
+            relevant |= st->res[j] != TV_FALSE;
+            if (st->res[j] != TV_FALSE && r->pol < st->eff[j]) {
+                st->eff[j] = r->pol;
+                st->changed[j] = (int)i + 1;
             }
         }
-    }
-    /* licenses held */
-    int licensed = 0;
-    for (size_t i = 0; i < s->nlicenses; i++)
-        if (eval_license(c, &s->licenses[i]) && !licensed) {
-            licensed = 1;
-            if (d)
-                d->license_id = d->reasons[c->cur].rule;
+        if (c->d && !relevant) {
+            /* its condition holds, but no requirement whose policy it sets applies to this shipment */
+            c->d->reasons[st->ri[i]].result = TV_FALSE;
+            c->d->reasons[st->ri[i]].note = "its condition holds, but none of the requirements it applies to holds "
+                                            "for this shipment";
         }
-    /* license exceptions */
-    int exception_used = 0;
-    for (size_t i = 0; i < nr; i++) {
+    }
+}
+
+/* Record an exception the shipment is eligible for in the decision's list. */
+static void list_exception(ectx *c, const rule *r, int usable)
+{
+    chipcheck_decision *d = c->d;
+    exc_entry *ne = arena_alloc(&d->arena, (d->nexc + 1) * sizeof *ne);
+    if (!ne) {
+        c->oom = 1;
+        return;
+    }
+    if (d->nexc)
+        memcpy(ne, d->exc, d->nexc * sizeof *ne);
+    ne[d->nexc++] = (exc_entry){r->code, r->citation, r->needs, usable};
+    d->exc = ne;
+}
+
+/* License exceptions: listed when the item qualifies and a requirement they cover applies; they cover those
+ * requirements only when the shipment says it uses them (with the authorization where one is needed). */
+static void eval_exceptions(ectx *c, rstate *st)
+{
+    const rversion *v = c->v;
+    const ship *s = c->s;
+    chipcheck_decision *d = c->d;
+    for (size_t i = 0; i < v->nrules; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_EXCEPTION)
             continue;
-        res[i] = eval_rule(c, r, NULL, NULL);
-        ri[i] = c->cur;
+        st->res[i] = eval_rule(c, r, NULL, NULL);
+        st->ri[i] = c->cur;
         int relevant = 0;
         for (size_t a = 0; a < r->napplies; a++)
-            relevant |= res[v->applies_pool[v->applies_idx[i] + (int)a]] == TV_TRUE;
-        if (d && res[i] == TV_TRUE && !relevant) {
-            /* the item qualifies, but none of the requirements this exception covers applies here */
-            d->reasons[ri[i]].result = TV_FALSE;
-            d->reasons[ri[i]].note = "the item qualifies, but none of the requirements this exception covers applies "
-                                     "to this shipment";
+            relevant |= st->res[v->applies_pool[v->applies_idx[i] + (int)a]] == TV_TRUE;
+        if (d && st->res[i] == TV_TRUE && !relevant) {
+            d->reasons[st->ri[i]].result = TV_FALSE;
+            d->reasons[st->ri[i]].note = "the item qualifies, but none of the requirements this exception covers "
+                                         "applies to this shipment";
         }
-        if (res[i] != TV_TRUE || !relevant || licensed)
+        if (st->res[i] != TV_TRUE || !relevant || c->licensed)
             continue;
         int claimed = s->exception && strcasecmp(s->exception, r->code) == 0;
         int usable = claimed && (!r->auth_required || (s->exception_auth && s->exception_auth[0]));
-        exception_used |= usable;
+        c->exception_used |= usable;
         if (d) {
-            exc_entry *ne = arena_alloc(&d->arena, (d->nexc + 1) * sizeof *ne);
-            if (!ne) {
-                c->oom = 1;
-                return;
-            }
-            if (d->nexc)
-                memcpy(ne, d->exc, d->nexc * sizeof *ne);
-            ne[d->nexc++] = (exc_entry){r->code, r->citation, r->needs, usable};
-            d->exc = ne;
+            list_exception(c, r, usable);
             if (claimed && !usable)
-                d->reasons[ri[i]].note = "the shipment names this exception but gives no authorization number";
+                d->reasons[st->ri[i]].note = "the shipment names this exception but gives no authorization number";
         }
         if (!usable)
             continue;
         for (size_t a = 0; a < r->napplies; a++) {
             int j = v->applies_pool[v->applies_idx[i] + (int)a];
-            if (res[j] == TV_TRUE && !covered[j]) {
-                covered[j] = (int)i + 1;
+            if (st->res[j] == TV_TRUE && !st->covered[j]) {
+                st->covered[j] = (int)i + 1;
                 if (d)
-                    d->reasons[ri[j]].covered_by = r->code;
+                    d->reasons[st->ri[j]].covered_by = r->code;
             }
         }
     }
-    if (d && s->exception && !licensed && !exception_used) {
-        struct chipcheck_reason *re = new_reason(c, NULL, "exception");
-        if (re) {
-            re->rule = arena_strdup(&d->arena, s->exception);
-            re->code = "EXCEPTION_NOT_USABLE";
-            re->result = TV_TRUE;
-            re->text = "The shipment names a license exception it is not eligible for (or without its "
-                       "authorization); the exception covers nothing.";
-        }
-    }
-    /* the verdict */
+}
+
+/* This version's verdict, policy and missing data into c; the allowance conditions into the decision. */
+static void regime_verdict(ectx *c, const rstate *st)
+{
+    const rversion *v = c->v;
+    chipcheck_decision *d = c->d;
     int required = 0, unknown = 0;
-    field_mask miss = 0;
-    policy worst = P_NONE;
-    for (size_t i = 0; i < nr; i++) {
+    for (size_t i = 0; i < v->nrules; i++) {
         const rule *r = v->rules[i];
         if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
             continue;
-        struct chipcheck_reason *re = d ? &d->reasons[ri[i]] : NULL;
-        if (res[i] == TV_TRUE) {
+        struct chipcheck_reason *re = d ? &d->reasons[st->ri[i]] : NULL;
+        if (st->res[i] == TV_TRUE) {
             if (re) {
-                re->effective_policy = policy_name(eff[i]);
-                if (changed[i])
-                    re->changed_by = v->rules[changed[i] - 1]->id;
-                if (licensed)
+                re->effective_policy = policy_name(st->eff[i]);
+                if (st->changed[i])
+                    re->changed_by = v->rules[st->changed[i] - 1]->id;
+                if (c->licensed)
                     re->covered_by = d->license_id;
             }
-            if (licensed || covered[i])
+            if (c->licensed || st->covered[i])
                 continue;
             required = 1;
-            if (eff[i] > worst)
-                worst = eff[i];
-        } else if (res[i] == TV_UNKNOWN && !licensed) {
+            if (st->eff[i] > c->pol)
+                c->pol = st->eff[i];
+        } else if (st->res[i] == TV_UNKNOWN && !c->licensed) {
             unknown = 1;
-            miss |= rmiss[i];
+            c->req_miss |= st->rmiss[i];
+            if (st->eff[i] > c->unknown_pol)
+                c->unknown_pol = st->eff[i];
         }
     }
     c->verdict = required ? CHIPCHECK_LICENSE_REQUIRED : unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
-    c->pol = required ? worst : P_NONE;
-    if (!d)
+    if (!required)
+        c->pol = P_NONE;
+    if (!d || !required)
         return;
-    d->verdict = c->verdict;
-    d->policy = policy_name(c->pol);
-    if (required) {
-        /* conditions of the allowances that set the policy of an uncovered requirement, in rule order */
-        for (size_t i = 0; i < nr; i++) {
-            const rule *al = v->rules[i];
-            if (al->kind != R_ALLOWANCE)
-                continue;
-            int used = 0;
-            for (size_t j = 0; j < nr; j++)
-                used |= res[j] == TV_TRUE && !covered[j] && changed[j] == (int)i + 1;
-            for (size_t k = 0; used && k < al->nconditions; k++)
-                if (push(d, &d->conditions, &d->nconditions, al->conditions[k]) != 0)
-                    c->oom = 1;
-        }
-    }
-    if (d->verdict == CHIPCHECK_INDETERMINATE) {
-        /* sorted by name */
-        for (int f = 0; f < F_COUNT; f++) {
-            if (!((miss >> f) & 1u))
-                continue;
-            if (push(d, &d->missing, &d->nmissing, field_name((field_id)f)) != 0) {
+    /* conditions of the allowances that set the policy of an uncovered requirement, in rule order */
+    for (size_t i = 0; i < v->nrules; i++) {
+        const rule *al = v->rules[i];
+        if (al->kind != R_ALLOWANCE)
+            continue;
+        int used = 0;
+        for (size_t j = 0; j < v->nrules; j++)
+            used |= st->res[j] == TV_TRUE && !st->covered[j] && st->changed[j] == (int)i + 1;
+        for (size_t k = 0; used && k < al->nconditions; k++)
+            if (push(d, &d->conditions, &d->nconditions, al->conditions[k]) != 0)
                 c->oom = 1;
-                return;
-            }
-            for (size_t k = d->nmissing - 1; k > 0 && strcmp(d->missing[k - 1], d->missing[k]) > 0; k--) {
-                const char *t = d->missing[k];
-                d->missing[k] = d->missing[k - 1];
-                d->missing[k - 1] = t;
-            }
-        }
     }
+}
+
+static void decide(ectx *c)
+{
+    struct rstate *st = c->st;
+    for (size_t i = 0; i < c->v->nrules; i++) {
+        st->res[i] = TV_FALSE;
+        st->ri[i] = 0;
+        st->eff[i] = P_NONE;
+        st->changed[i] = st->covered[i] = 0;
+        st->rmiss[i] = 0;
+    }
+    c->pol = c->unknown_pol = P_NONE;
+    c->req_miss = 0;
+    eval_classifications(c, st);
+    eval_requirements(c, st);
+    eval_exceptions(c, st);
+    regime_verdict(c, st);
 }
 
 static void record_metrics(ectx *c)
 {
     chipcheck_decision *d = c->d;
     size_t n = c->R->nmetrics;
-    d->metrics = arena_alloc(&d->arena, (n + 1) * sizeof *d->metrics);
+    if (!d->metrics) /* once for every regime: each metric is recorded once */
+        d->metrics = arena_alloc(&d->arena, (n + 1) * sizeof *d->metrics);
     if (!d->metrics) {
         c->oom = 1;
         return;
     }
     for (size_t i = 0; i < n; i++) {
         if ((int)i >= F_NUMBER_COUNT && !c->v->derive_by_slot[i])
+            continue;
+        /* a metric derived by more than one regime is recorded once, as the first derived it */
+        size_t k = 0;
+        while (k < d->nmetrics && strcmp(d->metrics[k].name, c->R->metric_names[i]) != 0)
+            k++;
+        if (k < d->nmetrics)
             continue;
         metric_entry *m = &d->metrics[d->nmetrics++];
         m->name = c->R->metric_names[i];
@@ -785,7 +819,7 @@ static void record_metrics(ectx *c)
 /* The decision outlives the caller's shipment: copy the strings the trace may quote into its arena. */
 static int own_strings(chipcheck_decision *d, ship *s)
 {
-    const char **f[] = {&s->name, &s->vendor, &s->part_number, &s->kind};
+    const char **f[] = {&s->name, &s->vendor, &s->part_number, &s->kind, &s->eccn, &s->region};
     const cat_chip *cat = s->catalog;
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *v = *f[i];
@@ -801,18 +835,14 @@ static int own_strings(chipcheck_decision *d, ship *s)
     return 0;
 }
 
-/* Evaluate s into c (c->d set for a full trace, NULL for the verdict alone). 0, or -1 out of memory. */
-static int run(ectx *c, const rversion *v)
+/* Country aliases of version v (Hong Kong is China for every test), each stated in the trace. */
+static int apply_aliases(ectx *c, const rversion *v)
 {
-    const ship *s = c->s;
     chipcheck_decision *d = c->d;
-    c->v = v;
-    if (d)
-        d->v = v;
+    const ship *s = c->s;
     c->country[0] = s->dest;
     c->country[1] = s->hq;
     c->country[2] = s->from;
-    /* aliases (Hong Kong is China for every test), each stated in the trace */
     for (int f = 0; f < 3; f++)
         for (size_t a = 0; a < v->naliases; a++)
             if (c->country[f] == v->aliases[a]->code) {
@@ -827,6 +857,7 @@ static int run(ectx *c, const rversion *v)
                 country_code(v->aliases[a]->as, to);
                 re->rule = arena_printf(&d->arena, "alias:%s", from);
                 re->code = "COUNTRY_ALIAS";
+                re->regime = v->file->regime;
                 re->citation = v->aliases[a]->src->citation;
                 re->authority = v->aliases[a]->src->citation;
                 re->source_kind = v->aliases[a]->src->kind;
@@ -835,43 +866,235 @@ static int run(ectx *c, const rversion *v)
                 re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
                                         field_name((field_id)(F_DESTINATION + f)), to);
             }
+    return 0;
+}
+
+/* Evaluate s under version v into c (c->d set for a full trace, NULL for the verdict alone). 0, or -1 out of
+ * memory. */
+static int run(ectx *c, const rversion *v)
+{
+    c->v = v;
+    for (int i = 0; i < MAX_SLOTS; i++) {
+        c->have[i] = 0;
+        c->src[i] = c->how[i] = NULL;
+        c->miss[i] = 0;
+    }
+    if (apply_aliases(c, v) != 0)
+        return -1;
     derive_metrics(c);
     decide(c);
-    if (d)
+    if (c->d)
         record_metrics(c);
     return c->oom ? -1 : 0;
 }
 
-static const rversion *select_version(const chipcheck_rules *R, const chipcheck_options *o, int date,
-                                      const char **regime, chipcheck_error *err)
+/* ---- every regime ---------------------------------------------------------------------------------- */
+
+/* The options' ruleset: "ID@VERSION" pins that version of its regime (*pin_regime, *pin); "ID" only has to
+ * name a loaded regime. Every regime is evaluated either way. */
+static int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,
+                       chipcheck_error *err)
 {
     const char *want = o ? o->ruleset : NULL;
-    int regime_id = R->default_regime_id;
-    *regime = R->default_regime;
-    if (want && *want) {
-        const char *at = strchr(want, '@');
-        size_t rl = at ? (size_t)(at - want) : strlen(want);
-        const rversion *any = NULL;
-        for (size_t i = 0; i < R->nversions; i++) {
-            const rversion *v = &R->versions[i];
-            if (strlen(v->file->regime) != rl || strncmp(v->file->regime, want, rl) != 0)
-                continue;
-            any = v;
-            if (at && !strcmp(v->file->version, at + 1))
-                return v;
-        }
-        if (!any || at) {
-            err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<options>", 0, 0, "ruleset", "ruleset: no rule set '%s' is loaded", want);
-            return NULL;
-        }
-        *regime = any->file->regime;
-        regime_id = any->regime_id;
+    *pin_regime = -1;
+    *pin = NULL;
+    if (!want || !*want)
+        return 0;
+    const char *at = strchr(want, '@');
+    size_t rl = at ? (size_t)(at - want) : strlen(want);
+    for (size_t g = 0; g < R->nregimes; g++) {
+        const regime_def *rg = &R->regimes[g];
+        if (strlen(rg->id) != rl || strncmp(rg->id, want, rl) != 0)
+            continue;
+        for (size_t i = rg->first; at && i < rg->first + rg->count; i++)
+            if (!strcmp(R->versions[i].file->version, at + 1)) {
+                *pin_regime = (int)g;
+                *pin = &R->versions[i];
+            }
+        if (!at || *pin)
+            return 0;
     }
+    return err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<options>", 0, 0, "ruleset", "ruleset: no rule set '%s' is loaded",
+                   want);
+}
+
+/* The version of a regime in force on date: the latest effective on or before it, or NULL. */
+static const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date)
+{
     const rversion *best = NULL;
-    for (size_t i = (size_t)regime_id; i < R->nversions && R->versions[i].regime_id == regime_id; i++)
+    for (size_t i = rg->first; i < rg->first + rg->count; i++)
         if (R->versions[i].file->effective_ymd <= date)
             best = &R->versions[i]; /* sorted by effective date */
     return best;
+}
+
+/* No version of rg on the shipment's date: the regime did not exist yet (it requires nothing), or its rules
+ * were not researched that far back (unknown). Returns the regime's verdict. */
+static chipcheck_verdict regime_absent(ectx *c, const regime_def *rg)
+{
+    chipcheck_decision *d = c->d;
+    chipcheck_verdict verdict = rg->not_researched ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
+    struct chipcheck_reason *re = new_reason(c, NULL, "ruleset");
+    if (!re)
+        return verdict;
+    const char *first = c->R->versions[rg->first].file->effective;
+    re->rule = rg->id;
+    re->regime = rg->id;
+    if (rg->not_researched) {
+        re->code = "REGIME_NOT_RESEARCHED";
+        re->result = TV_UNKNOWN;
+        re->text = arena_printf(&d->arena, "The rules of %s are researched from %s on; what they required on %s is "
+                                "not known to chipcheck.", rg->id, first, d->date);
+    } else {
+        re->code = "REGIME_NOT_IN_FORCE";
+        re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
+                                rg->id, d->date, first);
+    }
+    return verdict;
+}
+
+/* The not-screened items of version v join the decision's list, each code once. */
+static void collect_not_screened(ectx *c, const rversion *v)
+{
+    chipcheck_decision *d = c->d;
+    for (size_t i = 0; i < v->nns; i++) {
+        size_t k = 0;
+        while (k < d->nns && strcmp(d->ns[k]->code, v->ns[i]->code) != 0)
+            k++;
+        if (k < d->nns)
+            continue;
+        const ns_item **nl = arena_alloc(&d->arena, (d->nns + 1) * sizeof *nl);
+        if (!nl) {
+            c->oom = 1;
+            return;
+        }
+        if (d->nns)
+            memcpy(nl, d->ns, d->nns * sizeof *nl);
+        nl[d->nns++] = v->ns[i];
+        d->ns = nl;
+    }
+}
+
+/* The missing fields of mask, sorted by name, into the decision. */
+static void record_missing(ectx *c, field_mask miss)
+{
+    chipcheck_decision *d = c->d;
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!((miss >> f) & 1u))
+            continue;
+        if (push(d, &d->missing, &d->nmissing, field_name((field_id)f)) != 0) {
+            c->oom = 1;
+            return;
+        }
+        for (size_t k = d->nmissing - 1; k > 0 && strcmp(d->missing[k - 1], d->missing[k]) > 0; k--) {
+            const char *t = d->missing[k];
+            d->missing[k] = d->missing[k - 1];
+            d->missing[k - 1] = t;
+        }
+    }
+}
+
+/* After every regime: classes, licenses, an exception named but used nowhere, missing data. */
+static void finish_trace(ectx *c, field_mask miss)
+{
+    chipcheck_decision *d = c->d;
+    const ship *s = c->s;
+    /* the primary regime's classes (ECCN paragraphs) that hold, in rule order; other regimes' classes (such
+     * as CCL or EAR99) show in their reasons */
+    for (size_t i = 0; d->v && i < d->v->nrules; i++) {
+        const rule *r = d->v->rules[i];
+        if (r->kind != R_CLASSIFICATION || c->cls[r->class_id] != TV_TRUE)
+            continue;
+        const char *name = c->R->class_names[r->class_id];
+        size_t k = 0;
+        while (k < d->nclasses && d->classes[k] != name)
+            k++;
+        if (k == d->nclasses && push(d, &d->classes, &d->nclasses, name) != 0)
+            c->oom = 1;
+    }
+    for (size_t i = 0; i < s->nlicenses; i++)
+        record_license(c, &s->licenses[i]);
+    if (s->exception && !c->licensed && !c->exception_used) {
+        struct chipcheck_reason *re = new_reason(c, NULL, "exception");
+        if (re) {
+            re->rule = arena_strdup(&d->arena, s->exception);
+            re->code = "EXCEPTION_NOT_USABLE";
+            re->result = TV_TRUE;
+            re->text = "The shipment names a license exception it is not eligible for (or without its "
+                       "authorization); the exception covers nothing.";
+        }
+    }
+    record_missing(c, miss);
+}
+
+/* Evaluate the shipment under every regime, in order, and combine: license_required if any regime requires a
+ * license, else indeterminate if any is unknown, else allowed; the policy is the most restrictive required.
+ * 0, or a negative status with err set. */
+static int evaluate_regimes(ectx *c, const chipcheck_options *o, chipcheck_error *err)
+{
+    const chipcheck_rules *R = c->R;
+    const ship *s = c->s;
+    chipcheck_decision *d = c->d;
+    int pin_regime;
+    const rversion *pin;
+    if (resolve_pin(R, o, &pin_regime, &pin, err) != 0)
+        return err ? err->code : CHIPCHECK_ERR_NOT_FOUND;
+    for (size_t i = 0; i < R->nclass_names; i++) {
+        c->cls[i] = TV_FALSE;
+        c->cls_miss[i] = 0;
+    }
+    c->licensed = 0;
+    c->exception_used = 0;
+    for (size_t i = 0; i < s->nlicenses && !c->licensed; i++) {
+        int ok[3];
+        if (license_match(s, &s->licenses[i], ok)) {
+            c->licensed = 1;
+            if (d && !(d->license_id = arena_strdup(&d->arena, s->licenses[i].id ? s->licenses[i].id : "license")))
+                c->oom = 1;
+        }
+    }
+    int required = 0, unknown = 0;
+    policy worst = P_NONE, unknown_worst = P_NONE;
+    field_mask miss = 0;
+    for (size_t g = 0; g < R->nregimes && !c->oom; g++) {
+        const regime_def *rg = &R->regimes[g];
+        const rversion *v = (int)g == pin_regime ? pin : version_in_force(R, rg, s->date);
+        chipcheck_verdict rv;
+        policy rp = P_NONE;
+        if (!v) {
+            rv = regime_absent(c, rg);
+        } else {
+            if (run(c, v) != 0)
+                break;
+            rv = c->verdict;
+            rp = c->pol;
+            miss |= c->req_miss;
+            if (c->unknown_pol > unknown_worst)
+                unknown_worst = c->unknown_pol;
+            if (d)
+                collect_not_screened(c, v);
+        }
+        required |= rv == CHIPCHECK_LICENSE_REQUIRED;
+        unknown |= rv == CHIPCHECK_INDETERMINATE;
+        if (rp > worst)
+            worst = rp;
+        if (d) {
+            d->regimes[g] = (regime_entry){rg, v, rv, rp};
+            if ((int)g == R->primary)
+                d->v = v;
+        }
+    }
+    if (c->oom)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    c->verdict = required ? CHIPCHECK_LICENSE_REQUIRED : unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
+    c->pol = worst;
+    if (!d)
+        return 0;
+    d->verdict = c->verdict;
+    d->policy = policy_name(worst);
+    d->policy_may_be_stricter = required && unknown_worst > worst;
+    finish_trace(c, miss);
+    return c->oom ? err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory") : 0;
 }
 
 static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
@@ -879,48 +1102,37 @@ static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship 
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
-    const ship *s = &owned;
+    rstate st;
     ectx c;
     memset(&c, 0, sizeof c);
     if (!d || own_strings(d, &owned) != 0)
         goto nomem;
     c.R = R;
-    c.s = s;
+    c.s = &owned;
     c.d = d;
-    d->id = s->id ? arena_strdup(&d->arena, s->id) : NULL;
-    date_format(s->date, d->date);
-    if (s->dest >= 0) country_code(s->dest, d->dest);
-    if (s->hq >= 0) country_code(s->hq, d->hq);
-    if (s->from >= 0) country_code(s->from, d->from);
-    d->catalog = s->catalog;
-    d->chip_name = s->name;
-    d->chip_source = s->catalog ? "catalog" : "given";
+    c.st = &st;
+    d->id = owned.id ? arena_strdup(&d->arena, owned.id) : NULL;
+    date_format(owned.date, d->date);
+    if (owned.dest >= 0) country_code(owned.dest, d->dest);
+    if (owned.hq >= 0) country_code(owned.hq, d->hq);
+    if (owned.from >= 0) country_code(owned.from, d->from);
+    d->region = owned.region;
+    d->eccn = owned.eccn;
+    d->catalog = owned.catalog;
+    d->chip_name = owned.name;
+    d->chip_source = owned.catalog ? "catalog" : "given";
+    d->regime = R->regimes[R->primary].id;
+    d->regimes = arena_alloc(&d->arena, R->nregimes * sizeof *d->regimes);
+    d->nregimes = R->nregimes;
+    if (!d->regimes)
+        goto nomem;
     chipcheck_error local;
     chipcheck_error *e = err ? err : &local; /* a failed lookup must never read as "not in force yet" */
     err_clear(&local);
-    const rversion *v = select_version(R, o, s->date, &d->regime, e);
-    if (!v && e->code != CHIPCHECK_OK) {
+    if (evaluate_regimes(&c, o, e) != 0) {
         chipcheck_decision_free(d);
         return NULL;
     }
-    if (!v) {
-        /* before the regime's first version: it does not apply */
-        const char *first = NULL;
-        for (size_t i = 0; i < R->nversions && !first; i++)
-            if (!strcmp(R->versions[i].file->regime, d->regime))
-                first = R->versions[i].file->effective;
-        struct chipcheck_reason *re = new_reason(&c, NULL, "ruleset");
-        if (!re)
-            goto nomem;
-        re->rule = d->regime;
-        re->code = "REGIME_NOT_IN_FORCE";
-        re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
-                                d->regime, d->date, first ? first : "?");
-        d->verdict = CHIPCHECK_ALLOWED;
-        return c.oom ? (chipcheck_decision_free(d), NULL) : d;
-    }
-    if (run(&c, v) != 0)
-        goto nomem;
     return d;
 nomem:
     chipcheck_decision_free(d);
@@ -1009,13 +1221,7 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     int rc = prepare(ev->rules, shipment, opts, &s, err);
     if (rc != 0)
         return rc;
-    const char *regime;
-    chipcheck_error local;
-    chipcheck_error *e = err ? err : &local;
-    err_clear(&local);
-    const rversion *v = select_version(ev->rules, opts, s.date, &regime, e);
-    if (!v)
-        return e->code != CHIPCHECK_OK ? e->code : CHIPCHECK_ALLOWED;
+    rstate st;
     ectx c;
     c.R = ev->rules;
     c.s = &s;
@@ -1025,12 +1231,7 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     c.oom = 0;
     c.cur = 0;
     c.negations = 0;
-    for (int i = 0; i < MAX_SLOTS; i++) {
-        c.have[i] = 0;
-        c.src[i] = c.how[i] = NULL;
-        c.miss[i] = 0;
-    }
-    if (run(&c, v) != 0)
-        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-    return (int)c.verdict;
+    c.st = &st;
+    rc = evaluate_regimes(&c, opts, err);
+    return rc != 0 ? rc : (int)c.verdict;
 }

@@ -26,7 +26,7 @@ typedef enum tv { TV_FALSE = 0, TV_TRUE = 1, TV_UNKNOWN = -1 } tv;
 typedef enum field_id {
     F_TPP, F_DIE_AREA, F_MEMORY_BW, F_INTERCONNECT_BW, F_HBM_DENSITY,
     F_DATACENTER,
-    F_NAME, F_VENDOR, F_PART_NUMBER, F_KIND,
+    F_NAME, F_VENDOR, F_PART_NUMBER, F_KIND, F_ECCN, F_DESTINATION_REGION,
     F_DESTINATION, F_END_USER_HQ, F_EXPORT_FROM,
     F_COUNT
 } field_id;
@@ -57,6 +57,7 @@ static inline int cset_has(const country_set *s, int i) { return (int)((s->bits[
 /* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed or not a real calendar date. */
 CC_HIDDEN int date_parse(const char *s);
 CC_HIDDEN int date_today(void);
+CC_HIDDEN int date_days(int ymd); /* days since 1970-01-01 of a YYYYMMDD date */
 CC_HIDDEN void date_format(int ymd, char out[11]);
 
 /* ---- expressions ---------------------------------------------------------------------------------- */
@@ -86,7 +87,9 @@ CC_HIDDEN uint32_t expr_slots(const expr *e);
 CC_HIDDEN int expr_single_metric(const expr *e);
 
 /* ---- conditions ----------------------------------------------------------------------------------- */
-typedef enum cond_kind { C_ALL, C_ANY, C_NOT, C_CMP, C_FLAG, C_MATCHES, C_EQUALS, C_IN, C_CLASSIFIED } cond_kind;
+/* C_UNRESOLVED: always unknown; marks a point the rule data says was not researched. */
+typedef enum cond_kind { C_ALL, C_ANY, C_NOT, C_CMP, C_FLAG, C_MATCHES, C_EQUALS, C_IN, C_CLASSIFIED, C_UNRESOLVED }
+    cond_kind;
 typedef enum cmp_op { OP_GE, OP_GT, OP_LE, OP_LT, OP_EQ, OP_NE } cmp_op;
 CC_HIDDEN const char *cmp_op_text(cmp_op op);
 
@@ -162,12 +165,18 @@ typedef struct derive_def {
     const source *src;
 } derive_def;
 
+/* What a version declares it does not screen (restricted parties, end-use controls, ...). */
+typedef struct ns_item { char *code, *label, *text; int line; } ns_item;
+
 /* One parsed rule file. */
 typedef struct rfile {
     char *path;            /* as given, for messages */
     unsigned char *bytes;  /* the file's bytes, for the digest */
     size_t len;
     char *regime, *version, *effective, *extends, *title, *description;
+    char *reviewed;        /* reviewed="..." (date the files were checked against the record through), or NULL */
+    char *uses;            /* uses="REGIME": this regime reads the classifications of REGIME, or NULL */
+    int not_researched;    /* history="not_researched": dates before the first version are unknown, not free */
     int effective_ymd;
     int line;              /* of the <ruleset> element */
     source *sources; size_t nsources;
@@ -175,6 +184,7 @@ typedef struct rfile {
     alias_def *aliases; size_t naliases;
     derive_def *derives; size_t nderives;
     rule *rules; size_t nrules;
+    ns_item *ns; size_t nns;
 } rfile;
 
 /* One version, resolved against its chain. Arrays borrow from the files. */
@@ -189,7 +199,22 @@ typedef struct rversion {
     const derive_def *derive_by_slot[MAX_SLOTS];
     int *applies_idx;                /* per rule: start into applies_pool (index into rules) */
     int *applies_pool;
+    const ns_item **ns; size_t nns;  /* not screened, inherited and replaced by code along the chain */
+    int reviewed_ymd;                /* the newest reviewed date along the chain, 0 if none */
+    const char *reviewed;
+    const char *uses;                /* the nearest uses= along the chain, or NULL */
 } rversion;
+
+/* A regime: all versions with one id. Regimes are evaluated in this order (one used by another first). */
+typedef struct regime {
+    const char *id;
+    size_t first, count;             /* its versions: versions[first .. first+count) */
+    int uses;                        /* index of the regime whose classifications it reads, -1 if none */
+    int not_researched;              /* the root version says dates before it are not researched */
+    int reviewed_ymd;                /* the newest reviewed date over its versions, 0 if none */
+    const char *reviewed;
+} regime_def;
+#define MAX_REGIMES 16
 
 /* A catalog chip. */
 typedef struct cat_chip {
@@ -212,8 +237,10 @@ struct chipcheck_rules {
     char **group_names; size_t ngroup_names;
     char **class_names; size_t nclass_names;
     cat_chip *chips; size_t nchips;
+    regime_def *regimes; size_t nregimes; /* in evaluation order */
     const char *default_regime;
     int default_regime_id;
+    int primary;                         /* index in regimes of the default regime */
     int npatterns;
     pcre2_match_context *mctx;       /* match limits, shared read-only */
 };
@@ -252,6 +279,9 @@ typedef struct ship {
     int date;                         /* YYYYMMDD */
     int dest, hq, from;               /* country indices, -1 when not given */
     const char *name, *vendor, *part_number, *kind;
+    const char *eccn;                 /* normalised ("3A991.p", "EAR99"), or NULL */
+    const char *region;               /* ISO 3166-2 destination region ("UA-43"), upper case, or NULL */
+    char eccn_buf[24], region_buf[8];
     int kind_defaulted;               /* kind was not given: "accelerator" */
     double num[F_NUMBER_COUNT];
     unsigned char have[F_NUMBER_COUNT];
@@ -291,6 +321,7 @@ typedef struct check {
 
 struct chipcheck_reason {
     const char *rule, *code, *kind, *citation, *authority, *source_kind, *confidence, *as_of, *text;
+    const char *regime;           /* the regime whose rule this is; NULL for licenses and exceptions named */
     int result;
     const char *policy;           /* a requirement's own policy, or the policy an allowance grants */
     const char *effective_policy; /* a requirement's policy after allowances */
@@ -302,17 +333,28 @@ struct chipcheck_reason {
 };
 
 typedef struct exc_entry { const char *id, *citation, *needs; int used; } exc_entry;
+/* One regime consulted: the version in force (NULL when none), its own verdict and policy. */
+typedef struct regime_entry {
+    const regime_def *rg;
+    const rversion *v;
+    chipcheck_verdict verdict;
+    policy pol;
+} regime_entry;
 typedef struct metric_entry { const char *name; int have; double value; const char *source, *how; } metric_entry;
 
 struct chipcheck_decision {
     arena_block *arena;
     const char *id;
     char date[11], dest[3], hq[3], from[3];
+    const char *region, *eccn;        /* destination_region and eccn as given (normalised), or NULL */
     const char *chip_name, *chip_source;
     const cat_chip *catalog;
     const char *regime;
-    const rversion *v;
+    const rversion *v;                /* the primary (advanced-computing) regime's version, for "ruleset" */
+    regime_entry *regimes; size_t nregimes;
+    const ns_item **ns; size_t nns;   /* not screened, over every regime in force, by code without repeats */
     chipcheck_verdict verdict;
+    int policy_may_be_stricter;       /* a requirement that is unknown would carry a stricter policy */
     const char *policy;
     const char **classes; size_t nclasses;
     const char **conditions; size_t nconditions;

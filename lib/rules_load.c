@@ -412,6 +412,9 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
             c->classes[c->nclasses++] = cid;
         }
         free_list(cl, nc);
+    } else if (!strcmp(name, "unresolved")) {
+        c->kind = C_UNRESOLVED;
+        ok = 1;
     } else {
         rerr(L, n, NULL, "unknown condition <%s>", name);
     }
@@ -462,8 +465,13 @@ static void rfile_free(rfile *f)
     for (size_t i = 0; i < f->nrules; i++)
         rule_free(&f->rules[i]);
     free(f->rules);
+    for (size_t i = 0; i < f->nns; i++) {
+        free(f->ns[i].code); free(f->ns[i].label); free(f->ns[i].text);
+    }
+    free(f->ns);
     free(f->path); free(f->bytes);
     free(f->regime); free(f->version); free(f->effective); free(f->extends); free(f->title); free(f->description);
+    free(f->reviewed); free(f->uses);
     free(f);
 }
 
@@ -540,6 +548,30 @@ static int compile_rule(loader *L, xmlNodePtr n, rule *r)
     return 0;
 }
 
+/* The <not-screened> items of a file: code, label and one sentence each, codes unique in the file. */
+static int compile_not_screened(loader *L, xmlNodePtr ns)
+{
+    rfile *f = L->f;
+    f->ns = calloc(count_children(ns, "item") + 1, sizeof *f->ns);
+    if (!f->ns)
+        return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+    for (xmlNodePtr k = ns ? ns->children : NULL; k; k = k->next) {
+        if (!is_elem(k, "item"))
+            continue;
+        ns_item *it = &f->ns[f->nns++];
+        it->code = prop(k, "code");
+        it->label = prop(k, "label");
+        it->text = text_of(k);
+        it->line = (int)xmlGetLineNo(k);
+        if (!it->code || !it->label || !it->text)
+            return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
+        for (size_t i = 0; i + 1 < f->nns; i++)
+            if (!strcmp(f->ns[i].code, it->code))
+                return rerr(L, k, "code", "not-screened item '%s' appears twice in this file", it->code);
+    }
+    return 0;
+}
+
 /* Compile a schema-valid document into L->f. */
 static int compile_file(loader *L, xmlNodePtr root)
 {
@@ -548,19 +580,29 @@ static int compile_file(loader *L, xmlNodePtr root)
     f->version = prop(root, "version");
     f->effective = prop(root, "effective");
     f->extends = prop(root, "extends");
+    f->reviewed = prop(root, "reviewed");
+    f->uses = prop(root, "uses");
     if (!f->regime || !f->version || !f->effective)
         return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
-    const char *dates[] = {"version", "effective", "extends"};
-    const char *vals[] = {f->version, f->effective, f->extends};
-    for (int i = 0; i < 3; i++)
+    const char *dates[] = {"version", "effective", "extends", "reviewed"};
+    const char *vals[] = {f->version, f->effective, f->extends, f->reviewed};
+    for (int i = 0; i < 4; i++)
         if (vals[i] && !date_parse(vals[i]))
             return rerr(L, root, dates[i], "'%s' is not a real calendar date (YYYY-MM-DD)", vals[i]);
     f->effective_ymd = date_parse(f->effective);
     f->line = (int)xmlGetLineNo(root);
+    if (f->uses && !strcmp(f->uses, f->regime))
+        return rerr(L, root, "uses", "a regime cannot use its own classifications ('%s')", f->uses);
+    char *hist = prop(root, "history");
+    f->not_researched = hist && !strcmp(hist, "not_researched");
+    free(hist);
+    if (hist && f->extends)
+        return rerr(L, root, "history", "history is said on a regime's first version only (this one extends %s)",
+                    f->extends);
     if (f->extends && strcmp(f->extends, f->version) >= 0)
         return rerr(L, root, "extends", "a version can only extend an earlier one; '%s' is not before '%s'",
                     f->extends, f->version);
-    xmlNodePtr srcs = NULL, groups = NULL, metrics = NULL, rules = NULL;
+    xmlNodePtr srcs = NULL, groups = NULL, metrics = NULL, rules = NULL, ns = NULL;
     for (xmlNodePtr k = root->children; k; k = k->next) {
         if (is_elem(k, "title")) f->title = text_of(k);
         else if (is_elem(k, "description")) f->description = text_of(k);
@@ -568,6 +610,7 @@ static int compile_file(loader *L, xmlNodePtr root)
         else if (is_elem(k, "country-groups")) groups = k;
         else if (is_elem(k, "metrics")) metrics = k;
         else if (is_elem(k, "rules")) rules = k;
+        else if (is_elem(k, "not-screened")) ns = k;
     }
     /* sources */
     f->sources = calloc(count_children(srcs, NULL) + 1, sizeof *f->sources);
@@ -589,6 +632,8 @@ static int compile_file(loader *L, xmlNodePtr root)
         if (s->as_of && !date_parse(s->as_of))
             return rerr(L, k, "as-of", "'%s' is not a real calendar date (YYYY-MM-DD)", s->as_of);
     }
+    if (compile_not_screened(L, ns) != 0)
+        return -1;
     /* country groups and aliases */
     size_t ng = count_children(groups, "group"), na = count_children(groups, "alias");
     f->groups = calloc(ng + 1, sizeof *f->groups);
@@ -759,7 +804,8 @@ static rfile *find_file(chipcheck_rules *r, const char *regime, const char *vers
     return NULL;
 }
 
-static const char *const cond_elem[] = {"all", "any", "not", "cmp", "flag", "matches", "equals", "in", "classified"};
+static const char *const cond_elem[] = {"all", "any", "not", "cmp", "flag", "matches", "equals", "in", "classified",
+                                        "unresolved"};
 
 static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *ru, const cond *c,
                       const unsigned char *class_ready, chipcheck_error *err)
@@ -785,12 +831,30 @@ static int cond_check(const chipcheck_rules *r, const rversion *v, const rule *r
             if (!class_ready[c->classes[i]])
                 return err_set(err, CHIPCHECK_ERR_RULES, f->path, c->line, col, "as",
                                "rule '%s' refers to classification '%s', which no earlier classification rule of "
-                               "version %s produces", ru->id, r->class_names[c->classes[i]], v->file->version);
+                               "version %s (or of a regime it uses) produces", ru->id, r->class_names[c->classes[i]],
+                               v->file->version);
 #undef col
     for (size_t i = 0; i < c->nkids; i++)
         if (cond_check(r, v, ru, c->kids[i], class_ready, err) != 0)
             return -1;
     return 0;
+}
+
+/* Mark the classes produced by any file of the regime v uses (read at evaluation, which runs that regime
+ * first). Returns how many files that regime has: 0 means it is not loaded. */
+static size_t mark_used_classes(const chipcheck_rules *r, const rversion *v, unsigned char *ready)
+{
+    size_t files = 0;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const rfile *u = r->files[i];
+        if (strcmp(u->regime, v->uses) != 0)
+            continue;
+        files++;
+        for (size_t k = 0; k < u->nrules; k++)
+            if (u->rules[k].kind == R_CLASSIFICATION)
+                ready[u->rules[k].class_id] = 1;
+    }
+    return files;
 }
 
 static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_error *err)
@@ -825,20 +889,35 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
     sha256_hex(parts, lens, n, hex);
     snprintf(v->digest, sizeof v->digest, "sha256:%s", hex);
 
-    size_t maxr = 0, maxa = 0, maxd = 0;
+    size_t maxr = 0, maxa = 0, maxd = 0, maxns = 0;
     for (size_t i = 0; i < n; i++) {
         maxr += chain[i]->nrules;
         maxa += chain[i]->naliases;
         maxd += chain[i]->nderives;
+        maxns += chain[i]->nns;
+        if (!v->reviewed && chain[i]->reviewed) /* the nearest file that says it */
+            v->reviewed = chain[i]->reviewed;
+        if (!v->uses && chain[i]->uses)
+            v->uses = chain[i]->uses;
     }
+    v->reviewed_ymd = v->reviewed ? date_parse(v->reviewed) : 0;
+    v->ns = calloc(maxns + 1, sizeof *v->ns);
     v->rules = calloc(maxr + 1, sizeof *v->rules);
     v->aliases = calloc(maxa + 1, sizeof *v->aliases);
     v->derives = calloc(maxd + 1, sizeof *v->derives);
     v->group_by_id = calloc(r->ngroup_names + 1, sizeof *v->group_by_id);
-    if (!v->rules || !v->aliases || !v->derives || !v->group_by_id)
+    if (!v->rules || !v->aliases || !v->derives || !v->group_by_id || !v->ns)
         return err_set(err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
     for (size_t ci = n; ci-- > 0; ) {
         rfile *c = chain[ci];
+        for (size_t i = 0; i < c->nns; i++) {
+            size_t j = 0;
+            while (j < v->nns && strcmp(v->ns[j]->code, c->ns[i].code) != 0)
+                j++;
+            v->ns[j] = &c->ns[i];
+            if (j == v->nns)
+                v->nns++;
+        }
         for (size_t i = 0; i < c->ngroups; i++)
             v->group_by_id[c->groups[i].gid] = &c->groups[i];
         for (size_t i = 0; i < c->naliases; i++) {
@@ -902,6 +981,14 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
         return err_set(err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
     }
     int rc = 0;
+    if (v->uses && mark_used_classes(r, v, ready) == 0) {
+        free(ready);
+        const rfile *at = f;
+        while (!at->uses && at->extends)
+            at = find_file(r, at->regime, at->extends);
+        return err_set(err, CHIPCHECK_ERR_RULES, at->path, at->line, attr_column(at, at->line, "uses"), "uses",
+                       "uses the classifications of regime '%s', which is not loaded", v->uses);
+    }
     size_t pi = 0;
     /* pass 1: classifications in order; pass 2: everything else sees all classes */
     for (int pass = 0; pass < 2 && rc == 0; pass++)
@@ -934,6 +1021,7 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
 
 static void version_free(rversion *v)
 {
+    free(v->ns);
     free(v->rules);
     free(v->aliases);
     free(v->derives);
@@ -949,6 +1037,7 @@ void chipcheck_rules_free(chipcheck_rules *r)
     for (size_t i = 0; i < r->nversions; i++)
         version_free(&r->versions[i]);
     free(r->versions);
+    free(r->regimes);
     for (size_t i = 0; i < r->nfiles; i++)
         rfile_free(r->files[i]);
     free(r->files);
@@ -994,6 +1083,63 @@ static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
                 return -1;
         }
     }
+    return 0;
+}
+
+/* Group the sorted versions into regimes and order them so that a regime comes after the one it uses; the
+ * default regime leads among equals. A cycle of uses is an error. */
+static int build_regimes(chipcheck_rules *r, chipcheck_error *err)
+{
+    size_t n = 0;
+    regime_def tmp[MAX_REGIMES];
+    for (size_t i = 0; i < r->nversions; i++) {
+        const rversion *v = &r->versions[i];
+        if (i > 0 && v->regime_id == r->versions[i - 1].regime_id) {
+            tmp[n - 1].count++;
+            if (v->reviewed_ymd > tmp[n - 1].reviewed_ymd) {
+                tmp[n - 1].reviewed_ymd = v->reviewed_ymd;
+                tmp[n - 1].reviewed = v->reviewed;
+            }
+            continue;
+        }
+        if (n == MAX_REGIMES)
+            return err_set(err, CHIPCHECK_ERR_RULES, v->file->path, v->file->line, 0, "id",
+                           "more than %d regimes", MAX_REGIMES);
+        tmp[n++] = (regime_def){v->file->regime, i, 1, -1, v->file->not_researched, v->reviewed_ymd, v->reviewed};
+    }
+    /* uses, by regime (any version's) */
+    for (size_t a = 0; a < n; a++)
+        for (size_t i = tmp[a].first; i < tmp[a].first + tmp[a].count; i++)
+            for (size_t b = 0; r->versions[i].uses && b < n; b++)
+                if (!strcmp(tmp[b].id, r->versions[i].uses))
+                    tmp[a].uses = (int)b;
+    r->regimes = calloc(n + 1, sizeof *r->regimes);
+    if (!r->regimes)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    unsigned char placed[MAX_REGIMES] = {0};
+    int map[MAX_REGIMES];
+    while (r->nregimes < n) {
+        size_t pick = n;
+        for (size_t a = 0; a < n; a++) {
+            if (placed[a] || (tmp[a].uses >= 0 && !placed[tmp[a].uses]))
+                continue;
+            if (pick == n || (int)tmp[a].first == r->default_regime_id)
+                pick = a;
+        }
+        if (pick == n) {
+            const rversion *v = &r->versions[tmp[0].first];
+            return err_set(err, CHIPCHECK_ERR_RULES, v->file->path, v->file->line, 0, "uses",
+                           "the regimes' uses attributes form a cycle");
+        }
+        placed[pick] = 1;
+        map[pick] = (int)r->nregimes;
+        if ((int)tmp[pick].first == r->default_regime_id)
+            r->primary = (int)r->nregimes;
+        r->regimes[r->nregimes++] = tmp[pick];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (r->regimes[i].uses >= 0)
+            r->regimes[i].uses = map[r->regimes[i].uses];
     return 0;
 }
 
@@ -1120,6 +1266,8 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
             r->default_regime = r->versions[i].file->regime;
             r->default_regime_id = r->versions[i].regime_id;
         }
+    if (build_regimes(r, err) != 0)
+        goto fail;
     for (size_t i = 0; i < r->nfiles; i++)
         xmlFreeDoc(docs[i]);
     free(docs);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -109,6 +110,55 @@ static int text_field(const char *v, const char *field, chipcheck_error *err)
     return 0;
 }
 
+/* ECCN: a CCL entry ("3A991.p", "4A994.l", "5A992.c": digit, category letter A-E, three digits, then
+ * paragraphs) or "EAR99", case-insensitive; normalised to "3A991.p" / "EAR99" in buf. */
+static int eccn_field(const char *v, char buf[24], const char **out, chipcheck_error *err)
+{
+    *out = NULL;
+    if (!v)
+        return 0;
+    size_t n = strlen(v);
+    int ok = n >= 5 && n < 24;
+    if (ok && !strcasecmp(v, "EAR99")) {
+        *out = "EAR99";
+        return 0;
+    }
+    ok = ok && isdigit((unsigned char)v[0]) && strchr("ABCDEabcde", v[1]) && v[1] &&
+         isdigit((unsigned char)v[2]) && isdigit((unsigned char)v[3]) && isdigit((unsigned char)v[4]);
+    for (size_t i = 5; ok && i < n; i++)
+        ok = isalnum((unsigned char)v[i]) || (v[i] == '.' && i + 1 < n && v[i + 1] != '.');
+    ok = ok && (n == 5 || v[5] == '.');
+    if (!ok)
+        return ierr(err, "eccn", "'%.40s' is not an ECCN (like 3A090.a, 3A991.p, 4A994.l, 5A992.c) or EAR99", v);
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = (char)(i < 5 ? toupper((unsigned char)v[i]) : tolower((unsigned char)v[i]));
+    *out = buf;
+    return 0;
+}
+
+/* ISO 3166-2 region of the destination ("UA-43"): the destination's code, a hyphen, one to three letters or
+ * digits; normalised to upper case in buf. The subdivision itself is not checked against a list. */
+static int region_field(const char *v, int dest, char buf[8], const char **out, chipcheck_error *err)
+{
+    *out = NULL;
+    if (!v)
+        return 0;
+    size_t n = strlen(v);
+    int ok = n >= 4 && n <= 6 && v[2] == '-';
+    for (size_t i = 0; ok && i < n; i++)
+        ok = i == 2 || (i < 2 ? isalpha((unsigned char)v[i]) : isalnum((unsigned char)v[i]));
+    if (!ok)
+        return ierr(err, "destination_region", "'%.40s' is not an ISO 3166-2 subdivision code (like UA-43)", v);
+    for (size_t i = 0; i <= n; i++)
+        buf[i] = (char)toupper((unsigned char)v[i]);
+    char dc[3];
+    country_code(dest, dc);
+    if (buf[0] != dc[0] || buf[1] != dc[1])
+        return ierr(err, "destination_region", "'%.40s' is not a region of the destination %s", v, dc);
+    *out = buf;
+    return 0;
+}
+
 int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
 {
     const chipcheck_chip *cc = in->chip;
@@ -133,7 +183,9 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
     if (!in->destination)
         return ierr(err, "destination", "is required (ISO 3166-1 alpha-2 country of destination)");
     if (country(in->destination, "destination", &s->dest, err) || country(in->end_user_hq, "end_user_hq", &s->hq, err) ||
-        country(in->export_from, "export_from", &s->from, err))
+        country(in->export_from, "export_from", &s->from, err) ||
+        region_field(in->destination_region, s->dest, s->region_buf, &s->region, err) ||
+        eccn_field(in->eccn, s->eccn_buf, &s->eccn, err))
         return CHIPCHECK_ERR_INPUT;
     if (in->date) {
         s->date = date_parse(in->date);
@@ -460,6 +512,8 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
         else if (!strcmp(k, "destination")) rc = jstr(it, k, &j->sh.destination, err);
         else if (!strcmp(k, "end_user_hq")) rc = jstr(it, k, &j->sh.end_user_hq, err);
         else if (!strcmp(k, "export_from")) rc = jstr(it, k, &j->sh.export_from, err);
+        else if (!strcmp(k, "destination_region")) rc = jstr(it, k, &j->sh.destination_region, err);
+        else if (!strcmp(k, "eccn")) rc = jstr(it, k, &j->sh.eccn, err);
         else if (!strcmp(k, "exception")) rc = jstr(it, k, &j->sh.exception, err);
         else if (!strcmp(k, "exception_authorization")) rc = jstr(it, k, &j->sh.exception_authorization, err);
         else if (!strcmp(k, "quantity")) {
@@ -477,8 +531,9 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
         } else if (!strcmp(k, "licenses")) {
             rc = parse_licenses(it, j, err);
         } else {
-            rc = ierr(err, k, "unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, "
-                              "quantity, chip, exception, exception_authorization, licenses)");
+            rc = ierr(err, k, "unknown key in a shipment (known: id, date, destination, destination_region, "
+                              "end_user_hq, export_from, quantity, chip, eccn, exception, exception_authorization, "
+                              "licenses)");
         }
         if (rc)
             return CHIPCHECK_ERR_INPUT;

@@ -150,7 +150,8 @@ int read_file(const char *path, unsigned char **out, size_t *len)
 
 static const char *const field_names[F_COUNT] = {
     "tpp", "die_area_mm2", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
-    "datacenter", "name", "vendor", "part_number", "kind", "destination", "end_user_hq", "export_from",
+    "datacenter", "name", "vendor", "part_number", "kind", "eccn", "destination_region", "destination", "end_user_hq",
+    "export_from",
 };
 
 const char *field_name(field_id f) { return (unsigned)f < F_COUNT ? field_names[f] : "?"; }
@@ -182,6 +183,18 @@ int date_parse(const char *s)
     if (d > max)
         return 0;
     return y * 10000 + m * 100 + d;
+}
+
+int date_days(int ymd)
+{
+    /* days from civil (Howard Hinnant's algorithm), 1970-01-01 = 0 */
+    int y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
 }
 
 int date_today(void)

@@ -10,11 +10,13 @@
 #include "cli.h"
 
 static const char check_usage[] =
-    "check (--spec FILE | --chip NAME) --to CC [--hq CC] [--from CC] [--date YYYY-MM-DD]\n"
-    "       [--ruleset ID@VERSION] [--rules DIR] [--format text|json] [--exception NAC|ACA [--authorization NUM]]";
+    "check (--spec FILE | --chip NAME) --to CC [--region CC-SUB] [--hq CC] [--from CC] [--date YYYY-MM-DD]\n"
+    "       [--eccn ECCN] [--ruleset ID@VERSION] [--rules DIR] [--format text|json]\n"
+    "       [--exception NAC|ACA|SPP [--authorization NUM]]";
 
 typedef struct check_args {
     const char *spec, *chip, *to, *hq, *from, *date, *ruleset, *rules_dir, *format, *exception, *authorization;
+    const char *region, *eccn;
 } check_args;
 
 /* Parse the options of check; returns -1 when they are fine, else the exit status (usage error printed). */
@@ -31,6 +33,7 @@ static int parse_check_args(args *a, check_args *c)
             {"--hq", &c->hq},           {"--from", &c->from},           {"--date", &c->date},
             {"--ruleset", &c->ruleset}, {"--rules", &c->rules_dir},     {"--format", &c->format},
             {"--exception", &c->exception}, {"--authorization", &c->authorization},
+            {"--region", &c->region},   {"--eccn", &c->eccn},
         };
         size_t t;
         for (t = 0; t < sizeof table / sizeof table[0]; t++)
@@ -58,8 +61,9 @@ static int parse_check_args(args *a, check_args *c)
         c->format = "text";
     if (strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0)
         return usage_error(a, "--format must be text or json; got '%s'", c->format);
-    if (c->exception != NULL && strcasecmp(c->exception, "NAC") != 0 && strcasecmp(c->exception, "ACA") != 0)
-        return usage_error(a, "--exception must be NAC or ACA; got '%s'", c->exception);
+    if (c->exception != NULL && strcasecmp(c->exception, "NAC") != 0 && strcasecmp(c->exception, "ACA") != 0 &&
+        strcasecmp(c->exception, "SPP") != 0)
+        return usage_error(a, "--exception must be NAC, ACA or SPP; got '%s'", c->exception);
     if (c->authorization != NULL && c->exception == NULL)
         return usage_error(a, "--authorization needs --exception NAC");
     return -1;
@@ -123,7 +127,8 @@ static void print_verdict_line(const chipcheck_decision *d)
     } else if (v == CHIPCHECK_LICENSE_REQUIRED) {
         const char *policy = chipcheck_decision_review_policy(d);
         if (policy != NULL)
-            printf("LICENSE REQUIRED (%s)\n", policy);
+            printf("LICENSE REQUIRED (%s%s)\n", policy,
+                   chipcheck_decision_policy_may_be_stricter(d) ? "; policy may be stricter" : "");
         else
             puts("LICENSE REQUIRED");
     } else {
@@ -256,6 +261,49 @@ static void print_reason(const chipcheck_reason *r, const char *code, const cJSO
         printf("      note: %s\n", note->valuestring);
 }
 
+/* Every regime consulted, with its own verdict; then one line per reviewed date the shipment is past. */
+static void print_regimes_and_freshness(const chipcheck_decision *d)
+{
+    size_t n = chipcheck_decision_ruleset_count(d);
+    fputs("regimes:", stdout);
+    for (size_t i = 0; i < n; i++) {
+        const char *id, *ver;
+        int verdict;
+        if (chipcheck_decision_ruleset_info(d, i, &id, &ver, NULL, &verdict) != CHIPCHECK_OK)
+            continue;
+        printf("%s %s@%s %s", i ? "," : "", id, ver != NULL ? ver : "(none in force)", chipcheck_verdict_name(verdict));
+    }
+    putchar('\n');
+    const char *last = NULL;
+    for (size_t i = 0; i < chipcheck_decision_freshness_count(d); i++) {
+        const char *reviewed;
+        int days;
+        if (chipcheck_decision_freshness(d, i, NULL, &reviewed, &days) != CHIPCHECK_OK ||
+            (last != NULL && strcmp(last, reviewed) == 0))
+            continue; /* regimes reviewed on the same date share one line */
+        last = reviewed;
+        printf("rules reviewed through %s; this shipment is %d day%s later: check for newer rules\n", reviewed, days,
+               days == 1 ? "" : "s");
+    }
+}
+
+/* The last line: what the answer does not cover, by label (the decision JSON has a sentence for each). */
+static void print_not_screened(const cJSON *dj)
+{
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(dj, "not_screened");
+    const cJSON *it;
+    const char *sep = "Not screened: ";
+    cJSON_ArrayForEach(it, ns) {
+        const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
+        if (cJSON_IsString(label)) {
+            printf("%s%s", sep, label->valuestring);
+            sep = "; ";
+        }
+    }
+    if (strcmp(sep, "; ") == 0)
+        puts(".");
+}
+
 static int print_text(const chipcheck_decision *d, const char *named_exception)
 {
     print_verdict_line(d);
@@ -290,6 +338,7 @@ static int print_text(const chipcheck_decision *d, const char *named_exception)
     } else {
         puts("rule set: none in force");
     }
+    print_regimes_and_freshness(d);
 
     size_t nc = chipcheck_decision_classification_count(d);
     fputs("classification:", stdout);
@@ -300,7 +349,7 @@ static int print_text(const chipcheck_decision *d, const char *named_exception)
     putchar('\n');
 
     if (chipcheck_decision_verdict(d) != CHIPCHECK_INDETERMINATE && chipcheck_decision_missing_count(d) > 0) {
-        fputs("missing (not needed for this verdict):", stdout);
+        fputs("missing (could add a requirement, or a stricter policy):", stdout);
         for (size_t i = 0; i < chipcheck_decision_missing_count(d); i++)
             printf("%s%s", i == 0 ? " " : ", ", chipcheck_decision_missing(d, i));
         putchar('\n');
@@ -327,6 +376,7 @@ static int print_text(const chipcheck_decision *d, const char *named_exception)
         }
     }
     print_conditions_and_exceptions(dj, named_exception);
+    print_not_screened(dj);
     cJSON_Delete(dj);
     return 1;
 }
@@ -374,6 +424,7 @@ int cmd_check(int argc, char **argv)
 
     const struct { const char *key, *val; } over[] = {
         {"date", c.date},           {"destination", c.to}, {"end_user_hq", c.hq}, {"export_from", c.from},
+        {"destination_region", c.region}, {"eccn", c.eccn},
         {"exception", c.exception}, {"exception_authorization", c.authorization},
     };
     for (size_t i = 0; i < sizeof over / sizeof over[0]; i++) {

@@ -34,10 +34,14 @@ def test_h100_classification_and_reasons(rules):
     assert d.verdict == "license_required"
     assert d.classification == ["3A090.a"]
     held = [r["code"] for r in d.reasons if r["result"] is True]
-    assert held == ["3A090.a.1", "3A090.a.2", "D5_DESTINATION", "HQ_D5_OR_MACAU"]
+    # the headquarters rule reaches destinations outside D:1, D:4 and D:5 only (744.23(a)(3)(i)); the
+    # embargo regime sees a 3A090 item as a CCL item
+    assert held == ["3A090.a.1", "3A090.a.2", "D5_DESTINATION", "CCL_ITEM"]
     a1 = d.reasons[0]
     assert a1["citation"] == "15 CFR 774 Supp. 1, ECCN 3A090.a.1"
-    assert a1["checks"] == [{"metric": "tpp", "value": 15832, "op": ">=", "threshold": 4800, "result": True,
+    assert a1["checks"] == [{"metric": "kind", "value": "accelerator", "op": "==", "threshold": "hbm",
+                             "result": False, "negated": True, "source": "catalog"},
+                            {"metric": "tpp", "value": 15832, "op": ">=", "threshold": 4800, "result": True,
                              "source": "derived",
                              "how": "tpp = highest over dense throughput of tops * bits: fp16 989.5 tops x 16 bits = 15832"}]
     assert d.ruleset["version"] == "2023-11-17"
@@ -98,13 +102,15 @@ def test_check_many_in_order_and_errors_yielded(rules):
 
 def test_versions_chips_and_version_description(rules):
     versions = rules.versions()
-    assert [v["version"] for v in versions][:3] == ["2022-08-26", "2022-10-07", "2023-01-18"]
-    assert len(versions) == 13
+    assert [v["version"] for v in versions][:3] == ["2022-08-26", "2022-10-07", "2023-01-17"]
+    assert len(versions) == 24
+    assert [v["id"] for v in versions].count("us-ear-embargoes") == 10
     assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", v["digest"]) for v in versions)
     assert "H20" in rules.chips()
     assert rules.chip("MI308")["name"] == "Instinct MI308X"
     v = rules.version("us-ear-advanced-computing@2025-07-14")
-    assert [r["id"] for r in v["rules"] if r["kind"] == "allowance"] == ["H20_MI308_APPROVAL_2025_07"]
+    assert [r["id"] for r in v["rules"] if r["kind"] == "allowance"] == [
+        "HQ_CASE_BY_CASE_2024_04", "HBM_APPROVAL_2024_12", "CARVE_OUT_2024_12", "H20_MI308_APPROVAL_2025_07"]
 
 
 def test_module_level_check_and_forced_ruleset():
@@ -228,7 +234,7 @@ def test_header_parser_reads_multi_line_prototypes():
 
 def test_error_struct_size_matches_library():
     assert ctypes.sizeof(_ffi.Error) == _ffi.sizeof_error()
-    assert chipcheck.version() == "0.1.0"
+    assert chipcheck.version() == "0.2.0"
 
 
 def test_decisions_do_not_leak():
@@ -274,7 +280,7 @@ def test_pip_install_into_venv_offline(tmp_path):
     assert inst.returncode == 0, inst.stdout + inst.stderr
     code = ("import chipcheck, os, sys; "
             "assert os.path.dirname(chipcheck.__file__).startswith(%r), chipcheck.__file__; "
-            "assert chipcheck.__version__ == '0.1.0'; "
+            "assert chipcheck.__version__ == '0.2.0'; "
             "d = chipcheck.check('H20', 'CN', hq='CN', date='2025-05-02'); "
             "print(d.verdict, d.review_policy)" % str(venv))
     run = subprocess.run([py, "-c", code], capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=60)
@@ -429,7 +435,7 @@ def test_library_found_next_to_the_package(tmp_path):
             % str(pkg / "libchipcheck.so.0"))
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=str(tmp_path))
     assert run.returncode == 0, run.stderr
-    assert run.stdout == "True 0.1.0\n"
+    assert run.stdout == "True 0.2.0\n"
 
 
 def test_threads_share_one_rule_collection(rules):

@@ -14,11 +14,11 @@ EXPECTED_REPORT = """\
 SO-1001/10  allowed           -
 SO-1001/20  license_required  presumption_of_denial    H20_CLASS_2025_04 H20_EQUIV_BANDWIDTH_2025_04
 SO-1002/10  license_required  presumption_of_approval  H20_CLASS_2025_04 H20_EQUIV_BANDWIDTH_2025_04 H20_MI308_ALLOWANCE_2025_07
-SO-1003/10  allowed           -                        3A090.a.1 3A090.a.2
+SO-1003/10  allowed           -                        3A090.a.1 3A090.a.2 CCL_ITEM
 SO-1004/10  indeterminate     -                        missing: end_user_hq
-SO-1005/10  license_required  presumption_of_approval  3A090.a.1 3A090.a.2 D1_D4_DESTINATION
-SO-1006/10  license_required  presumption_of_denial    3A090.a.1 3A090.a.2 HQ_D5_OR_MACAU H20_EQUIV_BANDWIDTH_2025_04
-SO-1007/10  allowed           -                        3A090.a.1
+SO-1005/10  license_required  presumption_of_approval  3A090.a.1 3A090.a.2 D1_D4_DESTINATION CCL_ITEM
+SO-1006/10  license_required  presumption_of_denial    3A090.a.1 3A090.a.2 HQ_D5_OR_MACAU H20_EQUIV_BANDWIDTH_2025_04 CCL_ITEM
+SO-1007/10  allowed           -                        3A090.a.1 CCL_ITEM
 SO-1008/10  error             destination: 'XX' is not an ISO 3166-1 alpha-2 country code
 SO-1009/10  error             quantity: 'two' is not a whole number
 

@@ -99,8 +99,11 @@ static void test_decision_brief_json_lists_codes(void)
     chipcheck_decision *d = unit_decide("{\"id\":\"B-1\",\"date\":\"2024-06-01\",\"destination\":\"DE\",\"chip\":\"H100\"}");
     char *j = chipcheck_decision_json(d, CHIPCHECK_JSON_BRIEF);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-    const char *want_tail = "\"classification\":[\"3A090.a\"],\"review_policy\":null,\"conditions\":[],\"exceptions\":[],"
-                            "\"license\":null,\"codes\":[\"3A090.a.1\",\"3A090.a.2\"],\"unknown\":[\"HQ_D5_OR_MACAU\"],"
+    const char *want_tail = "\"classification\":[\"3A090.a\"],\"review_policy\":null,\"policy_may_be_stricter\":false,\"conditions\":[],\"exceptions\":[],"
+                            "\"license\":null,\"codes\":[\"3A090.a.1\",\"3A090.a.2\",\"CCL_ITEM\"],"
+                            "\"unknown\":[\"HQ_D5_OR_MACAU\"],\"not_screened\":[\"UNPUBLISHED_LETTERS\",\"BEYOND_THE_CHIP\","
+                            "\"RESTRICTED_PARTIES\",\"OWNERSHIP_RULES\",\"END_USE_CONTROLS\",\"OTHER_REGIONS\","
+                            "\"REEXPORT_AND_DIVERSION\",\"EMBARGO_EXCEPTIONS\",\"OTHER_SANCTIONS\"],\"freshness\":[],"
                             "\"missing\":[\"end_user_hq\"]}";
     CU_ASSERT_PTR_NOT_NULL(strstr(j, want_tail));
     CU_ASSERT_PTR_NULL(strstr(j, "\"reasons\""));

@@ -59,7 +59,7 @@ static void test_rules_load_dir_equals_bundled(void)
     chipcheck_rules *r = chipcheck_rules_load_dir("../rules", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r);
     CU_ASSERT_EQUAL(chipcheck_rules_count(r), chipcheck_rules_count(unit_rules));
-    CU_ASSERT_EQUAL(chipcheck_rules_count(r), 13);
+    CU_ASSERT_EQUAL(chipcheck_rules_count(r), 24); /* 14 advanced-computing versions, 10 embargo versions */
     for (size_t i = 0; i < chipcheck_rules_count(r); i++) {
         const char *v1, *v2, *d1, *d2;
         CU_ASSERT_EQUAL(chipcheck_rules_info(r, i, NULL, &v1, NULL, NULL, &d1), CHIPCHECK_OK);
@@ -73,17 +73,21 @@ static void test_rules_load_dir_equals_bundled(void)
 
 static void test_rules_load_timeline_is_ordered(void)
 {
-    const char *expected[] = {"2022-08-26", "2022-10-07", "2023-01-18", "2023-11-17", "2024-03-15", "2024-04-04", "2024-05-30",
-                              "2024-12-02", "2025-04-09", "2025-07-14", "2026-01-15", "2026-02-03", "2026-07-10"};
-    for (size_t i = 0; i < 13; i++) {
+    const char *expected[] = {"2022-08-26", "2022-10-07", "2023-01-17", "2023-11-17", "2024-03-15", "2024-04-04", "2024-05-30",
+                              "2024-12-02", "2025-01-15", "2025-04-09", "2025-07-14", "2026-01-15", "2026-02-03", "2026-07-10",
+                              /* us-ear-embargoes */
+                              "2007-01-26", "2015-01-29", "2016-03-15", "2022-02-24", "2022-03-02", "2022-03-03", "2022-09-15",
+                              "2023-05-19", "2024-06-12", "2025-09-02"};
+    for (size_t i = 0; i < 24; i++) {
         const char *id, *version, *eff, *title, *digest;
         CU_ASSERT_EQUAL_FATAL(chipcheck_rules_info(unit_rules, i, &id, &version, &eff, &title, &digest), CHIPCHECK_OK);
-        CU_ASSERT_STRING_EQUAL(id, "us-ear-advanced-computing");
+        CU_ASSERT_STRING_EQUAL(id, i < 14 ? "us-ear-advanced-computing" : "us-ear-embargoes");
         CU_ASSERT_STRING_EQUAL(version, expected[i]);
+        CU_ASSERT_STRING_EQUAL(eff, expected[i]);
         CU_ASSERT_EQUAL(strncmp(digest, "sha256:", 7), 0);
         CU_ASSERT_EQUAL(strlen(digest), 71);
     }
-    CU_ASSERT_EQUAL(chipcheck_rules_info(unit_rules, 13, NULL, NULL, NULL, NULL, NULL), CHIPCHECK_ERR_ARG);
+    CU_ASSERT_EQUAL(chipcheck_rules_info(unit_rules, 24, NULL, NULL, NULL, NULL, NULL), CHIPCHECK_ERR_ARG);
 }
 
 static void test_rules_load_catalog_lookup(void)
@@ -116,9 +120,10 @@ static void test_rules_load_version_json_describes_resolved_rules(void)
     char *j = chipcheck_rules_version_json(unit_rules, "us-ear-advanced-computing@2023-11-17", 0, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(j);
     /* inherited, replaced and withdrawn rules resolved */
-    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"when\":\"all(datacenter == true, tpp >= 1600, performance_density >= 5.92)\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"when\":\"all(not(kind == \\\"hbm\\\"), datacenter == true, tpp >= 1600, "
+                                     "performance_density >= 5.92)\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"files\":[\"<builtin>/us-ear/2022-08-26.xml\",\"<builtin>/us-ear/2022-10-07.xml\","
-                                     "\"<builtin>/us-ear/2023-01-18.xml\",\"<builtin>/us-ear/2023-11-17.xml\"]"));
+                                     "\"<builtin>/us-ear/2023-01-17.xml\",\"<builtin>/us-ear/2023-11-17.xml\"]"));
     CU_ASSERT_PTR_NULL(strstr(j, "\"id\":\"CN_DESTINATION\"")); /* withdrawn in 2023-11-17 */
     CU_ASSERT_PTR_NULL(strstr(j, "NVDA_LETTER"));                  /* withdrawn in 2022-10-07 */
     CU_ASSERT_PTR_NOT_NULL(strstr(j, "\"metrics\":[{\"id\":\"tpp\",\"formula\":\"tops * bits\""));

@@ -68,8 +68,8 @@ static void test_shipment_bad_json_is_an_error(void)
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"destination\":\"DE\"}", CHIPCHECK_ERR_INPUT, "destination",
         "destination: appears twice in the same object");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"end_user_HQ\":\"DE\"}", CHIPCHECK_ERR_INPUT, "end_user_HQ",
-        "end_user_HQ: unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, quantity, chip, "
-        "exception, exception_authorization, licenses)");
+        "end_user_HQ: unknown key in a shipment (known: id, date, destination, destination_region, end_user_hq, "
+        "export_from, quantity, chip, eccn, exception, exception_authorization, licenses)");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"quantity\":1.5}", CHIPCHECK_ERR_INPUT, "quantity",
         "quantity: must be a whole number from 0 to 1e9");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\"} trailing", CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 34");
@@ -79,7 +79,7 @@ static void test_shipment_struct_api_rejects_non_finite(void)
 {
     chipcheck_chip chip = {"X", NULL, NULL, NULL, INFINITY, CHIPCHECK_UNSET, CHIPCHECK_UNSET, CHIPCHECK_UNSET,
                            CHIPCHECK_UNSET, -1, NULL, 0};
-    chipcheck_shipment s = {NULL, "2025-05-02", "CN", NULL, NULL, NULL, &chip, NULL, NULL, NULL, 0};
+    chipcheck_shipment s = {NULL, "2025-05-02", "CN", NULL, NULL, NULL, &chip, NULL, NULL, NULL, 0, NULL, NULL};
     chipcheck_error err;
     CU_ASSERT_PTR_NULL(chipcheck_check(unit_rules, &s, NULL, &err));
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_INPUT);

@@ -24,7 +24,7 @@ from .decision import Decision
 from .errors import Error
 
 __all__ = ["Rules", "Decision", "Error", "check", "version"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def version():
@@ -49,11 +49,12 @@ def _options(date, ruleset):
 
 
 def _shipment(chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
-              authorization=None, id=None, quantity=None):
+              authorization=None, id=None, quantity=None, region=None, eccn=None):
     ship = {"destination": to, "chip": chip}
     for key, value in (("id", id), ("date", date), ("end_user_hq", hq), ("export_from", export_from),
                        ("licenses", licenses), ("exception", exception),
-                       ("exception_authorization", authorization), ("quantity", quantity)):
+                       ("exception_authorization", authorization), ("quantity", quantity),
+                       ("destination_region", region), ("eccn", eccn)):
         if value is not None:
             ship[key] = _date_text(value) if key == "date" else value
     return ship
@@ -168,8 +169,10 @@ class Rules:
 
     def check_shipment(self, shipment, date=None, ruleset=None):
         """Check one shipment given as a dict in the shipment format (keys ``id``, ``date``,
-        ``destination``, ``end_user_hq``, ``export_from``, ``chip``, ``exception``,
-        ``exception_authorization``, ``licenses``, ``quantity``), or as JSON text.
+        ``destination``, ``destination_region``, ``end_user_hq``, ``export_from``, ``chip``, ``eccn``,
+        ``exception``, ``exception_authorization``, ``licenses``, ``quantity``), or as JSON text.
+        Every regime loaded is consulted (advanced computing, destination embargoes); ``ruleset`` pins the
+        version of one of them.
 
         ``date`` is the default date when the shipment has none (today when None); ``ruleset`` forces
         ``"ID@VERSION"``. Returns a ``Decision``; raises ``chipcheck.Error`` for bad input (unknown keys,
@@ -189,7 +192,7 @@ class Rules:
             _ffi.decision_free(d)
 
     def check(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
-              authorization=None, id=None, quantity=None, ruleset=None):
+              authorization=None, id=None, quantity=None, ruleset=None, region=None, eccn=None):
         """Check one shipment and return its ``Decision``.
 
         ``chip`` is a catalog name (``"H20"``) or a dict of figures (``{"name": ..., "tpp": ...,
@@ -198,11 +201,14 @@ class Rules:
         ``export_from`` are ISO 3166-1 alpha-2 codes; ``date`` is ``"YYYY-MM-DD"`` or a ``datetime.date``
         (today, UTC, when None); ``licenses`` is a list of license dicts (``id``, ``destination``,
         ``valid_from``, ``valid_to``, ``products``); ``exception`` names a license exception the shipment is
-        made under (``"NAC"`` or ``"ACA"``), with ``authorization`` for NAC; ``id`` is echoed in the
-        decision; ``ruleset`` forces ``"ID@VERSION"``. Bad input raises ``chipcheck.Error``.
+        made under (``"NAC"``, ``"ACA"`` or ``"SPP"``), with ``authorization`` for NAC; ``id`` is echoed in
+        the decision; ``ruleset`` forces ``"ID@VERSION"`` for that regime; ``region`` is the ISO 3166-2
+        region of the destination (``"UA-43"``: needed for Ukraine, where Crimea and the so-called DNR and LNR
+        are controlled); ``eccn`` is the item's classification (``"3A991.p"``, ``"EAR99"``), which some
+        destination-wide controls depend on. Bad input raises ``chipcheck.Error``.
         """
         return self.check_shipment(_shipment(chip, to, hq, date, export_from, licenses, exception,
-                                             authorization, id, quantity), ruleset=ruleset)
+                                             authorization, id, quantity, region, eccn), ruleset=ruleset)
 
     def check_many(self, shipments, date=None, ruleset=None, errors="raise"):
         """Check an iterable of shipments (dicts in the shipment format, as for ``check_shipment``),

@@ -45,8 +45,32 @@ class Decision:
 
     @property
     def missing(self):
-        """Fields whose absence made the verdict indeterminate."""
+        """Fields whose absence left a requirement unknown: with 'indeterminate', what to find out; with
+        'license_required', what could add a requirement or a stricter policy."""
         return self._data["missing"]
+
+    @property
+    def policy_may_be_stricter(self):
+        """True when an unknown requirement would carry a stricter review policy than ``review_policy``."""
+        return self._data["policy_may_be_stricter"]
+
+    @property
+    def rulesets(self):
+        """Every regime consulted: dicts with ``id``, ``version`` (None when none was in force), ``effective``,
+        ``digest``, ``verdict`` (that regime's own) and ``review_policy``."""
+        return self._data["rulesets"]
+
+    @property
+    def not_screened(self):
+        """What the answer does not cover (restricted parties, end-use controls, ...): dicts with ``code``,
+        ``label`` and ``text``, declared by the rule files of the regimes in force."""
+        return self._data["not_screened"]
+
+    @property
+    def freshness(self):
+        """Regimes whose rules were reviewed only up to a date before the shipment's: dicts with ``regime``,
+        ``reviewed`` and ``days_after``; empty when the rules were reviewed through the shipment's date."""
+        return self._data["freshness"]
 
     @property
     def review_policy(self):
@@ -65,7 +89,8 @@ class Decision:
 
     @property
     def ruleset(self):
-        """{'id', 'version', 'effective', 'title', 'digest'} of the rule set used."""
+        """{'id', 'version', 'effective', 'title', 'digest'} of the primary (advanced-computing) rule set;
+        every regime consulted is in ``rulesets``."""
         return self._data["ruleset"]
 
     def to_dict(self):
