@@ -117,6 +117,19 @@ CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipche
 CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n,
                                                          chipcheck_error *err) CHIPCHECK_ATTR_WUR;
 
+/** Load rule and catalog files on top of a base: the rule files compiled into the library (base_dir NULL) or
+ *  those under base_dir, so that a new version's extends and uses resolve against the versions it builds on.
+ *  A given XML file replaces the base file of the same regime and version (an edited copy is checked in its
+ *  place); given catalog files replace the base's catalogs. The checks are those of
+ *  chipcheck_rules_load_files(); errors name the given file (or the base file) with line and column. This is
+ *  what `chipcheck rules validate FILE...` runs.
+ * @param base_dir  a directory laid out like rules/, or NULL for the bundled rules.
+ * @param paths     array of n UTF-8 paths.
+ * @return a new collection (base and given files together), freed with chipcheck_rules_free(), or NULL on
+ *         error. */
+CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_with_base(const char *base_dir, const char *const *paths,
+                                                             size_t n, chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
 /** Free a collection. Every decision made from it must have been freed first. NULL is a no-op. */
 CHIPCHECK_API void chipcheck_rules_free(chipcheck_rules *rules);
 
@@ -129,6 +142,12 @@ CHIPCHECK_API size_t chipcheck_rules_count(const chipcheck_rules *rules);
 CHIPCHECK_API int chipcheck_rules_info(const chipcheck_rules *rules, size_t i, const char **id,
                                        const char **version, const char **effective, const char **title,
                                        const char **digest);
+
+/** The date through which the rule files of version i's regime were reviewed against the public record: the
+ *  newest reviewed= date over that regime's loaded versions ("YYYY-MM-DD", borrowed from the collection).
+ *  A decision dated later carries a freshness entry for the regime (chipcheck_decision_freshness()).
+ * @return the date, or NULL when no version of the regime declares one or i is out of range. */
+CHIPCHECK_API const char *chipcheck_rules_reviewed(const chipcheck_rules *rules, size_t i);
 
 /** Describe one resolved version (after extends) as JSON: its files (root first), digest, sources, country
  *  groups, aliases, derived metrics and every rule with its condition written as text. This is what

@@ -176,6 +176,7 @@ typedef struct rfile {
     char *regime, *version, *effective, *extends, *title, *description;
     char *reviewed;        /* reviewed="..." (date the files were checked against the record through), or NULL */
     char *uses;            /* uses="REGIME": this regime reads the classifications of REGIME, or NULL */
+    char *regime_given, *version_given; /* a caller's file (rules_load_inputs' ngiven): its id and version */
     int not_researched;    /* history="not_researched": dates before the first version are unknown, not free */
     int effective_ymd;
     int line;              /* of the <ruleset> element */
@@ -265,7 +266,9 @@ CC_HIDDEN extern const size_t cc_bundled_count;
 
 /* ---- loading -------------------------------------------------------------------------------------- */
 typedef struct load_input { const char *path; const unsigned char *data; size_t len; } load_input;
-CC_HIDDEN chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigned char *xsd,
+/* Load n inputs. The first ngiven are the caller's own files: a later XML input of the same regime and
+ * version is left out (the caller's copy replaces it), and so are later catalogs when a given one is JSON. */
+CC_HIDDEN chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven, const unsigned char *xsd,
                                              size_t xsdlen, chipcheck_error *err);
 CC_HIDDEN int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *data, size_t len,
                             chipcheck_error *err);

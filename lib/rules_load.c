@@ -471,7 +471,7 @@ static void rfile_free(rfile *f)
     free(f->ns);
     free(f->path); free(f->bytes);
     free(f->regime); free(f->version); free(f->effective); free(f->extends); free(f->title); free(f->description);
-    free(f->reviewed); free(f->uses);
+    free(f->reviewed); free(f->uses); free(f->regime_given); free(f->version_given);
     free(f);
 }
 
@@ -1143,8 +1143,22 @@ static int build_regimes(chipcheck_rules *r, chipcheck_error *err)
     return 0;
 }
 
-chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigned char *xsd, size_t xsdlen,
-                                   chipcheck_error *err)
+/* Is the parsed base file f (not one of the first ngiven files) replaced by a given file? Then it is left out. */
+static int replaced_by_given(chipcheck_rules *r, size_t ngiven_xml, xmlDocPtr doc)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    char *id = root ? prop(root, "id") : NULL, *ver = root ? prop(root, "version") : NULL;
+    int hit = 0;
+    for (size_t i = 0; id && ver && i < ngiven_xml && !hit; i++)
+        hit = r->files[i]->regime_given && !strcmp(r->files[i]->regime_given, id) &&
+              !strcmp(r->files[i]->version_given, ver);
+    free(id);
+    free(ver);
+    return hit;
+}
+
+chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven, const unsigned char *xsd,
+                                   size_t xsdlen, chipcheck_error *err)
 {
     pthread_once(&xml_once, xml_init);
     err_clear(err);
@@ -1171,8 +1185,16 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
     if (!r->files)
         goto nomem;
     /* phase 1: parse and validate every XML file; read catalogs */
+    int given_json = 0;
+    size_t ngiven_xml = 0;
+    for (size_t i = 0; i < ngiven && i < n; i++) {
+        given_json |= ends_with(in[i].path, ".json");
+        ngiven_xml += !ends_with(in[i].path, ".json");
+    }
     for (size_t i = 0; i < n; i++) {
         if (ends_with(in[i].path, ".json")) {
+            if (i >= ngiven && given_json)
+                continue; /* the caller's catalog replaces the base's */
             if (catalog_parse(r, in[i].path, in[i].data, in[i].len, err) != 0)
                 goto fail;
             continue;
@@ -1191,6 +1213,17 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
         docs[r->nfiles - 1] = parse_xml(f, err);
         if (!docs[r->nfiles - 1])
             goto fail;
+        if (i >= ngiven && ngiven_xml && replaced_by_given(r, ngiven_xml, docs[r->nfiles - 1])) {
+            xmlFreeDoc(docs[--r->nfiles]);
+            docs[r->nfiles] = NULL;
+            rfile_free(f);
+            continue;
+        }
+        if (i < ngiven) {
+            xmlNodePtr root = xmlDocGetRootElement(docs[r->nfiles - 1]);
+            f->regime_given = root ? prop(root, "id") : NULL;
+            f->version_given = root ? prop(root, "version") : NULL;
+        }
         xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
         if (!vc)
             goto nomem;
@@ -1320,7 +1353,7 @@ chipcheck_rules *chipcheck_rules_load_default(chipcheck_error *err)
         in[n].len = cc_bundled_files[i].len;
         n++;
     }
-    r = rules_load_inputs(in, n, xsd->data, xsd->len, err);
+    r = rules_load_inputs(in, n, 0, xsd->data, xsd->len, err);
 done:
     free(in);
     free(names);
@@ -1405,7 +1438,7 @@ chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n, 
         in[i].data = data;
         in[i].len = len;
     }
-    r = rules_load_inputs(in, n, xsd->data, xsd->len, err);
+    r = rules_load_inputs(in, n, 0, xsd->data, xsd->len, err);
 done:
     for (size_t j = 0; in && j < i; j++)
         free((void *)(uintptr_t)in[j].data);
@@ -1437,6 +1470,96 @@ chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
     return r;
 }
 
+/* Read n files into in[0..n): 0, or an error naming the file (the inputs read so far are freed). */
+static int read_inputs(const char *const *paths, size_t n, load_input *in, chipcheck_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *data;
+        size_t len;
+        if (!paths[i] || read_file(paths[i], &data, &len) != 0) {
+            err_set(err, CHIPCHECK_ERR_IO, paths[i] ? paths[i] : "(null)", 0, 0, NULL, "cannot read file: %s",
+                    strerror(errno));
+            for (size_t j = 0; j < i; j++)
+                free((void *)(uintptr_t)in[j].data);
+            return -1;
+        }
+        in[i] = (load_input){paths[i], data, len};
+    }
+    return 0;
+}
+
+/* The base of chipcheck_rules_load_with_base(): the bundled files (names filled with "<builtin>/..."), or the
+ * files under base_dir read from disk (*owned set). Appends to in from *total. 0, or -1 with err set. */
+static int base_inputs(const char *base_dir, load_input *in, size_t *total, char (*names)[160], pathlist *pl,
+                       int *owned, chipcheck_error *err)
+{
+    *owned = base_dir != NULL;
+    if (!base_dir) {
+        for (size_t i = 0; i < cc_bundled_count; i++) {
+            if (ends_with(cc_bundled_files[i].path, ".xsd"))
+                continue;
+            snprintf(names[i], sizeof names[i], "<builtin>/%s", cc_bundled_files[i].path);
+            in[(*total)++] = (load_input){names[i], cc_bundled_files[i].data, cc_bundled_files[i].len};
+        }
+        return 0;
+    }
+    if (read_inputs((const char *const *)pl->p, pl->n, in + *total, err) != 0)
+        return -1;
+    *total += pl->n;
+    return 0;
+}
+
+chipcheck_rules *chipcheck_rules_load_with_base(const char *base_dir, const char *const *paths, size_t n,
+                                                chipcheck_error *err)
+{
+    err_clear(err);
+    if (!paths && n) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "paths is NULL");
+        return NULL;
+    }
+    const bundled_file *xsd = bundled("schema/chipcheck-rules.xsd");
+    pathlist pl = {NULL, 0};
+    char *root = NULL;
+    load_input *in = NULL;
+    char (*names)[160] = NULL;
+    chipcheck_rules *r = NULL;
+    size_t total = 0;
+    int owned = 0;
+    if (base_dir) {
+        size_t dl = strlen(base_dir);
+        while (dl > 1 && base_dir[dl - 1] == '/')
+            dl--;
+        if (!(root = xstrndup(base_dir, dl))) {
+            err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+            goto done;
+        }
+        if (walk(root, 0, 0, &pl, err) != 0)
+            goto done;
+        qsort(pl.p, pl.n, sizeof *pl.p, path_cmp);
+    }
+    in = calloc(n + (base_dir ? pl.n : cc_bundled_count) + 1, sizeof *in);
+    names = calloc(cc_bundled_count + 1, sizeof *names);
+    if (!in || !names || !xsd) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        goto done;
+    }
+    if (read_inputs(paths, n, in, err) != 0)
+        goto done;
+    total = n;
+    if (base_inputs(base_dir, in, &total, names, &pl, &owned, err) == 0)
+        r = rules_load_inputs(in, total, n, xsd->data, xsd->len, err);
+    for (size_t j = 0; j < (owned ? total : n); j++)
+        free((void *)(uintptr_t)in[j].data);
+done:
+    free(in);
+    free(names);
+    for (size_t i = 0; i < pl.n; i++)
+        free(pl.p[i]);
+    free(pl.p);
+    free(root);
+    return r;
+}
+
 /* ---- collection accessors ------------------------------------------------------------------------ */
 
 size_t chipcheck_rules_count(const chipcheck_rules *r) { return r ? r->nversions : 0; }
@@ -1453,6 +1576,16 @@ int chipcheck_rules_info(const chipcheck_rules *r, size_t i, const char **id, co
     if (title) *title = v->file->title;
     if (digest) *digest = v->digest;
     return CHIPCHECK_OK;
+}
+
+const char *chipcheck_rules_reviewed(const chipcheck_rules *r, size_t i)
+{
+    if (!r || i >= r->nversions)
+        return NULL;
+    for (size_t g = 0; g < r->nregimes; g++)
+        if ((int)r->regimes[g].first == r->versions[i].regime_id)
+            return r->regimes[g].reviewed;
+    return NULL;
 }
 
 static const char *const kind_names[] = {"classification", "requirement", "determination", "allowance", "exception",

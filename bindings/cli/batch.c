@@ -28,6 +28,7 @@ typedef struct batch_state {
     const chipcheck_rules *rules;
     chipcheck_options opts;
     unsigned long lines, allowed, license_required, indeterminate, errors;
+    unsigned long stale; /* decisions dated after a consulted regime's reviewed date */
     int summary, progress;
     code_count *codes;
     size_t ncodes, codes_cap;
@@ -179,6 +180,7 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
     case CHIPCHECK_INDETERMINATE: b->indeterminate++; break;
     default: break;
     }
+    b->stale += chipcheck_decision_freshness_count(d) > 0;
     int ok = !b->summary || count_codes(b, d, b->lines);
     fputs(text, stdout);
     putchar('\n');
@@ -383,6 +385,9 @@ static void print_summary(batch_state *b, int csv)
 {
     fprintf(stderr, "summary: %lu %s: %lu allowed, %lu license_required, %lu indeterminate, %lu errors\n",
             b->lines, csv ? "rows" : "lines", b->allowed, b->license_required, b->indeterminate, b->errors);
+    if (b->stale > 0)
+        fprintf(stderr, "summary: %lu decision%s dated after the rules' reviewed date: check for newer rules\n",
+                b->stale, b->stale == 1 ? "" : "s");
     if (b->ncodes == 0)
         return;
     qsort(b->codes, b->ncodes, sizeof *b->codes, by_count_then_code);

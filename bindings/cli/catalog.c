@@ -9,7 +9,7 @@
 #include "cli.h"
 
 static const char rules_usage[] =
-    "rules (list | show ID@VERSION | diff ID@A ID@B [--chips]) [--rules DIR] | rules validate FILE...";
+    "rules (list | show ID@VERSION | diff ID@A ID@B [--chips]) [--rules DIR] | rules validate [--rules DIR] FILE...";
 static const char chips_usage[] = "chips list [--rules DIR] | chips show NAME [--rules DIR]";
 
 /* Parse "[--rules DIR]" and at most max_pos positional arguments (exactly min_pos). Returns -1 when fine. */
@@ -50,6 +50,12 @@ static int rules_list(args *a)
         if (chipcheck_rules_info(r, i, &id, &ver, &eff, &title, &digest) != CHIPCHECK_OK)
             continue;
         printf("%s@%s  %s  %s  %s\n", id, ver, eff, digest, title != NULL ? title : "");
+        const char *next = NULL;
+        if (i + 1 == n || chipcheck_rules_info(r, i + 1, &next, NULL, NULL, NULL, NULL) != CHIPCHECK_OK ||
+            strcmp(next, id) != 0) {
+            const char *reviewed = chipcheck_rules_reviewed(r, i);
+            printf("%s: reviewed through %s\n", id, reviewed != NULL ? reviewed : "(no date given)");
+        }
     }
     chipcheck_rules_free(r);
     return finish_stdout(EXIT_OK);
@@ -109,7 +115,7 @@ static int rules_diff_cmd(args *a)
 
 static int rules_validate(args *a)
 {
-    const char *opt, *val;
+    const char *opt, *val, *dir = NULL;
     int k;
     size_t n = 0;
     const char **paths = calloc((size_t)a->argc + 1, sizeof *paths);
@@ -118,6 +124,13 @@ static int rules_validate(args *a)
         return EXIT_USAGE;
     }
     while ((k = args_next(a, &opt, &val)) != 0) {
+        if (k == 1 && strcmp(opt, "--rules") == 0) {
+            if ((dir = args_value(a, opt, val)) == NULL) {
+                free(paths);
+                return EXIT_USAGE;
+            }
+            continue;
+        }
         if (k == 1) {
             free(paths);
             return usage_error(a, "unknown option '%s'", opt);
@@ -130,7 +143,8 @@ static int rules_validate(args *a)
     }
     chipcheck_error err;
     memset(&err, 0, sizeof err);
-    chipcheck_rules *r = chipcheck_rules_load_files(paths, n, &err);
+    /* checked on top of the bundled rules (or --rules DIR), so extends and uses resolve */
+    chipcheck_rules *r = chipcheck_rules_load_with_base(dir, paths, n, &err);
     free(paths);
     if (r == NULL) {
         /* Compiler style, so editors can jump to the place. */
@@ -144,7 +158,8 @@ static int rules_validate(args *a)
             fprintf(stderr, "%s: %s\n", src, msg);
         return EXIT_USAGE;
     }
-    printf("ok: %zu rule set versions\n", chipcheck_rules_count(r));
+    printf("ok: %zu file%s valid; %zu rule set versions with the %s\n", n, n == 1 ? "" : "s",
+           chipcheck_rules_count(r), dir != NULL ? "rules of --rules" : "bundled rules");
     chipcheck_rules_free(r);
     return finish_stdout(EXIT_OK);
 }

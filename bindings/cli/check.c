@@ -271,7 +271,10 @@ static void print_regimes_and_freshness(const chipcheck_decision *d)
         int verdict;
         if (chipcheck_decision_ruleset_info(d, i, &id, &ver, NULL, &verdict) != CHIPCHECK_OK)
             continue;
-        printf("%s %s@%s %s", i ? "," : "", id, ver != NULL ? ver : "(none in force)", chipcheck_verdict_name(verdict));
+        if (ver != NULL)
+            printf("%s %s@%s %s", i ? "," : "", id, ver, chipcheck_verdict_name(verdict));
+        else
+            printf("%s %s (no version in force) %s", i ? "," : "", id, chipcheck_verdict_name(verdict));
     }
     putchar('\n');
     const char *last = NULL;

@@ -456,3 +456,35 @@ def test_not_found_lookups_raise(rules):
         rules.version("us-ear-advanced-computing@1999-01-01")
     assert e.value.code == "CHIPCHECK_ERR_NOT_FOUND"
     assert rules.chip("h-20")["name"] == "H20"   # case, spaces and hyphens ignored
+
+
+def test_embargo_regime_region_eccn_and_scope(rules):
+    d = rules.check(chip="RTX 4090 D", to="KP", hq="KP", date="2025-06-01")
+    assert d.verdict == "license_required"
+    assert [(r["id"], r["verdict"]) for r in d.rulesets] == [
+        ("us-ear-advanced-computing", "allowed"), ("us-ear-embargoes", "license_required")]
+    assert d.ruleset["id"] == "us-ear-advanced-computing"
+    assert "RESTRICTED_PARTIES" in [n["code"] for n in d.not_screened]
+    assert all(n["text"] and n["label"] for n in d.not_screened)
+    u = rules.check(chip="RTX 4090 D", to="UA", hq="UA", date="2025-06-01")
+    assert (u.verdict, u.missing) == ("indeterminate", ["destination_region"])
+    c = rules.check(chip="RTX 4090 D", to="UA", hq="UA", date="2025-06-01", region="UA-43")
+    assert c.verdict == "license_required"
+    s = rules.check(chip="RTX 4090 D", to="SY", hq="SY", date="2025-10-01", eccn="EAR99", exception="SPP")
+    assert s.verdict == "allowed"
+    with pytest.raises(chipcheck.Error) as e:
+        rules.check(chip="H20", to="UA", region="RU-CR", date="2025-06-01")
+    assert e.value.field == "destination_region"
+
+
+def test_freshness_and_policy_may_be_stricter(rules):
+    assert rules.check(chip="H20", to="DE", hq="DE", date="2026-07-23").freshness == []
+    late = rules.check(chip="H20", to="DE", hq="DE", date="2026-07-24")
+    assert late.freshness == [
+        {"regime": "us-ear-advanced-computing", "reviewed": "2026-07-23", "days_after": 1},
+        {"regime": "us-ear-embargoes", "reviewed": "2026-07-23", "days_after": 1}]
+    assert late.verdict == "allowed"
+    m = rules.check(chip="MI308X", to="CN", hq="CN", date="2025-08-10")
+    assert (m.review_policy, m.policy_may_be_stricter, m.missing) == (
+        "presumption_of_approval", True, ["die_area_mm2", "tpp"])
+    assert {v["reviewed"] for v in rules.versions()} == {"2026-07-23"}

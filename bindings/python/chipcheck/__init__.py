@@ -231,14 +231,18 @@ class Rules:
 
     def versions(self):
         """Every loaded rule-set version, ordered by regime id then effective date: a list of dicts with
-        ``id``, ``version``, ``effective``, ``title`` and ``digest`` (``"sha256:..."``)."""
+        ``id``, ``version``, ``effective``, ``title``, ``digest`` (``"sha256:..."``) and ``reviewed`` (the
+        date through which the version's regime was reviewed, or None)."""
         h = self._handle()
         out = []
         for i in range(_ffi.rules_count(h)):
             vals = [ctypes.c_char_p() for _ in range(5)]
             _ffi.rules_info(h, i, *[ctypes.byref(v) for v in vals])
-            out.append(dict(zip(("id", "version", "effective", "title", "digest"),
-                                (v.value.decode() if v.value is not None else None for v in vals))))
+            entry = dict(zip(("id", "version", "effective", "title", "digest"),
+                             (v.value.decode() if v.value is not None else None for v in vals)))
+            reviewed = _ffi.rules_reviewed(h, i)
+            entry["reviewed"] = reviewed.decode() if reviewed is not None else None
+            out.append(entry)
         return out
 
     def version(self, id_at_version):
