@@ -32,6 +32,33 @@ static int cerr(chipcheck_error *err, const char *path, const char *chip, const 
     return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, field, "chip '%s': %s: %s", chip ? chip : "?", field, msg);
 }
 
+/* The figures a catalog chip may give, in the order of the bits of a figure mask: the numbers (as
+ * F_TPP .. F_HBM_DENSITY), then the throughput list and the datacenter flag. */
+enum { FIG_THROUGHPUT = F_NUMBER_COUNT, FIG_DATACENTER, FIG_COUNT };
+static const char *const figure_names[FIG_COUNT] = {"tpp", "die_area_mm2", "memory_bandwidth_gbs",
+                                                    "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
+                                                    "throughput", "datacenter"};
+#define FIGURE_LIST "tpp, die_area_mm2, memory_bandwidth_gbs, interconnect_bandwidth_gbs, " \
+                    "hbm_bandwidth_density, throughput, datacenter"
+
+static int figure_index(const char *s)
+{
+    for (int i = 0; i < FIG_COUNT; i++)
+        if (!strcmp(s, figure_names[i]))
+            return i;
+    return -1;
+}
+
+/* The first key that an object holds twice, or NULL. */
+static const char *duplicate_key(const cJSON *o)
+{
+    for (const cJSON *x = o->child; x; x = x->next)
+        for (const cJSON *y = x->next; y; y = y->next)
+            if (x->string && y->string && !strcmp(x->string, y->string))
+                return x->string;
+    return NULL;
+}
+
 static int strings(const cJSON *a, char ***out, size_t *n)
 {
     if (!cJSON_IsArray(a))
@@ -49,79 +76,174 @@ static int strings(const cJSON *a, char ***out, size_t *n)
     return 0;
 }
 
+static int parse_throughput(const cJSON *it, cat_chip *c, const char *path, chipcheck_error *err)
+{
+    if (!cJSON_IsArray(it))
+        return cerr(err, path, c->name, "throughput", "must be an array");
+    c->tp = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *c->tp);
+    if (!c->tp)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, it) {
+        const cJSON *pr = cJSON_GetObjectItemCaseSensitive(t, "precision");
+        const cJSON *to = cJSON_GetObjectItemCaseSensitive(t, "tops");
+        const cJSON *bi = cJSON_GetObjectItemCaseSensitive(t, "bits");
+        const cJSON *sp = cJSON_GetObjectItemCaseSensitive(t, "sparse");
+        if (!cJSON_IsString(pr) || !throughput_bits(pr->valuestring) || !cJSON_IsNumber(to) ||
+            !isfinite(to->valuedouble) || to->valuedouble < 0 ||
+            (bi && (!cJSON_IsNumber(bi) || bi->valuedouble != throughput_bits(pr->valuestring))) ||
+            (sp && !cJSON_IsBool(sp)))
+            return cerr(err, path, c->name, "throughput", "each entry needs a known precision, tops >= 0, matching bits");
+        chipcheck_throughput *ct = &c->tp[c->ntp++];
+        ct->precision = xstrdup(pr->valuestring);
+        ct->tops = to->valuedouble;
+        ct->bits = throughput_bits(pr->valuestring);
+        ct->sparse = cJSON_IsTrue(sp);
+    }
+    return 0;
+}
+
+/* One entry of "figure_sources": {"for": [figure names], "source": "...", "url": "...", "as_of": "YYYY-MM-DD",
+ * "note": "..."}, url and note optional. Adds the figures it covers to *covered. */
+static int parse_figure_source(const cJSON *s, const cat_chip *c, unsigned *covered, const char *path,
+                               chipcheck_error *err)
+{
+    static const char *const field = "figure_sources";
+    char msg[256];
+    if (!cJSON_IsObject(s))
+        return cerr(err, path, c->name, field, "each entry must be an object with for, source and as_of");
+    const char *dup = duplicate_key(s);
+    if (dup) {
+        snprintf(msg, sizeof msg, "an entry has '%.40s' twice", dup);
+        return cerr(err, path, c->name, field, msg);
+    }
+    unsigned mask = 0;
+    int have_source = 0, have_date = 0;
+    for (const cJSON *k = s->child; k; k = k->next) {
+        if (!strcmp(k->string, "for")) {
+            if (!cJSON_IsArray(k) || !cJSON_GetArraySize(k))
+                return cerr(err, path, c->name, field, "for: must be a non-empty array of figure names");
+            const cJSON *f;
+            cJSON_ArrayForEach(f, k) {
+                int fig = cJSON_IsString(f) ? figure_index(f->valuestring) : -1;
+                if (fig < 0) {
+                    snprintf(msg, sizeof msg, "for: '%.40s' is not a figure (known: " FIGURE_LIST ")",
+                             cJSON_IsString(f) ? f->valuestring : "(not a string)");
+                    return cerr(err, path, c->name, field, msg);
+                }
+                mask |= 1u << fig;
+            }
+        } else if (!strcmp(k->string, "source") || !strcmp(k->string, "url") || !strcmp(k->string, "note")) {
+            if (!cJSON_IsString(k) || !k->valuestring[0]) {
+                snprintf(msg, sizeof msg, "%s: must be a non-empty string", k->string);
+                return cerr(err, path, c->name, field, msg);
+            }
+            have_source |= !strcmp(k->string, "source");
+        } else if (!strcmp(k->string, "as_of")) {
+            if (!cJSON_IsString(k) || !date_parse(k->valuestring)) {
+                snprintf(msg, sizeof msg, "as_of: '%.40s' is not a real date (YYYY-MM-DD)",
+                         cJSON_IsString(k) ? k->valuestring : "(not a string)");
+                return cerr(err, path, c->name, field, msg);
+            }
+            have_date = 1;
+        } else {
+            snprintf(msg, sizeof msg, "unknown key '%.40s' (known: for, source, url, as_of, note)", k->string);
+            return cerr(err, path, c->name, field, msg);
+        }
+    }
+    if (!mask || !have_source || !have_date)
+        return cerr(err, path, c->name, field, "each entry needs for, source and as_of");
+    *covered |= mask;
+    return 0;
+}
+
+/* Every figure the chip gives has a source with its as-of date, and no source names a figure it lacks. */
+static int check_figure_sources(const cJSON *fs, const cat_chip *c, const char *path, chipcheck_error *err)
+{
+    unsigned given = 0, covered = 0;
+    for (int i = 0; i < F_NUMBER_COUNT; i++)
+        if (c->have[i])
+            given |= 1u << i;
+    if (c->ntp)
+        given |= 1u << FIG_THROUGHPUT;
+    if (c->datacenter >= 0)
+        given |= 1u << FIG_DATACENTER;
+    if (fs && !cJSON_IsArray(fs))
+        return cerr(err, path, c->name, "figure_sources", "must be an array of objects");
+    const cJSON *s;
+    cJSON_ArrayForEach(s, fs) {
+        if (parse_figure_source(s, c, &covered, path, err) != 0)
+            return -1;
+    }
+    for (int i = 0; i < FIG_COUNT; i++) {
+        char msg[200];
+        if ((given & ~covered) >> i & 1u) {
+            snprintf(msg, sizeof msg, "%s is given without a source: every figure needs an entry in "
+                                      "figure_sources (for, source, as_of)", figure_names[i]);
+            return cerr(err, path, c->name, "figure_sources", msg);
+        }
+        if ((covered & ~given) >> i & 1u) {
+            snprintf(msg, sizeof msg, "names %s, which the chip does not give", figure_names[i]);
+            return cerr(err, path, c->name, "figure_sources", msg);
+        }
+    }
+    return 0;
+}
+
+static int parse_string_field(const cJSON *it, cat_chip *c, const char *path, chipcheck_error *err)
+{
+    const char *k = it->string;
+    if (!cJSON_IsString(it))
+        return cerr(err, path, c->name, k, "must be a string");
+    char **dst = !strcmp(k, "vendor") ? &c->vendor : !strcmp(k, "part_number") ? &c->part_number
+               : !strcmp(k, "kind") ? &c->kind : !strcmp(k, "source_kind") ? &c->source_kind : &c->as_of;
+    *dst = xstrdup(it->valuestring);
+    return 0;
+}
+
 static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_error *err)
 {
-    static const char *const numbers[F_NUMBER_COUNT] = {"tpp", "die_area_mm2", "memory_bandwidth_gbs",
-                                                        "interconnect_bandwidth_gbs", "hbm_bandwidth_density"};
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
     if (!cJSON_IsString(nm) || !nm->valuestring[0])
         return cerr(err, path, "?", "name", "every catalog chip needs a non-empty string name");
     c->name = xstrdup(nm->valuestring);
     c->datacenter = -1;
+    const char *dup = duplicate_key(o);
+    if (dup)
+        return cerr(err, path, c->name, dup, "appears twice in the same chip");
     const cJSON *it;
-    for (const cJSON *x = o->child; x; x = x->next)
-        for (const cJSON *y = x->next; y; y = y->next)
-            if (x->string && y->string && !strcmp(x->string, y->string))
-                return cerr(err, path, c->name, x->string, "appears twice in the same chip");
     cJSON_ArrayForEach(it, o) {
         const char *k = it->string;
-        int num = -1;
-        for (int i = 0; i < F_NUMBER_COUNT; i++)
-            if (!strcmp(k, numbers[i]))
-                num = i;
-        if (num >= 0) {
+        int num = figure_index(k);
+        if (num >= 0 && num < F_NUMBER_COUNT) {
             if (cJSON_IsNull(it))
                 continue;
             if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0)
                 return cerr(err, path, c->name, k, "must be a finite number >= 0 or null");
             c->num[num] = it->valuedouble;
             c->have[num] = 1;
-        } else if (!strcmp(k, "name")) {
+        } else if (!strcmp(k, "name") || !strcmp(k, "figure_sources")) {
+            /* the name is read above; figure_sources is checked once every figure is known */
         } else if (!strcmp(k, "note")) {
             if (!cJSON_IsString(it))
                 return cerr(err, path, c->name, k, "must be a string");
         } else if (!strcmp(k, "vendor") || !strcmp(k, "part_number") || !strcmp(k, "kind") ||
                    !strcmp(k, "source_kind") || !strcmp(k, "as_of")) {
-            if (!cJSON_IsString(it))
-                return cerr(err, path, c->name, k, "must be a string");
-            char **dst = !strcmp(k, "vendor") ? &c->vendor : !strcmp(k, "part_number") ? &c->part_number
-                       : !strcmp(k, "kind") ? &c->kind : !strcmp(k, "source_kind") ? &c->source_kind : &c->as_of;
-            *dst = xstrdup(it->valuestring);
+            if (parse_string_field(it, c, path, err) != 0)
+                return -1;
         } else if (!strcmp(k, "datacenter")) {
             if (cJSON_IsNull(it))
                 continue;
             if (!cJSON_IsBool(it))
                 return cerr(err, path, c->name, k, "must be true, false or null");
             c->datacenter = cJSON_IsTrue(it);
-        } else if (!strcmp(k, "aliases")) {
-            if (strings(it, &c->aliases, &c->naliases) != 0)
-                return cerr(err, path, c->name, k, "must be an array of non-empty strings");
-        } else if (!strcmp(k, "sources")) {
-            if (strings(it, &c->sources, &c->nsources) != 0)
+        } else if (!strcmp(k, "aliases") || !strcmp(k, "sources")) {
+            int al = !strcmp(k, "aliases");
+            if (strings(it, al ? &c->aliases : &c->sources, al ? &c->naliases : &c->nsources) != 0)
                 return cerr(err, path, c->name, k, "must be an array of non-empty strings");
         } else if (!strcmp(k, "throughput")) {
-            if (!cJSON_IsArray(it))
-                return cerr(err, path, c->name, k, "must be an array");
-            c->tp = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *c->tp);
-            if (!c->tp)
-                return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-            const cJSON *t;
-            cJSON_ArrayForEach(t, it) {
-                const cJSON *pr = cJSON_GetObjectItemCaseSensitive(t, "precision");
-                const cJSON *to = cJSON_GetObjectItemCaseSensitive(t, "tops");
-                const cJSON *bi = cJSON_GetObjectItemCaseSensitive(t, "bits");
-                const cJSON *sp = cJSON_GetObjectItemCaseSensitive(t, "sparse");
-                if (!cJSON_IsString(pr) || !throughput_bits(pr->valuestring) || !cJSON_IsNumber(to) ||
-                    !isfinite(to->valuedouble) || to->valuedouble < 0 ||
-                    (bi && (!cJSON_IsNumber(bi) || bi->valuedouble != throughput_bits(pr->valuestring))) ||
-                    (sp && !cJSON_IsBool(sp)))
-                    return cerr(err, path, c->name, k, "each entry needs a known precision, tops >= 0, matching bits");
-                chipcheck_throughput *ct = &c->tp[c->ntp++];
-                ct->precision = xstrdup(pr->valuestring);
-                ct->tops = to->valuedouble;
-                ct->bits = throughput_bits(pr->valuestring);
-                ct->sparse = cJSON_IsTrue(sp);
-            }
+            if (parse_throughput(it, c, path, err) != 0)
+                return -1;
         } else {
             return cerr(err, path, c->name, k, "unknown key in a catalog chip");
         }
@@ -132,6 +254,8 @@ static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_e
         return cerr(err, path, c->name, "die_area_mm2", "must be greater than 0");
     if (!c->nsources)
         return cerr(err, path, c->name, "sources", "every catalog chip needs at least one source");
+    if (check_figure_sources(cJSON_GetObjectItemCaseSensitive(o, "figure_sources"), c, path, err) != 0)
+        return -1;
     c->json = cJSON_PrintUnformatted(o);
     return c->json ? 0 : err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
 }
