@@ -260,6 +260,68 @@ static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_e
     return c->json ? 0 : err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
 }
 
+/* One entry of the top-level "ambiguous" list: {"name": "MI300", "candidates": ["MI300A", "MI300X"], "note": ...}.
+ * The candidates are resolved by catalog_check() once every catalog file is read. */
+static int parse_ambiguous(const cJSON *o, chipcheck_rules *r, const char *path, chipcheck_error *err)
+{
+    const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
+    const cJSON *cs = cJSON_GetObjectItemCaseSensitive(o, "candidates");
+    const char *who = cJSON_IsString(nm) ? nm->valuestring : "?";
+    char key[128];
+    chip_key(cJSON_IsString(nm) ? nm->valuestring : "", key, sizeof key);
+    if (!cJSON_IsObject(o) || !key[0] || duplicate_key(o))
+        return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
+                       "ambiguous '%.60s': each entry needs a name (once) with letters or digits", who);
+    for (const cJSON *k = o->child; k; k = k->next)
+        if (strcmp(k->string, "name") && strcmp(k->string, "candidates") &&
+            (strcmp(k->string, "note") || !cJSON_IsString(k)))
+            return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
+                           "ambiguous '%.60s': unknown or malformed key '%.40s' (known: name, candidates, note)",
+                           who, k->string);
+    cat_ambiguous *a = &r->ambiguous[r->nambiguous++];
+    memset(a, 0, sizeof *a);
+    a->name = xstrdup(nm->valuestring);
+    a->key = xstrdup(key);
+    a->path = xstrdup(path);
+    if (!a->name || !a->key || !a->path)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    if (strings(cs, &a->candidates, &a->ncandidates) != 0 || a->ncandidates < 2)
+        return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
+                       "ambiguous '%.60s': candidates must be an array of two or more chip names", a->name);
+    return 0;
+}
+
+/* The keys of a catalog file besides "chips": "note" (a string) and "ambiguous" (a list). */
+static int parse_top(const cJSON *root, chipcheck_rules *r, const char *path, chipcheck_error *err)
+{
+    const char *dup = duplicate_key(root);
+    if (dup)
+        return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, dup, "%.40s appears twice in the catalog file", dup);
+    for (const cJSON *k = root->child; k; k = k->next) {
+        if (!strcmp(k->string, "chips"))
+            continue;
+        if (!strcmp(k->string, "note") && cJSON_IsString(k))
+            continue;
+        if (strcmp(k->string, "ambiguous") != 0)
+            return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, k->string,
+                           "'%.40s' is not a catalog file key, or has the wrong type (known: note, chips, ambiguous)",
+                           k->string);
+        if (!cJSON_IsArray(k))
+            return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous", "ambiguous: must be an array of objects");
+        size_t add = (size_t)cJSON_GetArraySize(k);
+        cat_ambiguous *na = realloc(r->ambiguous, (r->nambiguous + add + 1) * sizeof *na);
+        if (!na)
+            return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        r->ambiguous = na;
+        const cJSON *o;
+        cJSON_ArrayForEach(o, k) {
+            if (parse_ambiguous(o, r, path, err) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *data, size_t len, chipcheck_error *err)
 {
     const char *end = NULL;
@@ -283,6 +345,8 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "chips", "a catalog file needs a \"chips\" array");
         goto done;
     }
+    if ((rc = parse_top(root, r, path, err)) != 0)
+        goto done;
     size_t add = (size_t)cJSON_GetArraySize(chips);
     cat_chip *nc = realloc(r->chips, (r->nchips + add + 1) * sizeof *nc);
     if (!nc) {
@@ -349,6 +413,75 @@ const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
     return NULL;
 }
 
+void catalog_free_ambiguous(chipcheck_rules *r)
+{
+    for (size_t i = 0; i < r->nambiguous; i++) {
+        cat_ambiguous *a = &r->ambiguous[i];
+        free(a->name); free(a->key); free(a->path); free(a->chip);
+        for (size_t j = 0; j < a->ncandidates; j++) free(a->candidates[j]);
+        free(a->candidates);
+    }
+    free(r->ambiguous);
+    r->ambiguous = NULL;
+    r->nambiguous = 0;
+}
+
+int catalog_check(chipcheck_rules *r, chipcheck_error *err)
+{
+    for (size_t i = 0; i < r->nambiguous; i++) {
+        cat_ambiguous *a = &r->ambiguous[i];
+        const cat_chip *same = catalog_find(r, a->name);
+        if (same)
+            return err_set(err, CHIPCHECK_ERR_INPUT, a->path, 0, 0, "ambiguous",
+                           "ambiguous '%.60s' is also the name or an alias of '%.60s'", a->name, same->name);
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(a->key, r->ambiguous[j].key))
+                return err_set(err, CHIPCHECK_ERR_INPUT, a->path, 0, 0, "ambiguous",
+                               "ambiguous '%.60s' is declared twice (also as '%.60s')", a->name, r->ambiguous[j].name);
+        if (!(a->chip = calloc(a->ncandidates, sizeof *a->chip)))
+            return err_set(err, CHIPCHECK_ERR_NOMEM, a->path, 0, 0, NULL, "out of memory");
+        for (size_t j = 0; j < a->ncandidates; j++) {
+            const cat_chip *c = catalog_find(r, a->candidates[j]);
+            if (!c)
+                return err_set(err, CHIPCHECK_ERR_INPUT, a->path, 0, 0, "ambiguous",
+                               "ambiguous '%.60s': candidate '%.60s' is no catalog chip", a->name, a->candidates[j]);
+            a->chip[j] = (size_t)(c - r->chips);
+            for (size_t k = 0; k < j; k++)
+                if (a->chip[k] == a->chip[j])
+                    return err_set(err, CHIPCHECK_ERR_INPUT, a->path, 0, 0, "ambiguous",
+                                   "ambiguous '%.60s': candidates '%.60s' and '%.60s' are the same chip", a->name,
+                                   a->candidates[k], a->candidates[j]);
+        }
+    }
+    return 0;
+}
+
+const cat_chip *catalog_lookup(const chipcheck_rules *r, const char *name, const char *src, const char *prefix,
+                               const char *hint, chipcheck_error *err)
+{
+    const cat_chip *c = catalog_find(r, name);
+    if (c)
+        return c;
+    char key[128];
+    chip_key(name, key, sizeof key);
+    for (size_t i = 0; key[0] && i < r->nambiguous; i++) {
+        const cat_ambiguous *a = &r->ambiguous[i];
+        if (strcmp(key, a->key) != 0 || !a->chip)
+            continue;
+        char list[200] = "";
+        size_t len = 0;
+        for (size_t j = 0; j < a->ncandidates && len < sizeof list; j++) {
+            int n = snprintf(list + len, sizeof list - len, "%s%s", j ? ", " : "", r->chips[a->chip[j]].name);
+            len += n > 0 ? (size_t)n : 0;
+        }
+        err_set(err, CHIPCHECK_ERR_NOT_FOUND, src, 0, 0, "chip", "%s'%.60s' is ambiguous: it could be %s; name one of them",
+                prefix, name, list);
+        return NULL;
+    }
+    err_set(err, CHIPCHECK_ERR_NOT_FOUND, src, 0, 0, "chip", "%sno catalog chip is named '%.60s'%s", prefix, name, hint);
+    return NULL;
+}
+
 size_t chipcheck_rules_chip_count(const chipcheck_rules *r) { return r ? r->nchips : 0; }
 
 const char *chipcheck_rules_chip_name(const chipcheck_rules *r, size_t i)
@@ -363,11 +496,9 @@ char *chipcheck_rules_chip_json(const chipcheck_rules *r, const char *name, chip
         err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and name must not be NULL");
         return NULL;
     }
-    const cat_chip *c = catalog_find(r, name);
-    if (!c) {
-        err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<catalog>", 0, 0, "chip", "no catalog chip is named '%s'", name);
+    const cat_chip *c = catalog_lookup(r, name, "<catalog>", "", "", err);
+    if (!c)
         return NULL;
-    }
     char *s = xstrdup(c->json);
     if (!s)
         err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");

@@ -74,6 +74,43 @@ static void test_catalog_every_figure_has_a_source(void)
     CU_ASSERT_TRUE(figures_seen >= 150);
 }
 
+/* A name the catalog declares ambiguous is refused with CHIPCHECK_ERR_NOT_FOUND, listing the candidates,
+ * by chipcheck_rules_chip_json() and in a shipment; each candidate is found by its own name. */
+static void test_catalog_ambiguous_name_is_refused(void)
+{
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "MI300", &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_STRING_EQUAL(err.field, "chip");
+    CU_ASSERT_STRING_EQUAL(err.source, "<catalog>");
+    CU_ASSERT_STRING_EQUAL(err.message, "'MI300' is ambiguous: it could be Instinct MI300A, Instinct MI300X; name one of them");
+    /* spelled otherwise: the same key */
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "mi-300", &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "'mi-300' is ambiguous: it could be Instinct MI300A, Instinct MI300X; name one of them");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "RTX PRO 6000", &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "'RTX PRO 6000' is ambiguous: it could be RTX PRO 6000 Blackwell Workstation, "
+                                        "RTX PRO 6000 Blackwell Max-Q, RTX PRO 6000 Blackwell Server; name one of them");
+    CU_ASSERT_EQUAL(unit_verdict("{\"destination\":\"CN\",\"date\":\"2025-05-02\",\"chip\":\"A100 40GB\"}", &err), -1);
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_STRING_EQUAL(err.source, "<shipment>");
+    CU_ASSERT_STRING_EQUAL(err.message,
+                           "chip: 'A100 40GB' is ambiguous: it could be A100 SXM4 40GB, A100 PCIe 40GB; name one of them");
+    /* the same name overridden by figures is still a catalog reference, so it is still refused */
+    CU_ASSERT_EQUAL(unit_verdict("{\"destination\":\"CN\",\"date\":\"2025-05-02\",\"chip\":{\"catalog\":\"MI300\",\"tpp\":1}}",
+                                 &err), -1);
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    /* each candidate is found */
+    char *j = chipcheck_rules_chip_json(unit_rules, "MI300A", &err);
+    CU_ASSERT_PTR_NOT_NULL(j ? strstr(j, "\"name\":\"Instinct MI300A\"") : NULL);
+    chipcheck_free(j);
+    j = chipcheck_rules_chip_json(unit_rules, "Instinct MI300X", &err);
+    CU_ASSERT_PTR_NOT_NULL(j ? strstr(j, "\"name\":\"Instinct MI300X\"") : NULL);
+    chipcheck_free(j);
+    /* an unknown name keeps its message */
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "MI3000", &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'MI3000'");
+}
+
 /* "A100" and "H100" stay short names of the SXM parts. That is safe only while every variant of the
  * catalog gets the same verdict: check it on every version date, to a D:5, a D:1/D:4, an A:5 country and
  * the UAE, with the end user headquartered there. When this fails, make the short name ambiguous. */
@@ -118,6 +155,7 @@ int register_catalog_suite(void)
     if (!s)
         return -1;
     ADD_TEST(s, test_catalog_every_figure_has_a_source);
+    ADD_TEST(s, test_catalog_ambiguous_name_is_refused);
     ADD_TEST(s, test_catalog_short_names_match_their_variants);
     return 0;
 }
