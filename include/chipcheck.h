@@ -166,7 +166,9 @@ CHIPCHECK_API size_t chipcheck_rules_chip_count(const chipcheck_rules *rules);
 CHIPCHECK_API const char *chipcheck_rules_chip_name(const chipcheck_rules *rules, size_t i);
 
 /** Look up a catalog chip by name or alias (case-insensitive, spaces and hyphens ignored) and return its
- *  catalog entry as JSON (figures, sources, provenance).
+ *  catalog entry as JSON (figures, sources, provenance, and figure_sources: each figure's source and as-of).
+ *  A name the catalog declares ambiguous (e.g. "MI300": the MI300A or the MI300X) is refused like an
+ *  unknown name, with a message that lists the candidates; a shipment naming it is refused the same way.
  * @return a string freed with chipcheck_free(), or NULL with err set to CHIPCHECK_ERR_NOT_FOUND. */
 CHIPCHECK_API char *chipcheck_rules_chip_json(const chipcheck_rules *rules, const char *name,
                                               chipcheck_error *err) CHIPCHECK_ATTR_WUR;

@@ -231,6 +231,14 @@ typedef struct cat_chip {
     char *json;      /* the entry as compact JSON */
 } cat_chip;
 
+/* A name the catalog declares ambiguous (e.g. "MI300": MI300A or MI300X): looking it up is refused, listing
+ * the candidates. */
+typedef struct cat_ambiguous {
+    char *name, *key, *path;           /* as written, normalised by chip_key(), the file that declared it */
+    char **candidates; size_t ncandidates; /* names or aliases as written */
+    size_t *chip;                      /* the candidates' chips (indices), resolved by catalog_check() */
+} cat_ambiguous;
+
 struct chipcheck_rules {
     rfile **files; size_t nfiles;
     rversion *versions; size_t nversions; /* sorted by regime, effective */
@@ -239,6 +247,7 @@ struct chipcheck_rules {
     char **class_names; size_t nclass_names;
     cat_chip *chips; size_t nchips;
     regime_def *regimes; size_t nregimes; /* in evaluation order */
+    cat_ambiguous *ambiguous; size_t nambiguous;
     const char *default_regime;
     int default_regime_id;
     int primary;                         /* index in regimes of the default regime */
@@ -273,7 +282,16 @@ CC_HIDDEN chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, siz
 CC_HIDDEN int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *data, size_t len,
                             chipcheck_error *err);
 CC_HIDDEN void catalog_free_chip(cat_chip *c);
+CC_HIDDEN void catalog_free_ambiguous(chipcheck_rules *r);
+/* After every catalog file is parsed: each ambiguous name's candidates are distinct catalog chips, and no
+ * ambiguous name is also a chip's name or alias. */
+CC_HIDDEN int catalog_check(chipcheck_rules *r, chipcheck_error *err);
 CC_HIDDEN const cat_chip *catalog_find(const chipcheck_rules *r, const char *name);
+/* catalog_find(), or NULL with err set to CHIPCHECK_ERR_NOT_FOUND (source src, field "chip"): for a name the
+ * catalog declares ambiguous the message lists the candidates, else it says that no chip has the name. The
+ * message starts with prefix and ends with hint (both may be ""). */
+CC_HIDDEN const cat_chip *catalog_lookup(const chipcheck_rules *r, const char *name, const char *src,
+                                         const char *prefix, const char *hint, chipcheck_error *err);
 
 /* ---- evaluation ---------------------------------------------------------------------------------- */
 /* A shipment after validation: everything the evaluator reads, owned by the caller of evaluate. */

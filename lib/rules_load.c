@@ -1049,6 +1049,7 @@ void chipcheck_rules_free(chipcheck_rules *r)
     for (size_t i = 0; i < r->nchips; i++)
         catalog_free_chip(&r->chips[i]);
     free(r->chips);
+    catalog_free_ambiguous(r);
     free(r);
 }
 
@@ -1240,6 +1241,8 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven
             goto fail;
         }
     }
+    if (catalog_check(r, err) != 0)
+        goto fail;
     /* phase 2: compile */
     for (size_t i = 0; i < r->nfiles; i++) {
         loader L = {r, err, r->files[i]};

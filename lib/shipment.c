@@ -196,10 +196,9 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
         return ierr(err, "chip", "is required: a catalog chip name or the chip's figures");
     const cat_chip *cat = NULL;
     if (in->chip_name) {
-        cat = catalog_find(rules, in->chip_name);
+        cat = catalog_lookup(rules, in->chip_name, "<shipment>", "chip: ", "; give the chip's figures instead", err);
         if (!cat)
-            return err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<shipment>", 0, 0, "chip",
-                           "chip: no catalog chip is named '%.60s'; give the chip's figures instead", in->chip_name);
+            return CHIPCHECK_ERR_NOT_FOUND;
         s->catalog = cat;
         s->name = cat->name;
         s->vendor = cat->vendor;

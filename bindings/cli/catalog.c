@@ -241,6 +241,12 @@ static int chips_list(args *a)
     if (r == NULL)
         return EXIT_USAGE;
     size_t n = chipcheck_rules_chip_count(r);
+    int width = 24; /* the name column: as wide as the longest name */
+    for (size_t i = 0; i < n; i++) {
+        const char *name = chipcheck_rules_chip_name(r, i);
+        if (name != NULL && strlen(name) > (size_t)width && strlen(name) < 80)
+            width = (int)strlen(name);
+    }
     for (size_t i = 0; i < n; i++) {
         const char *name = chipcheck_rules_chip_name(r, i);
         if (name == NULL)
@@ -250,7 +256,7 @@ static int chips_list(args *a)
         chipcheck_free(json);
         const cJSON *vendor = cJSON_GetObjectItemCaseSensitive(c, "vendor");
         double tpp;
-        printf("%-24s  %-8s", name, cJSON_IsString(vendor) ? vendor->valuestring : "-");
+        printf("%-*s  %-8s", width, name, cJSON_IsString(vendor) ? vendor->valuestring : "-");
         if (chip_tpp(r, name, &tpp))
             printf("  tpp %g", tpp);
         else

@@ -486,5 +486,5 @@ def test_freshness_and_policy_may_be_stricter(rules):
     assert late.verdict == "allowed"
     m = rules.check(chip="MI308X", to="CN", hq="CN", date="2025-08-10")
     assert (m.review_policy, m.policy_may_be_stricter, m.missing) == (
-        "presumption_of_approval", True, ["die_area_mm2", "tpp"])
+        "presumption_of_approval", True, ["die_area_mm2", "interconnect_bandwidth_gbs", "memory_bandwidth_gbs", "tpp"])
     assert {v["reviewed"] for v in rules.versions()} == {"2026-07-23"}
