@@ -874,8 +874,8 @@ static const rversion *select_version(const chipcheck_rules *R, const chipcheck_
     return best;
 }
 
-static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
-                                           chipcheck_error *err)
+chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
+                                    chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
@@ -928,39 +928,6 @@ nomem:
     return NULL;
 }
 
-/* Validate a struct shipment and settle its date (the options' default, else today). */
-static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipment, const chipcheck_options *opts,
-                   ship *s, chipcheck_error *err)
-{
-    err_clear(err);
-    if (!rules || !shipment)
-        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
-    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
-        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
-                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
-                       opts->version, CHIPCHECK_OPTIONS_VERSION);
-    int rc = ship_from_struct(rules, shipment, s, err);
-    if (rc != 0)
-        return rc;
-    if (!s->date) {
-        const char *dd = opts ? opts->default_date : NULL;
-        s->date = dd ? date_parse(dd) : date_today();
-        if (!s->date)
-            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
-                           "date: default date '%.40s' is not a real calendar date", dd);
-    }
-    return 0;
-}
-
-chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
-                                    const chipcheck_options *opts, chipcheck_error *err)
-{
-    ship s;
-    if (prepare(rules, shipment, opts, &s, err) != 0)
-        return NULL;
-    return evaluate_traced(rules, &s, opts, err);
-}
-
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */
 
 struct chipcheck_evaluator {
@@ -998,27 +965,20 @@ void chipcheck_evaluator_free(chipcheck_evaluator *ev)
     free(ev);
 }
 
-int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipment *shipment,
-                                const chipcheck_options *opts, chipcheck_error *err)
+const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev) { return ev->rules; }
+
+int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *opts, chipcheck_error *err)
 {
-    ship s;
-    if (!ev) {
-        err_clear(err);
-        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
-    }
-    int rc = prepare(ev->rules, shipment, opts, &s, err);
-    if (rc != 0)
-        return rc;
     const char *regime;
     chipcheck_error local;
     chipcheck_error *e = err ? err : &local;
     err_clear(&local);
-    const rversion *v = select_version(ev->rules, opts, s.date, &regime, e);
+    const rversion *v = select_version(ev->rules, opts, s->date, &regime, e);
     if (!v)
         return e->code != CHIPCHECK_OK ? e->code : CHIPCHECK_ALLOWED;
     ectx c;
     c.R = ev->rules;
-    c.s = &s;
+    c.s = s;
     c.d = NULL;
     c.md = ev->md;
     c.memo = ev->memo;

@@ -230,6 +230,7 @@ CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens,
 /* Normalise a chip name for lookup: lower-case, spaces and hyphens dropped. */
 CC_HIDDEN void chip_key(const char *name, char *out, size_t outsz);
 CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
+CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
 
 /* ---- the bundled files (generated) --------------------------------------------------------------- */
 typedef struct bundled_file { const char *path; const unsigned char *data; size_t len; } bundled_file;
@@ -263,10 +264,12 @@ typedef struct ship {
     const chipcheck_license *licenses; size_t nlicenses;
 } ship;
 
-/* Validate a struct shipment and fill a ship. */
-CC_HIDDEN int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *out,
-                               chipcheck_error *err);
-CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+/* Evaluate a validated shipment (its date settled): the traced decision, or the verdict alone with an
+ * evaluator's scratch. The public entry points (shipment.c) validate the caller's input first. */
+CC_HIDDEN chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                              chipcheck_error *err);
+CC_HIDDEN int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *o, chipcheck_error *err);
+CC_HIDDEN const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev);
 
 
 /* ---- decisions ----------------------------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /*
- * shipment.c: turns a shipment (JSON text or chipcheck_shipment struct) into the validated form the
- * evaluator reads. Bad input is an error that names the field and the value; missing optional data is
- * not an error (the evaluator reports it as missing). The JSON layer only checks shapes and types and
- * hands a struct to the same validation the struct API uses.
+ * shipment.c: the checking entry points. Turns a shipment (JSON text or chipcheck_shipment struct) into the
+ * validated form the evaluator reads, then hands it to the evaluator (evaluate.c, a layer below). Bad input
+ * is an error that names the field and the value; missing optional data is not an error (the evaluator
+ * reports it as missing). The JSON layer only checks shapes and types and hands a struct to the same
+ * validation the struct API uses.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -16,19 +17,6 @@
 #include "internal.h"
 
 #define MAX_FIGURE 1e9 /* no chip figure (TPP, GB/s, mm2) comes near this: larger is a data error */
-
-static const struct { const char *name; int bits; } precisions[] = {
-    {"fp64", 64}, {"fp32", 32}, {"tf32", 32}, {"bf16", 16}, {"fp16", 16}, {"fp8", 8}, {"fp6", 6}, {"fp4", 4},
-    {"int32", 32}, {"int16", 16}, {"int8", 8}, {"int4", 4},
-};
-
-int throughput_bits(const char *precision)
-{
-    for (size_t i = 0; precision && i < sizeof precisions / sizeof precisions[0]; i++)
-        if (!strcmp(precisions[i].name, precision))
-            return precisions[i].bits;
-    return 0;
-}
 
 __attribute__((format(printf, 3, 4)))
 static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
@@ -109,7 +97,7 @@ static int text_field(const char *v, const char *field, chipcheck_error *err)
     return 0;
 }
 
-int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
+static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
 {
     const chipcheck_chip *cc = in->chip;
     if (text_field(in->id, "id", err) || text_field(in->chip_name, "chip", err) ||
@@ -239,6 +227,53 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
     s->licenses = in->licenses;
     s->nlicenses = in->n_licenses;
     return 0;
+}
+
+/* Validate a struct shipment and settle its date (the options' default, else today). */
+static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipment, const chipcheck_options *opts,
+                   ship *s, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !shipment)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
+        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                       opts->version, CHIPCHECK_OPTIONS_VERSION);
+    int rc = ship_from_struct(rules, shipment, s, err);
+    if (rc != 0)
+        return rc;
+    if (!s->date) {
+        const char *dd = opts ? opts->default_date : NULL;
+        s->date = dd ? date_parse(dd) : date_today();
+        if (!s->date)
+            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
+                           "date: default date '%.40s' is not a real calendar date", dd);
+    }
+    return 0;
+}
+
+chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
+                                    const chipcheck_options *opts, chipcheck_error *err)
+{
+    ship s;
+    if (prepare(rules, shipment, opts, &s, err) != 0)
+        return NULL;
+    return evaluate_traced(rules, &s, opts, err);
+}
+
+int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipment *shipment,
+                                const chipcheck_options *opts, chipcheck_error *err)
+{
+    ship s;
+    if (!ev) {
+        err_clear(err);
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
+    }
+    int rc = prepare(evaluator_rules(ev), shipment, opts, &s, err);
+    if (rc != 0)
+        return rc;
+    return evaluator_run(ev, &s, opts, err);
 }
 
 /* ---- JSON --------------------------------------------------------------------------------------------- */

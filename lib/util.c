@@ -146,6 +146,21 @@ int read_file(const char *path, unsigned char **out, size_t *len)
     return 0;
 }
 
+/* ---- precisions ------------------------------------------------------------------------------------ */
+
+static const struct { const char *name; int bits; } precisions[] = {
+    {"fp64", 64}, {"fp32", 32}, {"tf32", 32}, {"bf16", 16}, {"fp16", 16}, {"fp8", 8}, {"fp6", 6}, {"fp4", 4},
+    {"int32", 32}, {"int16", 16}, {"int8", 8}, {"int4", 4},
+};
+
+int throughput_bits(const char *precision)
+{
+    for (size_t i = 0; precision && i < sizeof precisions / sizeof precisions[0]; i++)
+        if (!strcmp(precisions[i].name, precision))
+            return precisions[i].bits;
+    return 0;
+}
+
 /* ---- fields ----------------------------------------------------------------------------------------- */
 
 static const char *const field_names[F_COUNT] = {
