@@ -184,27 +184,28 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         }
         for (size_t a = 0; a <= c->naliases; a++) {
             const char *nm = a == 0 ? c->name : c->aliases[a - 1];
-            char key[128];
-            chip_key(nm, key, sizeof key);
-            int dup = 0; /* two spellings of one chip ("RTX 4090D", "RTX 4090 D") share a key */
-            for (size_t j = 0; j < r->nchips; j++)
-                for (size_t b = 0; b < r->chips[j].nkeys; b++) {
-                    if (strcmp(key, r->chips[j].keys[b]) != 0)
-                        continue;
-                    if (&r->chips[j] == c) {
-                        dup = 1;
-                        continue;
-                    }
-                    rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "name",
-                                 "chip name or alias '%s' is already used by '%s'", nm, r->chips[j].name);
-                    goto done;
-                }
-            if (dup)
-                continue;
-            if (!(c->keys[c->nkeys++] = xstrdup(key))) {
+            char *key = chip_key_dup(nm);
+            if (!key) {
                 rc = err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
                 goto done;
             }
+            int dup = 0; /* two spellings of one chip ("RTX 4090D", "RTX 4090 D") share a key */
+            for (size_t j = 0; j < r->nchips && rc == 0; j++)
+                for (size_t b = 0; b < r->chips[j].nkeys && rc == 0; b++) {
+                    if (strcmp(key, r->chips[j].keys[b]) != 0)
+                        continue;
+                    if (&r->chips[j] == c)
+                        dup = 1;
+                    else
+                        rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "name",
+                                     "chip name or alias '%s' is already used by '%s'", nm, r->chips[j].name);
+                }
+            if (dup || rc != 0)
+                free(key);
+            else
+                c->keys[c->nkeys++] = key;
+            if (rc != 0)
+                goto done;
         }
     }
 done:
@@ -214,13 +215,9 @@ done:
 
 const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
 {
-    char key[128];
-    chip_key(name, key, sizeof key);
-    if (!key[0])
-        return NULL;
     for (size_t i = 0; i < r->nchips; i++)
         for (size_t k = 0; k < r->chips[i].nkeys; k++)
-            if (!strcmp(key, r->chips[i].keys[k]))
+            if (chip_names_match(r->chips[i].keys[k], name))
                 return &r->chips[i];
     return NULL;
 }

@@ -460,17 +460,10 @@ static void derive_metrics(ectx *c)
 
 static int product_matches(const ship *s, const char *product)
 {
-    char a[128], b[128];
-    chip_key(product, a, sizeof a);
-    if (!a[0])
-        return 0;
-    if (s->name) {
-        chip_key(s->name, b, sizeof b);
-        if (!strcmp(a, b))
-            return 1;
-    }
+    if (s->name && chip_names_match(product, s->name)) /* whole names, however long */
+        return 1;
     for (size_t i = 0; s->catalog && i < s->catalog->nkeys; i++) /* its name and aliases, normalised at load */
-        if (!strcmp(a, s->catalog->keys[i]))
+        if (chip_names_match(s->catalog->keys[i], product))
             return 1;
     return 0;
 }
@@ -530,14 +523,10 @@ static int eval_license(ectx *c, const chipcheck_license *l)
         for (size_t i = 0; i < l->n_products; i++)
             len += strlen(l->products[i]) + 2;
         char *t = arena_alloc(&c->d->arena, len);
-        if (t) {
+        for (size_t i = 0, at = 0; t && i < l->n_products; i++) /* appended in place: linear in the list */
+            at += (size_t)sprintf(t + at, "%s%s", i ? ", " : "", l->products[i]);
+        if (t && !l->n_products)
             t[0] = '\0';
-            for (size_t i = 0; i < l->n_products; i++) {
-                if (i)
-                    strcat(t, ", ");
-                strcat(t, l->products[i]);
-            }
-        }
         ch->tstr = t;
         ch->result = ok_prod;
         ch->source = "given";

@@ -227,8 +227,12 @@ CC_HIDDEN int err_set(chipcheck_error *err, int code, const char *src, int line,
 CC_HIDDEN char *xstrdup(const char *s);
 CC_HIDDEN char *xstrndup(const char *s, size_t n);
 CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens, size_t nparts, char out[65]);
-/* Normalise a chip name for lookup: lower-case, spaces and hyphens dropped. */
-CC_HIDDEN void chip_key(const char *name, char *out, size_t outsz);
+/* Chip names compare case-insensitively with spaces, hyphens and underscores ignored, over the whole
+ * strings however long. chip_key_dup() returns that normal form (malloc'd, NULL when out of memory);
+ * chip_names_match() compares two names (either may be a normal form) and never matches a name that
+ * normalises to nothing. */
+CC_HIDDEN char *chip_key_dup(const char *name);
+CC_HIDDEN int chip_names_match(const char *a, const char *b);
 CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
 CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
 

@@ -29,6 +29,18 @@ static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
     return err_set(err, CHIPCHECK_ERR_INPUT, "<shipment>", 0, 0, field, "%s: %s", field, msg);
 }
 
+/* The caller broke the API's contract (a NULL where a string or an array must be). */
+__attribute__((format(printf, 3, 4)))
+static int arg_err(chipcheck_error *err, const char *field, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_set(err, CHIPCHECK_ERR_ARG, "<shipment>", 0, 0, field, "%s: %s", field, msg);
+}
+
 /* Country code: two letters, case-insensitive, an assigned ISO 3166-1 alpha-2 code. */
 static int country(const char *s, const char *field, int *out, chipcheck_error *err)
 {
@@ -106,12 +118,21 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
         (cc && (text_field(cc->name, "chip.name", err) || text_field(cc->vendor, "chip.vendor", err) ||
                 text_field(cc->part_number, "chip.part_number", err))))
         return CHIPCHECK_ERR_INPUT;
-    for (size_t i = 0; in->licenses && i < in->n_licenses; i++) {
-        if (text_field(in->licenses[i].id, "licenses.id", err))
+    if (in->n_licenses && !in->licenses)
+        return arg_err(err, "licenses", "n_licenses is %zu but licenses is NULL", in->n_licenses);
+    for (size_t i = 0; i < in->n_licenses; i++) {
+        const chipcheck_license *l = &in->licenses[i];
+        if (text_field(l->id, "licenses.id", err))
             return CHIPCHECK_ERR_INPUT;
-        for (size_t k = 0; in->licenses[i].products && k < in->licenses[i].n_products; k++)
-            if (text_field(in->licenses[i].products[k], "licenses.products", err))
+        if (l->n_products && !l->products)
+            return arg_err(err, "licenses.products", "license %zu: n_products is %zu but products is NULL", i,
+                           l->n_products);
+        for (size_t k = 0; k < l->n_products; k++) {
+            if (!l->products[k])
+                return arg_err(err, "licenses.products", "license %zu: product %zu is NULL", i, k);
+            if (text_field(l->products[k], "licenses.products", err))
                 return CHIPCHECK_ERR_INPUT;
+        }
     }
     static const char *const numf[F_NUMBER_COUNT] = {"chip.tpp", "chip.die_area_mm2", "chip.memory_bandwidth_gbs",
                                                      "chip.interconnect_bandwidth_gbs", "chip.hbm_bandwidth_density"};
@@ -175,14 +196,16 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
         if (c->part_number) s->part_number = c->part_number;
         if (c->kind) s->kind = c->kind;
         if (c->n_throughput && !c->throughput)
-            return ierr(err, "chip.throughput", "n_throughput is set but throughput is NULL");
+            return arg_err(err, "chip.throughput", "n_throughput is %zu but throughput is NULL", c->n_throughput);
         for (size_t i = 0; i < c->n_throughput; i++) {
             const chipcheck_throughput *t = &c->throughput[i];
+            if (!t->precision)
+                return arg_err(err, "chip.throughput.precision", "throughput %zu: precision is NULL", i);
             int bits = throughput_bits(t->precision);
             if (!bits)
                 return ierr(err, "chip.throughput.precision",
                             "unknown precision '%.20s' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)",
-                            t->precision ? t->precision : "(null)");
+                            t->precision);
             if (t->bits != 0 && t->bits != bits) {
                 char b[16];
                 snprintf(b, sizeof b, "%d", t->bits);
@@ -210,8 +233,6 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
         return ierr(err, "chip.kind", "'%.20s' is not \"accelerator\" or \"hbm\"", s->kind);
     s->exception = in->exception;
     s->exception_auth = in->exception_authorization;
-    if (in->n_licenses && !in->licenses)
-        return ierr(err, "licenses", "n_licenses is set but licenses is NULL");
     for (size_t i = 0; i < in->n_licenses; i++) {
         const chipcheck_license *l = &in->licenses[i];
         int ci;
@@ -221,8 +242,6 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
             return ierr(err, "licenses.valid_from", "'%.40s' is not a real calendar date", l->valid_from);
         if (l->valid_to && !date_parse(l->valid_to))
             return ierr(err, "licenses.valid_to", "'%.40s' is not a real calendar date", l->valid_to);
-        if (l->n_products && !l->products)
-            return ierr(err, "licenses.products", "n_products is set but products is NULL");
     }
     s->licenses = in->licenses;
     s->nlicenses = in->n_licenses;

@@ -93,16 +93,37 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-void chip_key(const char *name, char *out, size_t outsz)
+/* Characters a chip-name comparison skips. */
+static int name_skip(unsigned char ch) { return ch == ' ' || ch == '-' || ch == '_'; }
+
+char *chip_key_dup(const char *name)
 {
+    char *out = malloc(strlen(name) + 1);
     size_t j = 0;
-    for (; name && *name && j + 1 < outsz; name++) {
-        unsigned char ch = (unsigned char)*name;
-        if (ch == ' ' || ch == '-' || ch == '_')
-            continue;
-        out[j++] = (char)tolower(ch);
+    for (; out && *name; name++)
+        if (!name_skip((unsigned char)*name))
+            out[j++] = (char)tolower((unsigned char)*name);
+    if (out)
+        out[j] = '\0';
+    return out;
+}
+
+int chip_names_match(const char *a, const char *b)
+{
+    int any = 0;
+    for (;;) {
+        while (*a && name_skip((unsigned char)*a))
+            a++;
+        while (*b && name_skip((unsigned char)*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b && any;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        a++;
+        b++;
+        any = 1;
     }
-    out[j] = '\0';
 }
 
 int read_file(const char *path, unsigned char **out, size_t *len)

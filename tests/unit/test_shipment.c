@@ -134,6 +134,51 @@ static void test_shipment_hostile_json_is_refused_cleanly(void)
     free(longname);
 }
 
+/* Issue 9, item 10: a NULL where the struct API needs a string or an array is CHIPCHECK_ERR_ARG naming the
+ * field, never a crash (a NULL product crashed chipcheck_check() in eval_license). */
+static void test_shipment_struct_api_null_entries_are_arg_errors(void)
+{
+    const char *products[] = {"H20", NULL};
+    chipcheck_license lic = {"L", "CN", "2025-01-01", "2025-12-31", products, 2};
+    chipcheck_shipment s = {NULL, "2025-05-02", "CN", "CN", NULL, "H20", NULL, NULL, NULL, &lic, 1};
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    struct { const char *field, *message; } want[4] = {
+        {"licenses.products", "licenses.products: license 0: product 1 is NULL"},
+        {"licenses.products", "licenses.products: license 0: n_products is 2 but products is NULL"},
+        {"licenses", "licenses: n_licenses is 1 but licenses is NULL"},
+        {"chip.throughput.precision", "chip.throughput.precision: throughput 0: precision is NULL"},
+    };
+    chipcheck_chip chip = CHIPCHECK_CHIP_INIT;
+    chipcheck_throughput tp = {NULL, 100, 16, 0};
+    for (int i = 0; i < 5; i++) {
+        if (i == 1)
+            lic.products = NULL;
+        if (i == 2)
+            s.licenses = NULL;
+        if (i == 3) {
+            s.n_licenses = 0;
+            chip.name = "X";
+            chip.throughput = &tp;
+            chip.n_throughput = 1;
+            s.chip = &chip;
+        }
+        if (i == 4) {
+            chip.throughput = NULL;
+            want[3].field = "chip.throughput";
+            want[3].message = "chip.throughput: n_throughput is 1 but throughput is NULL";
+        }
+        int w = i < 4 ? i : 3;
+        CU_ASSERT_PTR_NULL(chipcheck_check(unit_rules, &s, NULL, &err));
+        CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
+        CU_ASSERT_STRING_EQUAL(err.field, want[w].field);
+        CU_ASSERT_STRING_EQUAL(err.message, want[w].message);
+        CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &s, NULL, &err), CHIPCHECK_ERR_ARG);
+        CU_ASSERT_STRING_EQUAL(err.message, want[w].message);
+    }
+    chipcheck_evaluator_free(ev);
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -144,5 +189,6 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_bad_json_is_an_error);
     ADD_TEST(s, test_shipment_struct_api_rejects_non_finite);
     ADD_TEST(s, test_shipment_hostile_json_is_refused_cleanly);
+    ADD_TEST(s, test_shipment_struct_api_null_entries_are_arg_errors);
     return 0;
 }
