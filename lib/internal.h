@@ -234,7 +234,23 @@ CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens,
 CC_HIDDEN char *chip_key_dup(const char *name);
 CC_HIDDEN int chip_names_match(const char *a, const char *b);
 CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
+/* The well-formed UTF-8 sequence at s (no overlong form, surrogate or code point past U+10FFFF): its
+ * length, with the code point in *cp; 0 when malformed or at the terminating NUL. */
+CC_HIDDEN size_t utf8_next(const char *s, uint32_t *cp);
+CC_HIDDEN int utf8_valid(const char *s); /* 1 when the whole string is well-formed UTF-8 */
 CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+
+/* ---- strict JSON input (json_input.c) ------------------------------------------------------------- */
+struct cJSON;
+/* 1 when a string (key or value) of the parsed text[0..len) held a \u0000 escape: path gets its field
+ * ("chip.name"; the keys on the way joined by '.'), *in_key says whether it was a key. */
+CC_HIDDEN int json_nul_string(const char *text, size_t len, const struct cJSON *root, char *path, size_t pathsz,
+                              int *in_key);
+/* Which of known[] (at most 64) an object member's key is, marking it in *seen: JSON_KEY_UNKNOWN, or
+ * JSON_KEY_REPEATED when seen before. One call per member keeps an object's check linear in its size. */
+#define JSON_KEY_UNKNOWN (-1)
+#define JSON_KEY_REPEATED (-2)
+CC_HIDDEN int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen);
 
 /* ---- the bundled files (generated) --------------------------------------------------------------- */
 typedef struct bundled_file { const char *path; const unsigned char *data; size_t len; } bundled_file;

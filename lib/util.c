@@ -167,6 +167,36 @@ int read_file(const char *path, unsigned char **out, size_t *len)
     return 0;
 }
 
+/* ---- UTF-8 ------------------------------------------------------------------------------------------ */
+
+size_t utf8_next(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned c = p[0];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (c == 0 || n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+        return 0;
+    uint32_t v = n == 0 ? c : c & (0x3Fu >> n);
+    for (int i = 1; i <= n; i++) { /* stops at a NUL: it is no continuation byte */
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if ((n == 2 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (n == 3 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0; /* overlong, a surrogate, or past U+10FFFF */
+    *cp = v;
+    return (size_t)n + 1;
+}
+
+int utf8_valid(const char *s)
+{
+    uint32_t cp;
+    for (size_t n; *s; s += n)
+        if (!(n = utf8_next(s, &cp)))
+            return 0;
+    return 1;
+}
+
 /* ---- precisions ------------------------------------------------------------------------------------ */
 
 static const struct { const char *name; int bits; } precisions[] = {

@@ -1,5 +1,6 @@
 /* test_shipment.c: bad shipments are errors that name the field and the value; nothing is guessed. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,6 +180,154 @@ static void test_shipment_struct_api_null_entries_are_arg_errors(void)
     chipcheck_evaluator_free(ev);
 }
 
+/* Issue 9, item 1: an empty or all-space string is not a value (an empty name was taken as a name, so a chip
+ * given by figures came out "allowed" where one without a name is indeterminate). Every string of a
+ * shipment is refused when empty, only white space, or holding a control or invisible character. */
+static void test_shipment_blank_and_invisible_strings_are_refused(void)
+{
+#define FIG "\"tpp\":100,\"die_area_mm2\":100,\"memory_bandwidth_gbs\":100,\"interconnect_bandwidth_gbs\":100,\"datacenter\":true"
+#define ISSUE(name) "{\"chip\":{\"name\":" name "," FIG "},\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"date\":\"2025-05-02\"}"
+    CU_ASSERT_EQUAL(unit_verdict("{\"chip\":{" FIG "},\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"date\":\"2025-05-02\"}",
+                                 NULL), CHIPCHECK_INDETERMINATE);
+    bad(ISSUE("\"\""), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: is empty; leave the field out when it is not known");
+    bad(ISSUE("\"   \""), CHIPCHECK_ERR_INPUT, "chip.name",
+        "chip.name: is only white space; leave the field out when it is not known");
+    bad(ISSUE("\"\\u00a0\\u3000\\u2003\""), CHIPCHECK_ERR_INPUT, "chip.name",
+        "chip.name: is only white space; leave the field out when it is not known");
+    bad(ISSUE("\"\\t\""), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: contains a control character (U+0009)");
+    bad(ISSUE("\"H20\\n\""), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: contains a control character (U+000A)");
+    bad(ISSUE("\"H\\u200b20\""), CHIPCHECK_ERR_INPUT, "chip.name",
+        "chip.name: contains an invisible formatting character (U+200B)");
+    bad(ISSUE("\"\\ufeffH20\""), CHIPCHECK_ERR_INPUT, "chip.name",
+        "chip.name: contains an invisible formatting character (U+FEFF)");
+    bad(ISSUE("\"H20\\u0085\""), CHIPCHECK_ERR_INPUT, "chip.name", "chip.name: contains a control character (U+0085)");
+    bad(SHIP("{\"name\":\"X\",\"vendor\":\" \"}"), CHIPCHECK_ERR_INPUT, "chip.vendor",
+        "chip.vendor: is only white space; leave the field out when it is not known");
+    bad(SHIP("{\"name\":\"X\",\"part_number\":\"\"}"), CHIPCHECK_ERR_INPUT, "chip.part_number",
+        "chip.part_number: is empty; leave the field out when it is not known");
+    bad(SHIP("{\"name\":\"X\",\"kind\":\"\"}"), CHIPCHECK_ERR_INPUT, "chip.kind",
+        "chip.kind: is empty; leave the field out when it is not known");
+    bad(SHIP("\" \""), CHIPCHECK_ERR_INPUT, "chip", "chip: is only white space; leave the field out when it is not known");
+    bad(SHIP("{\"catalog\":\"\",\"tpp\":1}"), CHIPCHECK_ERR_INPUT, "chip",
+        "chip: is empty; leave the field out when it is not known");
+    bad("{\"id\":\"\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "id",
+        "id: is empty; leave the field out when it is not known");
+    /* a NAC authorization number of spaces is no authorization number */
+    bad("{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":\"RTX 4090\",\"exception\":\"NAC\","
+        "\"exception_authorization\":\" \"}", CHIPCHECK_ERR_INPUT, "exception_authorization",
+        "exception_authorization: is only white space; leave the field out when it is not known");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"exception\":\"\"}", CHIPCHECK_ERR_INPUT, "exception",
+        "exception: is empty; leave the field out when it is not known");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"products\":[\"H20\",\" \"]}]}",
+        CHIPCHECK_ERR_INPUT, "licenses.products",
+        "licenses.products: is only white space; leave the field out when it is not known");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\" \",\"products\":[\"H20\"]}]}",
+        CHIPCHECK_ERR_INPUT, "licenses.id", "licenses.id: is only white space; leave the field out when it is not known");
+    /* ids are free text: line breaks are fine there, and a name with inner spaces or accents is a name */
+    CU_ASSERT_EQUAL(unit_verdict("{\"id\":\"a\\r\\nb\\tc\",\"date\":\"2025-05-02\",\"destination\":\"DE\",\"end_user_hq\":\"DE\","
+                                 "\"chip\":\"H20\"}", NULL), CHIPCHECK_ALLOWED);
+    CU_ASSERT_EQUAL(unit_verdict(ISSUE("\" H20 \\u00e9 \""), NULL), CHIPCHECK_LICENSE_REQUIRED);
+    /* the struct API is held to the same rule */
+    chipcheck_chip chip = CHIPCHECK_CHIP_INIT;
+    chip.name = "";
+    chip.tpp = chip.die_area_mm2 = chip.memory_bandwidth_gbs = chip.interconnect_bandwidth_gbs = 100;
+    chip.datacenter = 1;
+    chipcheck_shipment sh = {NULL, "2025-05-02", "CN", "CN", NULL, NULL, &chip, NULL, NULL, NULL, 0};
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_check(unit_rules, &sh, NULL, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "chip.name: is empty; leave the field out when it is not known");
+    chip.name = NULL;
+    sh.exception = "NAC";
+    sh.exception_authorization = "\xc2\xa0"; /* U+00A0 */
+    CU_ASSERT_PTR_NULL(chipcheck_check(unit_rules, &sh, NULL, &err));
+    CU_ASSERT_STRING_EQUAL(err.field, "exception_authorization");
+#undef ISSUE
+#undef FIG
+}
+
+/* Issue 9, item 2: "\u0000" inside a JSON string cut it ("\u0000H20" read as "", "DE\u0000CN" as DE). A
+ * NUL in any string or key is refused, naming the field. */
+static void test_shipment_nul_in_json_strings_is_refused(void)
+{
+    bad(SHIP("{\"name\":\"\\u0000H20\",\"tpp\":100}"), CHIPCHECK_ERR_INPUT, "chip.name",
+        "chip.name: holds a NUL character (\\u0000)");
+    bad("{\"destination\":\"DE\\u0000CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "destination",
+        "destination: holds a NUL character (\\u0000)");
+    bad("{\"id\":\"SO-1\\u0000-2\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "id",
+        "id: holds a NUL character (\\u0000)");
+    bad("{\"date\":\"2025-05-02\\u0000x\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
+        "date: holds a NUL character (\\u0000)");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"products\":[\"H100\",\"H20\\u0000 (no)\"]}]}",
+        CHIPCHECK_ERR_INPUT, "licenses.products", "licenses.products: holds a NUL character (\\u0000)");
+    bad("{\"destination\\u0000x\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "destination",
+        "destination: a key holds a NUL character (\\u0000)");
+    bad(SHIP("{\"name\":\"X\",\"throughput\":[{\"precision\":\"fp16\\u0000\",\"tops\":1}]}"), CHIPCHECK_ERR_INPUT,
+        "chip.throughput.precision", "chip.throughput.precision: holds a NUL character (\\u0000)");
+    bad("\"\\u0000\"", CHIPCHECK_ERR_INPUT, "shipment", "shipment: holds a NUL character (\\u0000)");
+    /* an escaped backslash before "u0000" is text, not a NUL */
+    CU_ASSERT_EQUAL(unit_verdict("{\"id\":\"a\\\\u0000\",\"date\":\"2025-05-02\",\"destination\":\"DE\",\"end_user_hq\":\"DE\","
+                                 "\"chip\":\"H20\"}", NULL), CHIPCHECK_ALLOWED);
+}
+
+/* Issue 9, item 6: keys are checked in one pass in document order (the duplicate check compared every pair,
+ * so one line with 120,000 keys took over 10 s), and arrays are bounded. */
+static void test_shipment_keys_checked_in_one_pass_and_arrays_bounded(void)
+{
+    /* the first bad member in document order is the one reported */
+    bad("{\"zz\":1,\"destination\":\"CN\",\"destination\":\"DE\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "zz",
+        "zz: unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, quantity, chip, "
+        "exception, exception_authorization, licenses)");
+    bad(SHIP("{\"tpp\":1,\"tpp\":2,\"x\":3}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: appears twice in the same object");
+    bad(SHIP("{\"note\":\"a\",\"note\":\"b\"}"), CHIPCHECK_ERR_INPUT, "chip.note", "chip.note: appears twice in the same object");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"products\":[],\"products\":[\"H20\"]}]}",
+        CHIPCHECK_ERR_INPUT, "licenses.products", "licenses.products: appears twice in the same object");
+    /* 300,000 distinct keys in one object: refused at the first unknown one, in one pass */
+    size_t nkeys = 300000;
+    char *big = malloc(nkeys * 12 + 64);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    size_t n = (size_t)sprintf(big, "{\"destination\":\"CN\",\"chip\":\"H20\"");
+    for (size_t i = 0; i < nkeys; i++)
+        n += (size_t)sprintf(big + n, ",\"k%zu\":1", i);
+    strcpy(big + n, "}");
+    bad(big, CHIPCHECK_ERR_INPUT, "k0",
+        "k0: unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, quantity, chip, "
+        "exception, exception_authorization, licenses)");
+    free(big);
+    /* bounded arrays: 64 licenses, 256 products a license, 64 throughput figures */
+    char *arr = malloc(65 * 64 + 512);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+    n = (size_t)sprintf(arr, "{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[");
+    for (int i = 0; i < 65; i++)
+        n += (size_t)sprintf(arr + n, "%s{\"id\":\"L%d\"}", i ? "," : "", i);
+    strcpy(arr + n, "]}");
+    bad(arr, CHIPCHECK_ERR_INPUT, "licenses", "licenses: has more than 64 entries");
+    n = (size_t)sprintf(arr, "%s", "{\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":{\"name\":\"X\",\"throughput\":[");
+    for (int i = 0; i < 65; i++)
+        n += (size_t)sprintf(arr + n, "%s{\"precision\":\"fp16\",\"tops\":%d}", i ? "," : "", i + 1);
+    strcpy(arr + n, "]}}");
+    bad(arr, CHIPCHECK_ERR_INPUT, "chip.throughput", "chip.throughput: has more than 64 entries");
+    free(arr);
+    arr = malloc(257 * 8 + 256);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(arr);
+    n = (size_t)sprintf(arr, "{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"products\":[");
+    for (int i = 0; i < 257; i++)
+        n += (size_t)sprintf(arr + n, "%s\"P%d\"", i ? "," : "", i);
+    strcpy(arr + n, "]}]}");
+    bad(arr, CHIPCHECK_ERR_INPUT, "licenses.products", "licenses.products: has more than 256 entries");
+    free(arr);
+    /* the struct API has the same bounds */
+    chipcheck_license lic[65];
+    memset(lic, 0, sizeof lic);
+    chipcheck_shipment s = {NULL, "2025-05-02", "CN", NULL, NULL, "H20", NULL, NULL, NULL, lic, 65};
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_check(unit_rules, &s, NULL, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "licenses: has more than 64 entries");
+    s.n_licenses = 64;
+    chipcheck_decision *d = chipcheck_check(unit_rules, &s, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL(d);
+    chipcheck_decision_free(d);
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -190,5 +339,8 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_struct_api_rejects_non_finite);
     ADD_TEST(s, test_shipment_hostile_json_is_refused_cleanly);
     ADD_TEST(s, test_shipment_struct_api_null_entries_are_arg_errors);
+    ADD_TEST(s, test_shipment_blank_and_invisible_strings_are_refused);
+    ADD_TEST(s, test_shipment_nul_in_json_strings_is_refused);
+    ADD_TEST(s, test_shipment_keys_checked_in_one_pass_and_arrays_bounded);
     return 0;
 }
