@@ -63,7 +63,8 @@ typedef enum chipcheck_status {
     CHIPCHECK_ERR_INPUT = -6,     /**< a shipment or chip value is unusable: negative or non-finite
                                        number, unknown country code, impossible date, ... */
     CHIPCHECK_ERR_NOT_FOUND = -7, /**< a named rule-set version or catalog chip does not exist */
-    CHIPCHECK_ERR_ARG = -8        /**< a required argument was NULL or an options struct is unknown */
+    CHIPCHECK_ERR_ARG = -8        /**< a required argument was NULL, an array given with a count is NULL
+                                       or holds a NULL entry, or an options struct is unknown */
 } chipcheck_status;
 
 /** Caller-owned error report, filled by any function that takes one (the first error wins: a function
@@ -210,7 +211,8 @@ typedef struct chipcheck_chip {
 
 /** A license the exporter holds. It covers a shipment when its destination is the shipment's, the
  *  shipment date lies in [valid_from, valid_to], and one of its products names the chip (its name or a
- *  catalog alias, case-insensitive). A license missing any of these covers nothing. */
+ *  catalog alias, case-insensitive, spaces and hyphens ignored, compared whole however long). A license
+ *  missing any of these covers nothing. A NULL entry in products is CHIPCHECK_ERR_ARG. */
 typedef struct chipcheck_license {
     const char *id;
     const char *destination;           /**< ISO 3166-1 alpha-2 */

@@ -27,6 +27,9 @@ void catalog_free_chip(cat_chip *c)
     free(c->source_kind); free(c->as_of); free(c->json);
 }
 
+#define CAT_MAX_TEXT 1024   /* bytes of a name, alias, vendor, ... (a shipment's chip name is at most that) */
+#define CAT_MAX_NOTE 65536  /* bytes of a note or a source */
+
 static int cerr(chipcheck_error *err, const char *path, const char *chip, const char *field, const char *msg)
 {
     return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, field, "chip '%s': %s: %s", chip ? chip : "?", field, msg);
@@ -49,35 +52,41 @@ static int figure_index(const char *s)
     return -1;
 }
 
-/* The first key that an object holds twice, or NULL. */
-static const char *duplicate_key(const cJSON *o)
+/* A string value as a catalog holds it: a usable text (util.c: text_problem()); free text (notes, sources)
+ * may hold line breaks. Returns 0, or an error naming the chip and field. */
+static int cat_text(const cJSON *v, const char *path, const char *chip, const char *field, int free_text,
+                    chipcheck_error *err)
 {
-    for (const cJSON *x = o->child; x; x = x->next)
-        for (const cJSON *y = x->next; y; y = y->next)
-            if (x->string && y->string && !strcmp(x->string, y->string))
-                return x->string;
-    return NULL;
+    char why[96];
+    if (!cJSON_IsString(v))
+        return cerr(err, path, chip, field, "must be a string");
+    if (text_problem(v->valuestring, free_text ? CAT_MAX_NOTE : CAT_MAX_TEXT, free_text, why, sizeof why))
+        return cerr(err, path, chip, field, why);
+    return 0;
 }
 
-static int strings(const cJSON *a, char ***out, size_t *n)
+static int strings(const cJSON *a, char ***out, size_t *n, const char *path, const char *chip, const char *field,
+                   int free_text, chipcheck_error *err)
 {
     if (!cJSON_IsArray(a))
-        return -1;
+        return cerr(err, path, chip, field, "must be an array of strings");
     size_t cnt = (size_t)cJSON_GetArraySize(a);
     *out = calloc(cnt + 1, sizeof **out);
     if (!*out)
-        return -1;
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, a) {
-        if (!cJSON_IsString(it) || !it->valuestring[0])
+        if (cat_text(it, path, chip, field, free_text, err))
             return -1;
-        (*out)[(*n)++] = xstrdup(it->valuestring);
+        if (!((*out)[(*n)++] = xstrdup(it->valuestring)))
+            return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     }
     return 0;
 }
 
 static int parse_throughput(const cJSON *it, cat_chip *c, const char *path, chipcheck_error *err)
 {
+    static const char *const keys[] = {"precision", "tops", "bits", "sparse"};
     if (!cJSON_IsArray(it))
         return cerr(err, path, c->name, "throughput", "must be an array");
     c->tp = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *c->tp);
@@ -85,20 +94,26 @@ static int parse_throughput(const cJSON *it, cat_chip *c, const char *path, chip
         return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     const cJSON *t;
     cJSON_ArrayForEach(t, it) {
-        const cJSON *pr = cJSON_GetObjectItemCaseSensitive(t, "precision");
-        const cJSON *to = cJSON_GetObjectItemCaseSensitive(t, "tops");
-        const cJSON *bi = cJSON_GetObjectItemCaseSensitive(t, "bits");
-        const cJSON *sp = cJSON_GetObjectItemCaseSensitive(t, "sparse");
-        if (!cJSON_IsString(pr) || !throughput_bits(pr->valuestring) || !cJSON_IsNumber(to) ||
-            !isfinite(to->valuedouble) || to->valuedouble < 0 ||
-            (bi && (!cJSON_IsNumber(bi) || bi->valuedouble != throughput_bits(pr->valuestring))) ||
-            (sp && !cJSON_IsBool(sp)))
-            return cerr(err, path, c->name, "throughput", "each entry needs a known precision, tops >= 0, matching bits");
+        const cJSON *v[4] = {NULL, NULL, NULL, NULL};
+        uint64_t seen = 0;
+        int bad = !cJSON_IsObject(t);
+        for (const cJSON *e = bad ? NULL : t->child; e && !bad; e = e->next) {
+            int k = json_key_slot(e, keys, 4, &seen);
+            bad = k < 0;
+            if (!bad)
+                v[k] = e;
+        }
+        int bits = cJSON_IsString(v[0]) ? throughput_bits(v[0]->valuestring) : 0;
+        if (bad || !bits || !cJSON_IsNumber(v[1]) || !isfinite(v[1]->valuedouble) || v[1]->valuedouble < 0 ||
+            (v[2] && (!cJSON_IsNumber(v[2]) || v[2]->valuedouble != bits)) || (v[3] && !cJSON_IsBool(v[3])))
+            return cerr(err, path, c->name, "throughput", "each entry is {precision, tops, bits, sparse} with a known "
+                        "precision, tops >= 0 and matching bits");
         chipcheck_throughput *ct = &c->tp[c->ntp++];
-        ct->precision = xstrdup(pr->valuestring);
-        ct->tops = to->valuedouble;
-        ct->bits = throughput_bits(pr->valuestring);
-        ct->sparse = cJSON_IsTrue(sp);
+        if (!(ct->precision = xstrdup(v[0]->valuestring)))
+            return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        ct->tops = v[1]->valuedouble;
+        ct->bits = bits;
+        ct->sparse = cJSON_IsTrue(v[3]);
     }
     return 0;
 }
@@ -109,18 +124,20 @@ static int parse_figure_source(const cJSON *s, const cat_chip *c, unsigned *cove
                                chipcheck_error *err)
 {
     static const char *const field = "figure_sources";
+    static const char *const keys[] = {"for", "source", "url", "note", "as_of"};
     char msg[256];
     if (!cJSON_IsObject(s))
         return cerr(err, path, c->name, field, "each entry must be an object with for, source and as_of");
-    const char *dup = duplicate_key(s);
-    if (dup) {
-        snprintf(msg, sizeof msg, "an entry has '%.40s' twice", dup);
-        return cerr(err, path, c->name, field, msg);
-    }
     unsigned mask = 0;
     int have_source = 0, have_date = 0;
+    uint64_t seen = 0;
     for (const cJSON *k = s->child; k; k = k->next) {
-        if (!strcmp(k->string, "for")) {
+        int slot = json_key_slot(k, keys, sizeof keys / sizeof keys[0], &seen);
+        if (slot == JSON_KEY_REPEATED) {
+            snprintf(msg, sizeof msg, "an entry has '%.40s' twice", k->string);
+            return cerr(err, path, c->name, field, msg);
+        }
+        if (slot == 0) {
             if (!cJSON_IsArray(k) || !cJSON_GetArraySize(k))
                 return cerr(err, path, c->name, field, "for: must be a non-empty array of figure names");
             const cJSON *f;
@@ -133,13 +150,12 @@ static int parse_figure_source(const cJSON *s, const cat_chip *c, unsigned *cove
                 }
                 mask |= 1u << fig;
             }
-        } else if (!strcmp(k->string, "source") || !strcmp(k->string, "url") || !strcmp(k->string, "note")) {
-            if (!cJSON_IsString(k) || !k->valuestring[0]) {
-                snprintf(msg, sizeof msg, "%s: must be a non-empty string", k->string);
-                return cerr(err, path, c->name, field, msg);
-            }
-            have_source |= !strcmp(k->string, "source");
-        } else if (!strcmp(k->string, "as_of")) {
+        } else if (slot >= 1 && slot <= 3) {
+            snprintf(msg, sizeof msg, "figure_sources.%s", k->string);
+            if (cat_text(k, path, c->name, msg, 1, err))
+                return -1;
+            have_source |= slot == 1;
+        } else if (slot == 4) {
             if (!cJSON_IsString(k) || !date_parse(k->valuestring)) {
                 snprintf(msg, sizeof msg, "as_of: '%.40s' is not a real date (YYYY-MM-DD)",
                          cJSON_IsString(k) ? k->valuestring : "(not a string)");
@@ -190,63 +206,68 @@ static int check_figure_sources(const cJSON *fs, const cat_chip *c, const char *
     return 0;
 }
 
-static int parse_string_field(const cJSON *it, cat_chip *c, const char *path, chipcheck_error *err)
+/* One member of a catalog chip; k is its index in parse_chip's keys. */
+static int chip_member(const cJSON *it, int k, cat_chip *c, const char *path, chipcheck_error *err)
 {
-    const char *k = it->string;
-    if (!cJSON_IsString(it))
-        return cerr(err, path, c->name, k, "must be a string");
-    char **dst = !strcmp(k, "vendor") ? &c->vendor : !strcmp(k, "part_number") ? &c->part_number
-               : !strcmp(k, "kind") ? &c->kind : !strcmp(k, "source_kind") ? &c->source_kind : &c->as_of;
-    *dst = xstrdup(it->valuestring);
-    return 0;
+    const char *key = it->string;
+    char **strs[] = {&c->vendor, &c->part_number, &c->kind, &c->source_kind, &c->as_of};
+    if (k < F_NUMBER_COUNT) {
+        if (cJSON_IsNull(it))
+            return 0;
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0)
+            return cerr(err, path, c->name, key, "must be a finite number >= 0 or null");
+        c->num[k] = it->valuedouble;
+        c->have[k] = 1;
+        return 0;
+    }
+    k -= F_NUMBER_COUNT;
+    if (k == 0) /* name: read first */
+        return 0;
+    if (k == 1)
+        return cat_text(it, path, c->name, key, 1, err);
+    if (k < 7) {
+        if (cat_text(it, path, c->name, key, 0, err))
+            return -1;
+        return (*strs[k - 2] = xstrdup(it->valuestring)) ? 0 : err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL,
+                                                                         "out of memory");
+    }
+    if (k == 7) {
+        if (!cJSON_IsNull(it) && !cJSON_IsBool(it))
+            return cerr(err, path, c->name, key, "must be true, false or null");
+        c->datacenter = cJSON_IsNull(it) ? -1 : cJSON_IsTrue(it);
+        return 0;
+    }
+    if (k == 8)
+        return strings(it, &c->aliases, &c->naliases, path, c->name, key, 0, err);
+    if (k == 9)
+        return strings(it, &c->sources, &c->nsources, path, c->name, key, 1, err);
+    if (k == 11) /* figure_sources: checked once every figure is known */
+        return 0;
+    return parse_throughput(it, c, path, err);
 }
 
 static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_error *err)
 {
+    static const char *const keys[] = {"tpp", "die_area_mm2", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs",
+                                       "hbm_bandwidth_density", "name", "note", "vendor", "part_number", "kind",
+                                       "source_kind", "as_of", "datacenter", "aliases", "sources", "throughput",
+                                       "figure_sources"};
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
-    if (!cJSON_IsString(nm) || !nm->valuestring[0])
-        return cerr(err, path, "?", "name", "every catalog chip needs a non-empty string name");
-    c->name = xstrdup(nm->valuestring);
+    if (!nm)
+        return cerr(err, path, "?", "name", "every catalog chip needs a name");
+    if (cat_text(nm, path, "?", "name", 0, err))
+        return -1;
+    if (!(c->name = xstrdup(nm->valuestring)))
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     c->datacenter = -1;
-    const char *dup = duplicate_key(o);
-    if (dup)
-        return cerr(err, path, c->name, dup, "appears twice in the same chip");
-    const cJSON *it;
-    cJSON_ArrayForEach(it, o) {
-        const char *k = it->string;
-        int num = figure_index(k);
-        if (num >= 0 && num < F_NUMBER_COUNT) {
-            if (cJSON_IsNull(it))
-                continue;
-            if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0)
-                return cerr(err, path, c->name, k, "must be a finite number >= 0 or null");
-            c->num[num] = it->valuedouble;
-            c->have[num] = 1;
-        } else if (!strcmp(k, "name") || !strcmp(k, "figure_sources")) {
-            /* the name is read above; figure_sources is checked once every figure is known */
-        } else if (!strcmp(k, "note")) {
-            if (!cJSON_IsString(it))
-                return cerr(err, path, c->name, k, "must be a string");
-        } else if (!strcmp(k, "vendor") || !strcmp(k, "part_number") || !strcmp(k, "kind") ||
-                   !strcmp(k, "source_kind") || !strcmp(k, "as_of")) {
-            if (parse_string_field(it, c, path, err) != 0)
-                return -1;
-        } else if (!strcmp(k, "datacenter")) {
-            if (cJSON_IsNull(it))
-                continue;
-            if (!cJSON_IsBool(it))
-                return cerr(err, path, c->name, k, "must be true, false or null");
-            c->datacenter = cJSON_IsTrue(it);
-        } else if (!strcmp(k, "aliases") || !strcmp(k, "sources")) {
-            int al = !strcmp(k, "aliases");
-            if (strings(it, al ? &c->aliases : &c->sources, al ? &c->naliases : &c->nsources) != 0)
-                return cerr(err, path, c->name, k, "must be an array of non-empty strings");
-        } else if (!strcmp(k, "throughput")) {
-            if (parse_throughput(it, c, path, err) != 0)
-                return -1;
-        } else {
-            return cerr(err, path, c->name, k, "unknown key in a catalog chip");
-        }
+    uint64_t seen = 0;
+    for (const cJSON *it = o->child; it; it = it->next) { /* each key checked once: linear in the object */
+        int k = json_key_slot(it, keys, sizeof keys / sizeof keys[0], &seen);
+        if (k < 0)
+            return cerr(err, path, c->name, it->string, k == JSON_KEY_REPEATED ? "appears twice in the same chip"
+                                                                               : "unknown key in a catalog chip");
+        if (chip_member(it, k, c, path, err))
+            return -1;
     }
     if (c->kind && strcmp(c->kind, "accelerator") != 0 && strcmp(c->kind, "hbm") != 0)
         return cerr(err, path, c->name, "kind", "must be \"accelerator\" or \"hbm\"");
@@ -264,45 +285,54 @@ static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_e
  * The candidates are resolved by catalog_check() once every catalog file is read. */
 static int parse_ambiguous(const cJSON *o, chipcheck_rules *r, const char *path, chipcheck_error *err)
 {
+    static const char *const keys[] = {"name", "candidates", "note"};
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
     const cJSON *cs = cJSON_GetObjectItemCaseSensitive(o, "candidates");
     const char *who = cJSON_IsString(nm) ? nm->valuestring : "?";
-    char key[128];
-    chip_key(cJSON_IsString(nm) ? nm->valuestring : "", key, sizeof key);
-    if (!cJSON_IsObject(o) || !key[0] || duplicate_key(o))
-        return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
-                       "ambiguous '%.60s': each entry needs a name (once) with letters or digits", who);
-    for (const cJSON *k = o->child; k; k = k->next)
-        if (strcmp(k->string, "name") && strcmp(k->string, "candidates") &&
-            (strcmp(k->string, "note") || !cJSON_IsString(k)))
+    uint64_t seen = 0;
+    int bad = !cJSON_IsObject(o);
+    for (const cJSON *k = bad ? NULL : o->child; k; k = k->next) { /* each key once: linear in the entry */
+        int slot = json_key_slot(k, keys, 3, &seen);
+        if (slot == JSON_KEY_REPEATED)
+            bad = 1;
+        else if (slot < 0 || (slot == 2 && !cJSON_IsString(k)))
             return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
                            "ambiguous '%.60s': unknown or malformed key '%.40s' (known: name, candidates, note)",
                            who, k->string);
+    }
+    char *key = !bad && cJSON_IsString(nm) ? chip_key_dup(nm->valuestring) : NULL;
+    if (bad || !key || !key[0] || cat_text(nm, path, who, "ambiguous.name", 0, err)) {
+        free(key);
+        return err && err->code != CHIPCHECK_OK ? err->code
+               : err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
+                         "ambiguous '%.60s': each entry needs a name (once) with letters or digits", who);
+    }
     cat_ambiguous *a = &r->ambiguous[r->nambiguous++];
     memset(a, 0, sizeof *a);
     a->name = xstrdup(nm->valuestring);
-    a->key = xstrdup(key);
+    a->key = key;
     a->path = xstrdup(path);
-    if (!a->name || !a->key || !a->path)
+    if (!a->name || !a->path)
         return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-    if (strings(cs, &a->candidates, &a->ncandidates) != 0 || a->ncandidates < 2)
+    if (!cJSON_IsArray(cs) || cJSON_GetArraySize(cs) < 2)
         return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "ambiguous",
                        "ambiguous '%.60s': candidates must be an array of two or more chip names", a->name);
-    return 0;
+    return strings(cs, &a->candidates, &a->ncandidates, path, a->name, "ambiguous.candidates", 0, err);
 }
 
 /* The keys of a catalog file besides "chips": "note" (a string) and "ambiguous" (a list). */
 static int parse_top(const cJSON *root, chipcheck_rules *r, const char *path, chipcheck_error *err)
 {
-    const char *dup = duplicate_key(root);
-    if (dup)
-        return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, dup, "%.40s appears twice in the catalog file", dup);
+    static const char *const keys[] = {"chips", "note", "ambiguous"};
+    uint64_t seen = 0;
     for (const cJSON *k = root->child; k; k = k->next) {
-        if (!strcmp(k->string, "chips"))
+        int slot = json_key_slot(k, keys, 3, &seen);
+        if (slot == JSON_KEY_REPEATED)
+            return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, k->string, "%.40s appears twice in the catalog file",
+                           k->string);
+        if (slot == 0 || (slot == 1 && cJSON_IsString(k)))
             continue;
-        if (!strcmp(k->string, "note") && cJSON_IsString(k))
-            continue;
-        if (strcmp(k->string, "ambiguous") != 0)
+        if (slot != 2)
             return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, k->string,
                            "'%.40s' is not a catalog file key, or has the wrong type (known: note, chips, ambiguous)",
                            k->string);
@@ -340,7 +370,21 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         return rc;
     }
     const cJSON *chips = cJSON_GetObjectItemCaseSensitive(root, "chips");
-    int rc = 0;
+    int rc = 0, in_key;
+    char where[96];
+    const char *rest = end;
+    while (rest < (const char *)data + len && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r'))
+        rest++;
+    if (rest < (const char *)data + len) {
+        rc = err_set(err, CHIPCHECK_ERR_PARSE, path, 0, 0, NULL, "text after the catalog's JSON object (byte %ld)",
+                     (long)(rest - (const char *)data));
+        goto done;
+    }
+    if (json_nul_string((const char *)data, (size_t)(end - (const char *)data), root, where, sizeof where, &in_key)) {
+        rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, where, "%s: %s a NUL character (\\u0000)", where,
+                     in_key ? "a key holds" : "holds");
+        goto done;
+    }
     if (!cJSON_IsArray(chips)) {
         rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "chips", "a catalog file needs a \"chips\" array");
         goto done;
@@ -372,27 +416,28 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         }
         for (size_t a = 0; a <= c->naliases; a++) {
             const char *nm = a == 0 ? c->name : c->aliases[a - 1];
-            char key[128];
-            chip_key(nm, key, sizeof key);
-            int dup = 0; /* two spellings of one chip ("RTX 4090D", "RTX 4090 D") share a key */
-            for (size_t j = 0; j < r->nchips; j++)
-                for (size_t b = 0; b < r->chips[j].nkeys; b++) {
-                    if (strcmp(key, r->chips[j].keys[b]) != 0)
-                        continue;
-                    if (&r->chips[j] == c) {
-                        dup = 1;
-                        continue;
-                    }
-                    rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "name",
-                                 "chip name or alias '%s' is already used by '%s'", nm, r->chips[j].name);
-                    goto done;
-                }
-            if (dup)
-                continue;
-            if (!(c->keys[c->nkeys++] = xstrdup(key))) {
+            char *key = chip_key_dup(nm);
+            if (!key) {
                 rc = err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
                 goto done;
             }
+            int dup = 0; /* two spellings of one chip ("RTX 4090D", "RTX 4090 D") share a key */
+            for (size_t j = 0; j < r->nchips && rc == 0; j++)
+                for (size_t b = 0; b < r->chips[j].nkeys && rc == 0; b++) {
+                    if (strcmp(key, r->chips[j].keys[b]) != 0)
+                        continue;
+                    if (&r->chips[j] == c)
+                        dup = 1;
+                    else
+                        rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "name",
+                                     "chip name or alias '%s' is already used by '%s'", nm, r->chips[j].name);
+                }
+            if (dup || rc != 0)
+                free(key);
+            else
+                c->keys[c->nkeys++] = key;
+            if (rc != 0)
+                goto done;
         }
     }
 done:
@@ -402,13 +447,9 @@ done:
 
 const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
 {
-    char key[128];
-    chip_key(name, key, sizeof key);
-    if (!key[0])
-        return NULL;
     for (size_t i = 0; i < r->nchips; i++)
         for (size_t k = 0; k < r->chips[i].nkeys; k++)
-            if (!strcmp(key, r->chips[i].keys[k]))
+            if (chip_names_match(r->chips[i].keys[k], name))
                 return &r->chips[i];
     return NULL;
 }
@@ -462,11 +503,9 @@ const cat_chip *catalog_lookup(const chipcheck_rules *r, const char *name, const
     const cat_chip *c = catalog_find(r, name);
     if (c)
         return c;
-    char key[128];
-    chip_key(name, key, sizeof key);
-    for (size_t i = 0; key[0] && i < r->nambiguous; i++) {
+    for (size_t i = 0; i < r->nambiguous; i++) {
         const cat_ambiguous *a = &r->ambiguous[i];
-        if (strcmp(key, a->key) != 0 || !a->chip)
+        if (!a->chip || !chip_names_match(a->key, name))
             continue;
         char list[200] = "";
         size_t len = 0;

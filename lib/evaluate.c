@@ -478,17 +478,10 @@ static void derive_metrics(ectx *c)
 
 static int product_matches(const ship *s, const char *product)
 {
-    char a[128], b[128];
-    chip_key(product, a, sizeof a);
-    if (!a[0])
-        return 0;
-    if (s->name) {
-        chip_key(s->name, b, sizeof b);
-        if (!strcmp(a, b))
-            return 1;
-    }
+    if (s->name && chip_names_match(product, s->name)) /* whole names, however long */
+        return 1;
     for (size_t i = 0; s->catalog && i < s->catalog->nkeys; i++) /* its name and aliases, normalised at load */
-        if (!strcmp(a, s->catalog->keys[i]))
+        if (chip_names_match(s->catalog->keys[i], product))
             return 1;
     return 0;
 }
@@ -557,14 +550,10 @@ static void record_license(ectx *c, const chipcheck_license *l)
         for (size_t i = 0; i < l->n_products; i++)
             len += strlen(l->products[i]) + 2;
         char *t = arena_alloc(&c->d->arena, len);
-        if (t) {
+        for (size_t i = 0, at = 0; t && i < l->n_products; i++) /* appended in place: linear in the list */
+            at += (size_t)sprintf(t + at, "%s%s", i ? ", " : "", l->products[i]);
+        if (t && !l->n_products)
             t[0] = '\0';
-            for (size_t i = 0; i < l->n_products; i++) {
-                if (i)
-                    strcat(t, ", ");
-                strcat(t, l->products[i]);
-            }
-        }
         ch->tstr = t;
         ch->result = ok[2];
         ch->source = "given";
@@ -1097,8 +1086,8 @@ static int evaluate_regimes(ectx *c, const chipcheck_options *o, chipcheck_error
     return c->oom ? err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory") : 0;
 }
 
-static chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
-                                           chipcheck_error *err)
+chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
+                                    chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
@@ -1140,39 +1129,6 @@ nomem:
     return NULL;
 }
 
-/* Validate a struct shipment and settle its date (the options' default, else today). */
-static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipment, const chipcheck_options *opts,
-                   ship *s, chipcheck_error *err)
-{
-    err_clear(err);
-    if (!rules || !shipment)
-        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
-    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
-        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
-                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
-                       opts->version, CHIPCHECK_OPTIONS_VERSION);
-    int rc = ship_from_struct(rules, shipment, s, err);
-    if (rc != 0)
-        return rc;
-    if (!s->date) {
-        const char *dd = opts ? opts->default_date : NULL;
-        s->date = dd ? date_parse(dd) : date_today();
-        if (!s->date)
-            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
-                           "date: default date '%.40s' is not a real calendar date", dd);
-    }
-    return 0;
-}
-
-chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
-                                    const chipcheck_options *opts, chipcheck_error *err)
-{
-    ship s;
-    if (prepare(rules, shipment, opts, &s, err) != 0)
-        return NULL;
-    return evaluate_traced(rules, &s, opts, err);
-}
-
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */
 
 struct chipcheck_evaluator {
@@ -1210,21 +1166,14 @@ void chipcheck_evaluator_free(chipcheck_evaluator *ev)
     free(ev);
 }
 
-int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipment *shipment,
-                                const chipcheck_options *opts, chipcheck_error *err)
+const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev) { return ev->rules; }
+
+int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *opts, chipcheck_error *err)
 {
-    ship s;
-    if (!ev) {
-        err_clear(err);
-        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
-    }
-    int rc = prepare(ev->rules, shipment, opts, &s, err);
-    if (rc != 0)
-        return rc;
     rstate st;
     ectx c;
     c.R = ev->rules;
-    c.s = &s;
+    c.s = s;
     c.d = NULL;
     c.md = ev->md;
     c.memo = ev->memo;
@@ -1232,6 +1181,6 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     c.cur = 0;
     c.negations = 0;
     c.st = &st;
-    rc = evaluate_regimes(&c, opts, err);
+    int rc = evaluate_regimes(&c, opts, err);
     return rc != 0 ? rc : (int)c.verdict;
 }

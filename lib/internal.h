@@ -54,8 +54,12 @@ static inline void cset_add(country_set *s, int i) { s->bits[i / 64] |= (uint64_
 static inline int cset_has(const country_set *s, int i) { return (int)((s->bits[i / 64] >> (i % 64)) & 1u); }
 
 /* ---- dates ---------------------------------------------------------------------------------------- */
-/* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed or not a real calendar date. */
+/* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed, not a real calendar date or out of range.
+ * date_check() says which (a date_status), and date_status_text() says it in words for a message. */
+enum date_status { DATE_OK, DATE_MALFORMED, DATE_NOT_REAL, DATE_OUT_OF_RANGE };
 CC_HIDDEN int date_parse(const char *s);
+CC_HIDDEN int date_check(const char *s, int *ymd);
+CC_HIDDEN const char *date_status_text(int status);
 CC_HIDDEN int date_today(void);
 CC_HIDDEN int date_days(int ymd); /* days since 1970-01-01 of a YYYYMMDD date */
 CC_HIDDEN void date_format(int ymd, char out[11]);
@@ -163,6 +167,7 @@ typedef struct derive_def {
     expr *e;
     char *text;
     const source *src;
+    int line;              /* of the <derive> element */
 } derive_def;
 
 /* What a version declares it does not screen (restricted parties, end-use controls, ...). */
@@ -170,7 +175,7 @@ typedef struct ns_item { char *code, *label, *text; int line; } ns_item;
 
 /* One parsed rule file. */
 typedef struct rfile {
-    char *path;            /* as given, for messages */
+    char *path;            /* as given (bytes outside UTF-8 shown as U+FFFD), for messages and JSON */
     unsigned char *bytes;  /* the file's bytes, for the digest */
     size_t len;
     char *regime, *version, *effective, *extends, *title, *description;
@@ -264,9 +269,39 @@ CC_HIDDEN int err_set(chipcheck_error *err, int code, const char *src, int line,
 CC_HIDDEN char *xstrdup(const char *s);
 CC_HIDDEN char *xstrndup(const char *s, size_t n);
 CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens, size_t nparts, char out[65]);
-/* Normalise a chip name for lookup: lower-case, spaces and hyphens dropped. */
-CC_HIDDEN void chip_key(const char *name, char *out, size_t outsz);
-CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
+/* Chip names compare case-insensitively with spaces, hyphens and underscores ignored, over the whole
+ * strings however long. chip_key_dup() returns that normal form (malloc'd, NULL when out of memory);
+ * chip_names_match() compares two names (either may be a normal form) and never matches a name that
+ * normalises to nothing. */
+CC_HIDDEN char *chip_key_dup(const char *name);
+CC_HIDDEN int chip_names_match(const char *a, const char *b);
+/* Read a whole regular file (opened non-blocking, so a FIFO never hangs the loader) of at most
+ * MAX_FILE_BYTES into a NUL-terminated buffer. 0, or -1 with the reason in why. */
+#define MAX_FILE_BYTES ((long long)64 << 20)
+CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len, char *why, size_t whysz);
+/* The well-formed UTF-8 sequence at s (no overlong form, surrogate or code point past U+10FFFF): its
+ * length, with the code point in *cp; 0 when malformed or at the terminating NUL. */
+CC_HIDDEN size_t utf8_next(const char *s, uint32_t *cp);
+CC_HIDDEN int utf8_valid(const char *s); /* 1 when the whole string is well-formed UTF-8 */
+/* Why v is not a usable text value, or 0: at most max bytes of well-formed UTF-8, not empty or only white
+ * space, with no control or invisible formatting character (free_text allows tabs and line breaks).
+ * Returns 1 with the reason in why ("is empty; ...", "contains a control character (U+000A)"). */
+CC_HIDDEN int text_problem(const char *v, size_t max, int free_text, char *why, size_t whysz);
+/* A copy (malloc'd) with each byte outside a well-formed UTF-8 sequence replaced by U+FFFD. */
+CC_HIDDEN char *utf8_sanitize_dup(const char *s);
+CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+
+/* ---- strict JSON input (json_input.c) ------------------------------------------------------------- */
+struct cJSON;
+/* 1 when a string (key or value) of the parsed text[0..len) held a \u0000 escape: path gets its field
+ * ("chip.name"; the keys on the way joined by '.'), *in_key says whether it was a key. */
+CC_HIDDEN int json_nul_string(const char *text, size_t len, const struct cJSON *root, char *path, size_t pathsz,
+                              int *in_key);
+/* Which of known[] (at most 64) an object member's key is, marking it in *seen: JSON_KEY_UNKNOWN, or
+ * JSON_KEY_REPEATED when seen before. One call per member keeps an object's check linear in its size. */
+#define JSON_KEY_UNKNOWN (-1)
+#define JSON_KEY_REPEATED (-2)
+CC_HIDDEN int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen);
 
 /* ---- the bundled files (generated) --------------------------------------------------------------- */
 typedef struct bundled_file { const char *path; const unsigned char *data; size_t len; } bundled_file;
@@ -314,10 +349,12 @@ typedef struct ship {
     const chipcheck_license *licenses; size_t nlicenses;
 } ship;
 
-/* Validate a struct shipment and fill a ship. */
-CC_HIDDEN int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *out,
-                               chipcheck_error *err);
-CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+/* Evaluate a validated shipment (its date settled): the traced decision, or the verdict alone with an
+ * evaluator's scratch. The public entry points (shipment.c) validate the caller's input first. */
+CC_HIDDEN chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                              chipcheck_error *err);
+CC_HIDDEN int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *o, chipcheck_error *err);
+CC_HIDDEN const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev);
 
 
 /* ---- decisions ----------------------------------------------------------------------------------- */

@@ -295,6 +295,22 @@ static int compile_kids(loader *L, xmlNodePtr n, cond *c, int depth)
     return 0;
 }
 
+/* Intern a classification name; evaluation keeps one slot per name, so there are at most MAX_CLASSES. */
+static int intern_class(loader *L, xmlNodePtr n, const char *attr, const char *name)
+{
+    int id = intern(&L->r->class_names, &L->r->nclass_names, name, strlen(name));
+    if (id < 0) {
+        err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        return -1;
+    }
+    if (id >= MAX_CLASSES) {
+        rerr(L, n, attr, "more than %d distinct classifications across the rule files ('%s' is one too many)",
+             MAX_CLASSES, name);
+        return -1;
+    }
+    return id;
+}
+
 static const char *const op_texts[] = {">=", ">", "<=", "<", "==", "!="};
 const char *cmp_op_text(cmp_op op) { return op_texts[op]; }
 
@@ -407,7 +423,7 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
         c->classes = calloc(nc ? nc : 1, sizeof *c->classes);
         ok = c->classes != NULL && nc > 0;
         for (size_t i = 0; ok && i < nc; i++) {
-            int cid = intern(&L->r->class_names, &L->r->nclass_names, cl[i], strlen(cl[i]));
+            int cid = intern_class(L, n, "as", cl[i]);
             ok = cid >= 0;
             c->classes[c->nclasses++] = cid;
         }
@@ -511,8 +527,10 @@ static int compile_rule(loader *L, xmlNodePtr n, rule *r)
     free(p);
     if (r->kind == R_CLASSIFICATION) {
         char *cl = prop(n, "class");
-        r->class_id = cl ? intern(&L->r->class_names, &L->r->nclass_names, cl, strlen(cl)) : -1;
+        r->class_id = cl ? intern_class(L, n, "class", cl) : -1;
         free(cl);
+        if (r->class_id < 0)
+            return -1;
     }
     if (r->kind == R_ALLOWANCE || r->kind == R_EXCEPTION) {
         char *ap = prop(n, "applies-to");
@@ -585,10 +603,11 @@ static int compile_file(loader *L, xmlNodePtr root)
     if (!f->regime || !f->version || !f->effective)
         return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
     const char *dates[] = {"version", "effective", "extends", "reviewed"};
+    int st, ymd;
     const char *vals[] = {f->version, f->effective, f->extends, f->reviewed};
     for (int i = 0; i < 4; i++)
-        if (vals[i] && !date_parse(vals[i]))
-            return rerr(L, root, dates[i], "'%s' is not a real calendar date (YYYY-MM-DD)", vals[i]);
+        if (vals[i] && (st = date_check(vals[i], &ymd)) != DATE_OK)
+            return rerr(L, root, dates[i], "'%s' %s", vals[i], date_status_text(st));
     f->effective_ymd = date_parse(f->effective);
     f->line = (int)xmlGetLineNo(root);
     if (f->uses && !strcmp(f->uses, f->regime))
@@ -629,8 +648,8 @@ static int compile_file(loader *L, xmlNodePtr root)
         for (size_t i = 0; i + 1 < f->nsources; i++)
             if (s->id && !strcmp(f->sources[i].id, s->id))
                 return rerr(L, k, "id", "duplicate source id '%s'", s->id);
-        if (s->as_of && !date_parse(s->as_of))
-            return rerr(L, k, "as-of", "'%s' is not a real calendar date (YYYY-MM-DD)", s->as_of);
+        if (s->as_of && (st = date_check(s->as_of, &ymd)) != DATE_OK)
+            return rerr(L, k, "as-of", "'%s' %s", s->as_of, date_status_text(st));
     }
     if (compile_not_screened(L, ns) != 0)
         return -1;
@@ -681,6 +700,7 @@ static int compile_file(loader *L, xmlNodePtr root)
         if (!is_elem(k, "derive"))
             continue;
         derive_def *d = &f->derives[f->nderives++];
+        d->line = (int)xmlGetLineNo(k);
         char *id = prop(k, "id");
         char *ex = prop(k, "expr"), *mo = prop(k, "max-over-dense-throughput");
         d->slot = id ? lookup(L->r->metric_names, L->r->nmetrics, id) : -1;
@@ -864,10 +884,11 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
     for (rfile *c = f; c; ) {
         for (size_t i = 0; i < n; i++)
             if (chain[i] == c)
-                return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "cyclic extends chain at %s@%s",
-                               c->regime, c->version);
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, attr_column(f, f->line, "extends"), "extends",
+                               "cyclic extends chain at %s@%s", c->regime, c->version);
         if (n == 64)
-            return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "extends chain longer than 64");
+            return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, attr_column(f, f->line, "extends"), "extends",
+                           "extends chain longer than 64");
         chain[n++] = c;
         if (!c->extends)
             break;
@@ -933,7 +954,7 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
             uint32_t used = expr_slots(d->e);
             for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
                 if ((used >> s & 1u) && !v->derive_by_slot[s] && s != d->slot)
-                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, 0, 0, "derive",
+                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, d->line, attr_column(c, d->line, "expr"), "derive",
                                    "derived metric '%s' uses '%s', which is not derived before it",
                                    r->metric_names[d->slot], r->metric_names[s]);
             size_t j = 0;
@@ -1067,8 +1088,9 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* Intern the ids of derived metrics declared anywhere, so expressions can name them. */
-static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
+static int collect_derive_ids(loader *L, xmlNodePtr root)
 {
+    chipcheck_rules *r = L->r;
     for (xmlNodePtr k = root->children; k; k = k->next) {
         if (!is_elem(k, "metrics"))
             continue;
@@ -1077,11 +1099,14 @@ static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
                 continue;
             char *id = prop(d, "id");
             if (!id)
-                return -1;
+                return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
             int slot = intern(&r->metric_names, &r->nmetrics, id, strlen(id));
             free(id);
-            if (slot < 0 || slot >= MAX_SLOTS)
-                return -1;
+            if (slot < 0)
+                return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+            if (slot >= MAX_SLOTS)
+                return rerr(L, d, "id", "more than %d derived metrics across the rule files (%d metrics with the %d "
+                            "raw figures)", MAX_SLOTS - F_NUMBER_COUNT, MAX_SLOTS, F_NUMBER_COUNT);
         }
     }
     return 0;
@@ -1204,7 +1229,7 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven
         if (!f)
             goto nomem;
         r->files[r->nfiles++] = f;
-        f->path = xstrdup(in[i].path);
+        f->path = utf8_sanitize_dup(in[i].path); /* shown in messages and JSON: a file name may not be UTF-8 */
         f->bytes = malloc(in[i].len + 1);
         if (!f->path || !f->bytes)
             goto nomem;
@@ -1236,10 +1261,9 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven
             err_set(err, CHIPCHECK_ERR_SCHEMA, f->path, 0, 0, NULL, "does not match the rule schema");
             goto fail;
         }
-        if (collect_derive_ids(r, xmlDocGetRootElement(docs[r->nfiles - 1])) != 0) {
-            err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "derive", "more than %d metrics", MAX_SLOTS);
+        loader L = {r, err, f};
+        if (collect_derive_ids(&L, xmlDocGetRootElement(docs[r->nfiles - 1])) != 0)
             goto fail;
-        }
     }
     if (catalog_check(r, err) != 0)
         goto fail;
@@ -1363,20 +1387,81 @@ done:
     return r;
 }
 
-typedef struct pathlist { char **p; size_t n; } pathlist;
+/* The rule files found under a directory, and the directories already walked (by device and inode: a
+ * symbolic link back to one of them, as in a loop, is walked once). */
+typedef struct pathlist {
+    char **p; size_t n;
+    struct { dev_t dev; ino_t ino; } *dirs; size_t ndirs;
+} pathlist;
 
 static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+#define WALK_MAX_DEPTH 16
+
+/* 1 when the directory was walked before, else records it. -1 when out of memory. */
+static int dir_seen(pathlist *out, const struct stat *st)
+{
+    for (size_t i = 0; i < out->ndirs; i++)
+        if (out->dirs[i].dev == st->st_dev && out->dirs[i].ino == st->st_ino)
+            return 1;
+    void *nd = realloc(out->dirs, (out->ndirs + 1) * sizeof *out->dirs);
+    if (!nd)
+        return -1;
+    out->dirs = nd;
+    out->dirs[out->ndirs].dev = st->st_dev;
+    out->dirs[out->ndirs++].ino = st->st_ino;
+    return 0;
+}
+
+static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipcheck_error *err);
+
+/* One directory entry (not hidden): a subdirectory is walked, a rule file (*.xml, chips/ *.json) listed.
+ * An entry that cannot be examined is an error naming it: skipping it could drop a version or a catalog. */
+static int walk_entry(const char *p, const char *name, int depth, int in_chips, pathlist *out, chipcheck_error *err)
+{
+    struct stat st;
+    if (stat(p, &st) != 0)
+        return err_set(err, CHIPCHECK_ERR_IO, p, 0, 0, NULL, "cannot read this entry of the rules directory: %s",
+                       strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return strcmp(name, "schema") != 0 ? walk(p, depth + 1, !strcmp(name, "chips"), out, err) : 0;
+    if (!ends_with(p, ".xml") && !(in_chips && ends_with(p, ".json")))
+        return 0;
+    if (!S_ISREG(st.st_mode))
+        return err_set(err, CHIPCHECK_ERR_IO, p, 0, 0, NULL, "is not a regular file");
+    char *copy = xstrdup(p);
+    char **np = copy ? realloc(out->p, (out->n + 1) * sizeof *np) : NULL;
+    if (!np) {
+        free(copy);
+        return err_set(err, CHIPCHECK_ERR_NOMEM, p, 0, 0, NULL, "out of memory");
+    }
+    out->p = np;
+    out->p[out->n++] = copy;
+    return 0;
+}
+
 static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipcheck_error *err)
 {
-    if (depth > 16)
-        return 0;
+    struct stat st;
+    if (depth > WALK_MAX_DEPTH)
+        return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "directories nested more than %d deep", WALK_MAX_DEPTH);
+    if (stat(dir, &st) != 0)
+        return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
+    int seen = dir_seen(out, &st);
+    if (seen != 0)
+        return seen < 0 ? err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory") : 0;
     DIR *d = opendir(dir);
     if (!d)
         return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
     struct dirent *e;
     int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
+    while (rc == 0) {
+        errno = 0;
+        if ((e = readdir(d)) == NULL) {
+            if (errno)
+                rc = err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
+            break;
+        }
         if (e->d_name[0] == '.')
             continue;
         size_t len = strlen(dir) + strlen(e->d_name) + 2;
@@ -1386,32 +1471,31 @@ static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipche
             break;
         }
         snprintf(p, len, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) != 0) {
-            free(p);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (strcmp(e->d_name, "schema") != 0)
-                rc = walk(p, depth + 1, !strcmp(e->d_name, "chips"), out, err);
-            free(p);
-            continue;
-        }
-        if (ends_with(p, ".xml") || (in_chips && ends_with(p, ".json"))) {
-            char **np = realloc(out->p, (out->n + 1) * sizeof *np);
-            if (!np) {
-                free(p);
-                rc = err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory");
-                break;
-            }
-            out->p = np;
-            out->p[out->n++] = p;
-        } else {
-            free(p);
-        }
+        rc = walk_entry(p, e->d_name, depth, in_chips, out, err);
+        free(p);
     }
     closedir(d);
     return rc;
+}
+
+/* Read n files into in[0..n): 0, or an error naming the file (the inputs read so far are freed). */
+static int read_inputs(const char *const *paths, size_t n, load_input *in, chipcheck_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *data;
+        size_t len;
+        char why[128];
+        int rc = !paths[i] ? err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "paths", "paths[%zu] is NULL", i)
+               : read_file(paths[i], &data, &len, why, sizeof why) != 0
+                   ? err_set(err, CHIPCHECK_ERR_IO, paths[i], 0, 0, NULL, "%s", why) : 0;
+        if (rc) {
+            for (size_t j = 0; j < i; j++)
+                free((void *)(uintptr_t)in[j].data);
+            return -1;
+        }
+        in[i] = (load_input){paths[i], data, len};
+    }
+    return 0;
 }
 
 chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n, chipcheck_error *err)
@@ -1424,27 +1508,13 @@ chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n, 
     const bundled_file *xsd = bundled("schema/chipcheck-rules.xsd");
     load_input *in = calloc(n + 1, sizeof *in);
     chipcheck_rules *r = NULL;
-    size_t i = 0;
-    if (!in || !xsd) {
+    if (!in || !xsd)
         err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-        goto done;
+    else if (read_inputs(paths, n, in, err) == 0) {
+        r = rules_load_inputs(in, n, 0, xsd->data, xsd->len, err);
+        for (size_t j = 0; j < n; j++)
+            free((void *)(uintptr_t)in[j].data);
     }
-    for (; i < n; i++) {
-        unsigned char *data;
-        size_t len;
-        if (!paths[i] || read_file(paths[i], &data, &len) != 0) {
-            err_set(err, CHIPCHECK_ERR_IO, paths[i] ? paths[i] : "(null)", 0, 0, NULL, "cannot read file: %s",
-                    strerror(errno));
-            goto done;
-        }
-        in[i].path = paths[i];
-        in[i].data = data;
-        in[i].len = len;
-    }
-    r = rules_load_inputs(in, n, 0, xsd->data, xsd->len, err);
-done:
-    for (size_t j = 0; in && j < i; j++)
-        free((void *)(uintptr_t)in[j].data);
     free(in);
     return r;
 }
@@ -1456,7 +1526,7 @@ chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
         err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "dir is NULL");
         return NULL;
     }
-    pathlist pl = {NULL, 0};
+    pathlist pl = {NULL, 0, NULL, 0};
     chipcheck_rules *r = NULL;
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
@@ -1469,26 +1539,9 @@ chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
     for (size_t i = 0; i < pl.n; i++)
         free(pl.p[i]);
     free(pl.p);
+    free(pl.dirs);
     free(root);
     return r;
-}
-
-/* Read n files into in[0..n): 0, or an error naming the file (the inputs read so far are freed). */
-static int read_inputs(const char *const *paths, size_t n, load_input *in, chipcheck_error *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char *data;
-        size_t len;
-        if (!paths[i] || read_file(paths[i], &data, &len) != 0) {
-            err_set(err, CHIPCHECK_ERR_IO, paths[i] ? paths[i] : "(null)", 0, 0, NULL, "cannot read file: %s",
-                    strerror(errno));
-            for (size_t j = 0; j < i; j++)
-                free((void *)(uintptr_t)in[j].data);
-            return -1;
-        }
-        in[i] = (load_input){paths[i], data, len};
-    }
-    return 0;
 }
 
 /* The base of chipcheck_rules_load_with_base(): the bundled files (names filled with "<builtin>/..."), or the
@@ -1521,7 +1574,7 @@ chipcheck_rules *chipcheck_rules_load_with_base(const char *base_dir, const char
         return NULL;
     }
     const bundled_file *xsd = bundled("schema/chipcheck-rules.xsd");
-    pathlist pl = {NULL, 0};
+    pathlist pl = {NULL, 0, NULL, 0};
     char *root = NULL;
     load_input *in = NULL;
     char (*names)[160] = NULL;
@@ -1559,6 +1612,7 @@ done:
     for (size_t i = 0; i < pl.n; i++)
         free(pl.p[i]);
     free(pl.p);
+    free(pl.dirs);
     free(root);
     return r;
 }

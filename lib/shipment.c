@@ -1,8 +1,9 @@
 /*
- * shipment.c: turns a shipment (JSON text or chipcheck_shipment struct) into the validated form the
- * evaluator reads. Bad input is an error that names the field and the value; missing optional data is
- * not an error (the evaluator reports it as missing). The JSON layer only checks shapes and types and
- * hands a struct to the same validation the struct API uses.
+ * shipment.c: the checking entry points. Turns a shipment (JSON text or chipcheck_shipment struct) into the
+ * validated form the evaluator reads, then hands it to the evaluator (evaluate.c, a layer below). Bad input
+ * is an error that names the field and the value; missing optional data is not an error (the evaluator
+ * reports it as missing). The JSON layer only checks shapes and types and hands a struct to the same
+ * validation the struct API uses.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -17,19 +18,10 @@
 #include "internal.h"
 
 #define MAX_FIGURE 1e9 /* no chip figure (TPP, GB/s, mm2) comes near this: larger is a data error */
-
-static const struct { const char *name; int bits; } precisions[] = {
-    {"fp64", 64}, {"fp32", 32}, {"tf32", 32}, {"bf16", 16}, {"fp16", 16}, {"fp8", 8}, {"fp6", 6}, {"fp4", 4},
-    {"int32", 32}, {"int16", 16}, {"int8", 8}, {"int4", 4},
-};
-
-int throughput_bits(const char *precision)
-{
-    for (size_t i = 0; precision && i < sizeof precisions / sizeof precisions[0]; i++)
-        if (!strcmp(precisions[i].name, precision))
-            return precisions[i].bits;
-    return 0;
-}
+#define MAX_TEXT 1024  /* bytes in any string of a shipment */
+#define MAX_LICENSES 64    /* licenses in one shipment */
+#define MAX_PRODUCTS 256   /* products of one license */
+#define MAX_THROUGHPUT 64  /* throughput figures of one chip */
 
 __attribute__((format(printf, 3, 4)))
 static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
@@ -40,6 +32,18 @@ static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return err_set(err, CHIPCHECK_ERR_INPUT, "<shipment>", 0, 0, field, "%s: %s", field, msg);
+}
+
+/* The caller broke the API's contract (a NULL where a string or an array must be). */
+__attribute__((format(printf, 3, 4)))
+static int arg_err(chipcheck_error *err, const char *field, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_set(err, CHIPCHECK_ERR_ARG, "<shipment>", 0, 0, field, "%s: %s", field, msg);
 }
 
 /* Country code: two letters, case-insensitive, an assigned ISO 3166-1 alpha-2 code. */
@@ -67,7 +71,9 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
         return 0; /* not given */
     if (isfinite(v) && v > 0 && v <= MAX_FIGURE)
         return 0; /* the usual case: no message to format */
-    snprintf(buf, sizeof buf, "%g", v);
+    snprintf(buf, sizeof buf, "%.15g", v); /* as given: 1000000001, not 1e+09 (which is the limit) */
+    if (isfinite(v) && strtod(buf, NULL) != v)
+        snprintf(buf, sizeof buf, "%.17g", v);
     if (!isfinite(v))
         return ierr(err, field, "%s is not a finite number", buf);
     if (v < 0)
@@ -79,34 +85,13 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
     return 0;
 }
 
-/* 1 if s is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-static int utf8_valid(const char *str)
+/* Every string of a shipment is a usable text value (util.c: text_problem()) of at most MAX_TEXT bytes;
+ * free-text ids (free_text) may hold tabs and line breaks. */
+static int text_check(const char *v, const char *field, int free_text, chipcheck_error *err)
 {
-    const unsigned char *p = (const unsigned char *)str;
-    while (*p) {
-        unsigned c = *p;
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
-            return 0;
-        unsigned cp = n == 0 ? c : c & (0x3Fu >> n);
-        for (int i = 1; i <= n; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3Fu);
-        }
-        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        p += n + 1;
-    }
-    return 1;
-}
-
-static int text_field(const char *v, const char *field, chipcheck_error *err)
-{
-    if (v && !utf8_valid(v))
-        return ierr(err, field, "is not valid UTF-8");
-    if (v && strlen(v) > 1024)
-        return ierr(err, field, "is longer than 1024 bytes");
+    char why[64];
+    if (v && text_problem(v, MAX_TEXT, free_text, why, sizeof why))
+        return ierr(err, field, "%s", why);
     return 0;
 }
 
@@ -159,24 +144,143 @@ static int region_field(const char *v, int dest, char buf[8], const char **out, 
     return 0;
 }
 
-int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
+static int text_field(const char *v, const char *field, chipcheck_error *err) { return text_check(v, field, 0, err); }
+
+/* Every string and array of the struct, before anything is read from it. */
+static int check_texts(const chipcheck_shipment *in, chipcheck_error *err)
 {
-    const chipcheck_chip *cc = in->chip;
-    if (text_field(in->id, "id", err) || text_field(in->chip_name, "chip", err) ||
-        text_field(in->exception, "exception", err) ||
-        text_field(in->exception_authorization, "exception_authorization", err) ||
-        (cc && (text_field(cc->name, "chip.name", err) || text_field(cc->vendor, "chip.vendor", err) ||
-                text_field(cc->part_number, "chip.part_number", err))))
+    const chipcheck_chip *c = in->chip;
+    const struct { const char *v, *field; } t[] = {
+        {in->date, "date"}, {in->destination, "destination"}, {in->end_user_hq, "end_user_hq"},
+        {in->export_from, "export_from"}, {in->chip_name, "chip"}, {in->exception, "exception"},
+        {in->exception_authorization, "exception_authorization"}, {c ? c->name : NULL, "chip.name"},
+        {c ? c->vendor : NULL, "chip.vendor"}, {c ? c->part_number : NULL, "chip.part_number"},
+        {c ? c->kind : NULL, "chip.kind"}, {in->destination_region, "destination_region"}, {in->eccn, "eccn"},
+    };
+    if (text_check(in->id, "id", 1, err))
         return CHIPCHECK_ERR_INPUT;
-    for (size_t i = 0; in->licenses && i < in->n_licenses; i++) {
-        if (text_field(in->licenses[i].id, "licenses.id", err))
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (text_field(t[i].v, t[i].field, err))
             return CHIPCHECK_ERR_INPUT;
-        for (size_t k = 0; in->licenses[i].products && k < in->licenses[i].n_products; k++)
-            if (text_field(in->licenses[i].products[k], "licenses.products", err))
-                return CHIPCHECK_ERR_INPUT;
+    if (c && c->n_throughput > MAX_THROUGHPUT)
+        return ierr(err, "chip.throughput", "has more than %d entries", MAX_THROUGHPUT);
+    if (in->n_licenses > MAX_LICENSES)
+        return ierr(err, "licenses", "has more than %d entries", MAX_LICENSES);
+    if (c && c->n_throughput && !c->throughput)
+        return arg_err(err, "chip.throughput", "n_throughput is %zu but throughput is NULL", c->n_throughput);
+    for (size_t i = 0; c && i < c->n_throughput; i++) {
+        if (!c->throughput[i].precision)
+            return arg_err(err, "chip.throughput.precision", "throughput %zu: precision is NULL", i);
+        if (text_field(c->throughput[i].precision, "chip.throughput.precision", err))
+            return CHIPCHECK_ERR_INPUT;
     }
+    if (in->n_licenses && !in->licenses)
+        return arg_err(err, "licenses", "n_licenses is %zu but licenses is NULL", in->n_licenses);
+    for (size_t i = 0; i < in->n_licenses; i++) {
+        const chipcheck_license *l = &in->licenses[i];
+        if (text_check(l->id, "licenses.id", 1, err) || text_field(l->destination, "licenses.destination", err) ||
+            text_field(l->valid_from, "licenses.valid_from", err) || text_field(l->valid_to, "licenses.valid_to", err))
+            return CHIPCHECK_ERR_INPUT;
+        if (l->n_products > MAX_PRODUCTS)
+            return ierr(err, "licenses.products", "has more than %d entries", MAX_PRODUCTS);
+        if (l->n_products && !l->products)
+            return arg_err(err, "licenses.products", "license %zu: n_products is %zu but products is NULL", i,
+                           l->n_products);
+        for (size_t k = 0; k < l->n_products; k++) {
+            if (!l->products[k])
+                return arg_err(err, "licenses.products", "license %zu: product %zu is NULL", i, k);
+            if (text_field(l->products[k], "licenses.products", err))
+                return CHIPCHECK_ERR_INPUT;
+        }
+    }
+    return 0;
+}
+
+/* Start from a catalog entry. */
+static void from_catalog(ship *s, const cat_chip *cat)
+{
+    s->catalog = cat;
+    s->name = cat->name;
+    s->vendor = cat->vendor;
+    s->part_number = cat->part_number;
+    s->kind = cat->kind;
+    for (int i = 0; i < F_NUMBER_COUNT; i++) {
+        s->num[i] = cat->num[i];
+        s->have[i] = cat->have[i];
+        s->from_catalog[i] = cat->have[i];
+    }
+    s->datacenter = cat->datacenter;
+    s->from_catalog[F_NUMBER_COUNT] = cat->datacenter >= 0;
+    s->tp = cat->tp;
+    s->ntp = cat->ntp;
+}
+
+static int throughput_entries(const chipcheck_chip *c, chipcheck_error *err)
+{
+    for (size_t i = 0; i < c->n_throughput; i++) {
+        const chipcheck_throughput *t = &c->throughput[i];
+        int bits = throughput_bits(t->precision);
+        if (!bits)
+            return ierr(err, "chip.throughput.precision",
+                        "unknown precision '%.20s' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)",
+                        t->precision);
+        if (t->bits != 0 && t->bits != bits) {
+            char b[16];
+            snprintf(b, sizeof b, "%d", t->bits);
+            return ierr(err, "chip.throughput.bits", "%s bits does not match precision '%s'", b, t->precision);
+        }
+        if (isnan(t->tops))
+            return ierr(err, "chip.throughput.tops", "is required in each throughput entry");
+        if (number(t->tops, "chip.throughput.tops", 0, err))
+            return CHIPCHECK_ERR_INPUT;
+    }
+    return 0;
+}
+
+/* The caller's figures, each overriding the catalog's. */
+static int apply_chip(const chipcheck_chip *c, ship *s, chipcheck_error *err)
+{
     static const char *const numf[F_NUMBER_COUNT] = {"chip.tpp", "chip.die_area_mm2", "chip.memory_bandwidth_gbs",
                                                      "chip.interconnect_bandwidth_gbs", "chip.hbm_bandwidth_density"};
+    double nums[F_NUMBER_COUNT] = {c->tpp, c->die_area_mm2, c->memory_bandwidth_gbs, c->interconnect_bandwidth_gbs,
+                                   c->hbm_bandwidth_density};
+    for (int i = 0; i < F_NUMBER_COUNT; i++) {
+        if (number(nums[i], numf[i], i == F_DIE_AREA, err))
+            return CHIPCHECK_ERR_INPUT;
+        if (!isnan(nums[i])) {
+            s->num[i] = nums[i];
+            s->have[i] = 1;
+            s->from_catalog[i] = 0;
+        }
+    }
+    if (c->datacenter < -1 || c->datacenter > 1)
+        return ierr(err, "chip.datacenter", "must be 1 (true), 0 (false) or -1 (unknown)");
+    if (c->datacenter >= 0) {
+        s->datacenter = c->datacenter;
+        s->from_catalog[F_NUMBER_COUNT] = 0;
+    }
+    if (c->name) s->name = c->name;
+    if (c->vendor) s->vendor = c->vendor;
+    if (c->part_number) s->part_number = c->part_number;
+    if (c->kind) s->kind = c->kind;
+    if (throughput_entries(c, err))
+        return CHIPCHECK_ERR_INPUT;
+    if (c->n_throughput) {
+        s->tp = c->throughput;
+        s->ntp = c->n_throughput;
+        if (isnan(c->tpp) && s->from_catalog[F_TPP]) {
+            s->have[F_TPP] = 0; /* the caller's figures, not the catalog's TPP, decide */
+            s->from_catalog[F_TPP] = 0;
+        }
+    }
+    return 0;
+}
+
+static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in, ship *s, chipcheck_error *err)
+{
+    int rc = check_texts(in, err);
+    if (rc)
+        return rc;
     memset(s, 0, sizeof *s);
     s->id = in->id;
     s->datacenter = -1;
@@ -187,84 +291,19 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
         region_field(in->destination_region, s->dest, s->region_buf, &s->region, err) ||
         eccn_field(in->eccn, s->eccn_buf, &s->eccn, err))
         return CHIPCHECK_ERR_INPUT;
-    if (in->date) {
-        s->date = date_parse(in->date);
-        if (!s->date)
-            return ierr(err, "date", "'%.40s' is not a real calendar date (YYYY-MM-DD)", in->date);
-    }
+    int st;
+    if (in->date && (st = date_check(in->date, &s->date)) != DATE_OK)
+        return ierr(err, "date", "'%.40s' %s", in->date, date_status_text(st));
     if (!in->chip && !in->chip_name)
         return ierr(err, "chip", "is required: a catalog chip name or the chip's figures");
-    const cat_chip *cat = NULL;
     if (in->chip_name) {
-        cat = catalog_lookup(rules, in->chip_name, "<shipment>", "chip: ", "; give the chip's figures instead", err);
+        const cat_chip *cat = catalog_lookup(rules, in->chip_name, "<shipment>", "chip: ", "; give the chip's figures instead", err);
         if (!cat)
             return CHIPCHECK_ERR_NOT_FOUND;
-        s->catalog = cat;
-        s->name = cat->name;
-        s->vendor = cat->vendor;
-        s->part_number = cat->part_number;
-        s->kind = cat->kind;
-        for (int i = 0; i < F_NUMBER_COUNT; i++) {
-            s->num[i] = cat->num[i];
-            s->have[i] = cat->have[i];
-            s->from_catalog[i] = cat->have[i];
-        }
-        s->datacenter = cat->datacenter;
-        s->from_catalog[F_NUMBER_COUNT] = cat->datacenter >= 0;
-        s->tp = cat->tp;
-        s->ntp = cat->ntp;
+        from_catalog(s, cat);
     }
-    const chipcheck_chip *c = in->chip;
-    if (c) {
-        double nums[F_NUMBER_COUNT] = {c->tpp, c->die_area_mm2, c->memory_bandwidth_gbs, c->interconnect_bandwidth_gbs,
-                                       c->hbm_bandwidth_density};
-        for (int i = 0; i < F_NUMBER_COUNT; i++) {
-            if (number(nums[i], numf[i], i == F_DIE_AREA, err))
-                return CHIPCHECK_ERR_INPUT;
-            if (!isnan(nums[i])) {
-                s->num[i] = nums[i];
-                s->have[i] = 1;
-                s->from_catalog[i] = 0;
-            }
-        }
-        if (c->datacenter < -1 || c->datacenter > 1)
-            return ierr(err, "chip.datacenter", "must be 1 (true), 0 (false) or -1 (unknown)");
-        if (c->datacenter >= 0) {
-            s->datacenter = c->datacenter;
-            s->from_catalog[F_NUMBER_COUNT] = 0;
-        }
-        if (c->name) s->name = c->name;
-        if (c->vendor) s->vendor = c->vendor;
-        if (c->part_number) s->part_number = c->part_number;
-        if (c->kind) s->kind = c->kind;
-        if (c->n_throughput && !c->throughput)
-            return ierr(err, "chip.throughput", "n_throughput is set but throughput is NULL");
-        for (size_t i = 0; i < c->n_throughput; i++) {
-            const chipcheck_throughput *t = &c->throughput[i];
-            int bits = throughput_bits(t->precision);
-            if (!bits)
-                return ierr(err, "chip.throughput.precision",
-                            "unknown precision '%.20s' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)",
-                            t->precision ? t->precision : "(null)");
-            if (t->bits != 0 && t->bits != bits) {
-                char b[16];
-                snprintf(b, sizeof b, "%d", t->bits);
-                return ierr(err, "chip.throughput.bits", "%s bits does not match precision '%s'", b, t->precision);
-            }
-            if (isnan(t->tops))
-                return ierr(err, "chip.throughput.tops", "is required in each throughput entry");
-            if (number(t->tops, "chip.throughput.tops", 0, err))
-                return CHIPCHECK_ERR_INPUT;
-        }
-        if (c->n_throughput) {
-            s->tp = c->throughput;
-            s->ntp = c->n_throughput;
-            if (isnan(c->tpp) && s->from_catalog[F_TPP]) {
-                s->have[F_TPP] = 0; /* the caller's figures, not the catalog's TPP, decide */
-                s->from_catalog[F_TPP] = 0;
-            }
-        }
-    }
+    if (in->chip && apply_chip(in->chip, s, err))
+        return CHIPCHECK_ERR_INPUT;
     if (!s->kind) {
         s->kind = "accelerator";
         s->kind_defaulted = 1;
@@ -273,23 +312,71 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
         return ierr(err, "chip.kind", "'%.20s' is not \"accelerator\" or \"hbm\"", s->kind);
     s->exception = in->exception;
     s->exception_auth = in->exception_authorization;
-    if (in->n_licenses && !in->licenses)
-        return ierr(err, "licenses", "n_licenses is set but licenses is NULL");
     for (size_t i = 0; i < in->n_licenses; i++) {
         const chipcheck_license *l = &in->licenses[i];
         int ci;
         if (country(l->destination, "licenses.destination", &ci, err))
             return CHIPCHECK_ERR_INPUT;
-        if (l->valid_from && !date_parse(l->valid_from))
-            return ierr(err, "licenses.valid_from", "'%.40s' is not a real calendar date", l->valid_from);
-        if (l->valid_to && !date_parse(l->valid_to))
-            return ierr(err, "licenses.valid_to", "'%.40s' is not a real calendar date", l->valid_to);
-        if (l->n_products && !l->products)
-            return ierr(err, "licenses.products", "n_products is set but products is NULL");
+        int ymd;
+        if (l->valid_from && (st = date_check(l->valid_from, &ymd)) != DATE_OK)
+            return ierr(err, "licenses.valid_from", "'%.40s' %s", l->valid_from, date_status_text(st));
+        if (l->valid_to && (st = date_check(l->valid_to, &ymd)) != DATE_OK)
+            return ierr(err, "licenses.valid_to", "'%.40s' %s", l->valid_to, date_status_text(st));
     }
     s->licenses = in->licenses;
     s->nlicenses = in->n_licenses;
     return 0;
+}
+
+/* Validate a struct shipment and settle its date (the options' default, else today). */
+static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipment, const chipcheck_options *opts,
+                   ship *s, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !shipment)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and shipment must not be NULL");
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
+        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                       opts->version, CHIPCHECK_OPTIONS_VERSION);
+    int rc = ship_from_struct(rules, shipment, s, err);
+    if (rc != 0)
+        return rc;
+    if (!s->date) {
+        const char *dd = opts ? opts->default_date : NULL;
+        int st = DATE_OK;
+        if (dd)
+            st = date_check(dd, &s->date);
+        else
+            s->date = date_today();
+        if (st != DATE_OK)
+            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' %s", dd,
+                           date_status_text(st));
+    }
+    return 0;
+}
+
+chipcheck_decision *chipcheck_check(const chipcheck_rules *rules, const chipcheck_shipment *shipment,
+                                    const chipcheck_options *opts, chipcheck_error *err)
+{
+    ship s;
+    if (prepare(rules, shipment, opts, &s, err) != 0)
+        return NULL;
+    return evaluate_traced(rules, &s, opts, err);
+}
+
+int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipment *shipment,
+                                const chipcheck_options *opts, chipcheck_error *err)
+{
+    ship s;
+    if (!ev) {
+        err_clear(err);
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
+    }
+    int rc = prepare(evaluator_rules(ev), shipment, opts, &s, err);
+    if (rc != 0)
+        return rc;
+    return evaluator_run(ev, &s, opts, err);
 }
 
 /* ---- JSON --------------------------------------------------------------------------------------------- */
@@ -303,22 +390,25 @@ typedef struct json_ship {
     char idbuf[32];
 } json_ship;
 
-static int no_duplicates(const cJSON *o, const char *where, chipcheck_error *err)
-{
-    for (const cJSON *a = o->child; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
-            if (a->string && b->string && !strcmp(a->string, b->string)) {
-                char f[64];
-                snprintf(f, sizeof f, "%s%s", where, a->string);
-                return ierr(err, f, "appears twice in the same object");
-            }
-    return 0;
-}
-
 static const char *type_name(const cJSON *v)
 {
     return cJSON_IsString(v) ? "a string" : cJSON_IsNumber(v) ? "a number" : cJSON_IsBool(v) ? "a boolean"
          : cJSON_IsNull(v) ? "null" : cJSON_IsArray(v) ? "an array" : "an object";
+}
+
+/* Which of known[] the member's key is: each key at most once per object (*seen), checked as the members
+ * are read, so an object costs one pass however many keys it has. Unknown or repeated keys are errors that
+ * name where + key, an unknown one with unknown_msg. */
+static int member_key(const cJSON *it, const char *where, const char *const *known, size_t n, uint64_t *seen,
+                      const char *unknown_msg, chipcheck_error *err)
+{
+    int k = json_key_slot(it, known, n, seen);
+    if (k >= 0)
+        return k;
+    char f[80];
+    snprintf(f, sizeof f, "%s%s", where, it->string ? it->string : "");
+    ierr(err, f, "%s", k == JSON_KEY_REPEATED ? "appears twice in the same object" : unknown_msg);
+    return -1;
 }
 
 /* Optional string: absent or null leaves *out NULL. */
@@ -346,80 +436,99 @@ static int jnum(const cJSON *v, const char *field, double *out, chipcheck_error 
     return 0;
 }
 
+/* An array's size, refused over max (the bound keeps a check's cost and the trace's size in proportion). */
+static int jarray(const cJSON *a, const char *field, size_t max, const char *what, size_t *n, chipcheck_error *err)
+{
+    if (!cJSON_IsArray(a))
+        return ierr(err, field, "must be an array%s, got %s", what, type_name(a));
+    *n = 0;
+    for (const cJSON *e = a->child; e; e = e->next)
+        if (++*n > max)
+            return ierr(err, field, "has more than %d entries", (int)max);
+    return 0;
+}
+
+static int parse_throughput_entry(const cJSON *t, chipcheck_throughput *ct, chipcheck_error *err)
+{
+    static const char *const keys[] = {"precision", "tops", "bits", "sparse"};
+    uint64_t seen = 0;
+    ct->tops = NAN;
+    if (!cJSON_IsObject(t))
+        return ierr(err, "chip.throughput", "each entry must be an object, got %s", type_name(t));
+    for (const cJSON *e = t->child; e; e = e->next) {
+        int k = member_key(e, "chip.throughput.", keys, 4, &seen, "unknown key (known: precision, tops, bits, sparse)",
+                           err);
+        char tf[96];
+        snprintf(tf, sizeof tf, "chip.throughput.%s", keys[k < 0 ? 0 : k]);
+        int rc = k < 0;
+        if (k == 0) rc = jstr(e, tf, &ct->precision, err);
+        else if (k == 1) rc = jnum(e, tf, &ct->tops, err);
+        else if (k == 2) {
+            double b;
+            rc = jnum(e, tf, &b, err);
+            if (!rc && !isnan(b) && (b != floor(b) || b < 1 || b > 64))
+                rc = ierr(err, tf, "must be a whole number of bits from 1 to 64");
+            ct->bits = rc || isnan(b) ? 0 : (int)b;
+        } else if (k == 3) {
+            if (!cJSON_IsBool(e))
+                rc = ierr(err, tf, "must be true or false, got %s", type_name(e));
+            ct->sparse = cJSON_IsTrue(e);
+        }
+        if (rc)
+            return -1;
+    }
+    if (!ct->precision)
+        return ierr(err, "chip.throughput.precision", "is required in each throughput entry");
+    return 0;
+}
+
+static int parse_throughput(const cJSON *it, json_ship *j, chipcheck_error *err)
+{
+    size_t n;
+    if (jarray(it, "chip.throughput", MAX_THROUGHPUT, "", &n, err))
+        return -1;
+    j->tp = calloc(n + 1, sizeof *j->tp);
+    if (!j->tp)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "<shipment>", 0, 0, NULL, "out of memory");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, it) {
+        if (parse_throughput_entry(t, &j->tp[j->chip.n_throughput++], err))
+            return -1;
+    }
+    j->chip.throughput = j->tp;
+    return 0;
+}
+
 static int parse_chip_obj(const cJSON *o, json_ship *j, chipcheck_error *err)
 {
-    static const char *const info_keys[] = {"sources", "aliases", "source_kind", "as_of", "note"};
+    /* the figures, then the catalog entry to start from, then keys a catalog entry has (accepted, unused) */
+    static const char *const keys[] = {"name", "vendor", "part_number", "kind", "tpp", "die_area_mm2",
+                                       "memory_bandwidth_gbs", "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
+                                       "datacenter", "throughput", "catalog", "sources", "aliases", "source_kind",
+                                       "as_of", "note"};
     chipcheck_chip *c = &j->chip;
+    const char **strs[] = {&c->name, &c->vendor, &c->part_number, &c->kind};
+    double *nums[] = {&c->tpp, &c->die_area_mm2, &c->memory_bandwidth_gbs, &c->interconnect_bandwidth_gbs,
+                      &c->hbm_bandwidth_density};
+    uint64_t seen = 0;
     c->tpp = c->die_area_mm2 = c->memory_bandwidth_gbs = c->interconnect_bandwidth_gbs = c->hbm_bandwidth_density = NAN;
     c->datacenter = -1;
-    if (no_duplicates(o, "chip.", err))
-        return -1;
     for (const cJSON *it = o->child; it; it = it->next) {
-        const char *k = it->string;
+        int k = member_key(it, "chip.", keys, sizeof keys / sizeof keys[0], &seen, "unknown key in a chip", err);
+        if (k < 0)
+            return -1;
         char f[80];
-        snprintf(f, sizeof f, "chip.%s", k);
+        snprintf(f, sizeof f, "chip.%s", keys[k]);
         int rc = 0;
-        if (!strcmp(k, "name")) rc = jstr(it, f, &c->name, err);
-        else if (!strcmp(k, "vendor")) rc = jstr(it, f, &c->vendor, err);
-        else if (!strcmp(k, "part_number")) rc = jstr(it, f, &c->part_number, err);
-        else if (!strcmp(k, "kind")) rc = jstr(it, f, &c->kind, err);
-        else if (!strcmp(k, "catalog")) rc = jstr(it, f, &j->sh.chip_name, err);
-        else if (!strcmp(k, "tpp")) rc = jnum(it, f, &c->tpp, err);
-        else if (!strcmp(k, "die_area_mm2")) rc = jnum(it, f, &c->die_area_mm2, err);
-        else if (!strcmp(k, "memory_bandwidth_gbs")) rc = jnum(it, f, &c->memory_bandwidth_gbs, err);
-        else if (!strcmp(k, "interconnect_bandwidth_gbs")) rc = jnum(it, f, &c->interconnect_bandwidth_gbs, err);
-        else if (!strcmp(k, "hbm_bandwidth_density")) rc = jnum(it, f, &c->hbm_bandwidth_density, err);
-        else if (!strcmp(k, "datacenter")) {
+        if (k < 4) rc = jstr(it, f, strs[k], err);
+        else if (k < 9) rc = jnum(it, f, nums[k - 4], err);
+        else if (k == 9) {
             if (cJSON_IsBool(it))
                 c->datacenter = cJSON_IsTrue(it);
             else if (!cJSON_IsNull(it))
                 rc = ierr(err, f, "must be true, false or null, got %s", type_name(it));
-        } else if (!strcmp(k, "throughput")) {
-            if (!cJSON_IsArray(it))
-                return ierr(err, f, "must be an array, got %s", type_name(it));
-            size_t n = (size_t)cJSON_GetArraySize(it);
-            j->tp = calloc(n + 1, sizeof *j->tp);
-            if (!j->tp)
-                return err_set(err, CHIPCHECK_ERR_NOMEM, "<shipment>", 0, 0, NULL, "out of memory");
-            const cJSON *t;
-            cJSON_ArrayForEach(t, it) {
-                chipcheck_throughput *ct = &j->tp[c->n_throughput++];
-                ct->tops = NAN;
-                if (!cJSON_IsObject(t))
-                    return ierr(err, "chip.throughput", "each entry must be an object, got %s", type_name(t));
-                if (no_duplicates(t, "chip.throughput.", err))
-                    return -1;
-                for (const cJSON *e = t->child; e; e = e->next) {
-                    char tf[96];
-                    snprintf(tf, sizeof tf, "chip.throughput.%s", e->string);
-                    if (!strcmp(e->string, "precision")) rc = jstr(e, tf, &ct->precision, err);
-                    else if (!strcmp(e->string, "tops")) rc = jnum(e, tf, &ct->tops, err);
-                    else if (!strcmp(e->string, "bits")) {
-                        double b;
-                        rc = jnum(e, tf, &b, err);
-                        if (!rc && !isnan(b) && (b != floor(b) || b < 1 || b > 64))
-                            rc = ierr(err, tf, "must be a whole number of bits from 1 to 64");
-                        ct->bits = rc || isnan(b) ? 0 : (int)b;
-                    } else if (!strcmp(e->string, "sparse")) {
-                        if (!cJSON_IsBool(e))
-                            rc = ierr(err, tf, "must be true or false, got %s", type_name(e));
-                        ct->sparse = cJSON_IsTrue(e);
-                    } else
-                        rc = ierr(err, tf, "unknown key (known: precision, tops, bits, sparse)");
-                    if (rc)
-                        return -1;
-                }
-                if (!ct->precision)
-                    return ierr(err, "chip.throughput.precision", "is required in each throughput entry");
-            }
-            c->throughput = j->tp;
-        } else {
-            int info = 0;
-            for (size_t i = 0; i < sizeof info_keys / sizeof info_keys[0]; i++)
-                info |= !strcmp(k, info_keys[i]);
-            if (!info)
-                rc = ierr(err, f, "unknown key in a chip");
-        }
+        } else if (k == 10) rc = parse_throughput(it, j, err);
+        else if (k == 11) rc = jstr(it, f, &j->sh.chip_name, err);
         if (rc)
             return -1;
     }
@@ -427,15 +536,48 @@ static int parse_chip_obj(const cJSON *o, json_ship *j, chipcheck_error *err)
     return 0;
 }
 
+static int parse_license(const cJSON *l, chipcheck_license *cl, const char **pool, chipcheck_error *err)
+{
+    static const char *const keys[] = {"id", "destination", "valid_from", "valid_to", "products"};
+    const char **strs[] = {&cl->id, &cl->destination, &cl->valid_from, &cl->valid_to};
+    uint64_t seen = 0;
+    if (!cJSON_IsObject(l))
+        return ierr(err, "licenses", "each license must be an object, got %s", type_name(l));
+    for (const cJSON *e = l->child; e; e = e->next) {
+        int k = member_key(e, "licenses.", keys, 5, &seen,
+                           "unknown key (known: id, destination, valid_from, valid_to, products)", err);
+        if (k < 0)
+            return -1;
+        char f[96];
+        snprintf(f, sizeof f, "licenses.%s", keys[k]);
+        if (k < 4) {
+            if (jstr(e, f, strs[k], err))
+                return -1;
+            continue;
+        }
+        cl->products = pool;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, e) {
+            if (!cJSON_IsString(p))
+                return ierr(err, f, "must be an array of chip names (strings)");
+            pool[cl->n_products++] = p->valuestring;
+        }
+    }
+    return 0;
+}
+
 static int parse_licenses(const cJSON *a, json_ship *j, chipcheck_error *err)
 {
-    if (!cJSON_IsArray(a))
-        return ierr(err, "licenses", "must be an array, got %s", type_name(a));
-    size_t n = (size_t)cJSON_GetArraySize(a), np = 0;
+    size_t n, np = 0;
+    if (jarray(a, "licenses", MAX_LICENSES, "", &n, err))
+        return -1;
     const cJSON *l;
-    cJSON_ArrayForEach(l, a) {
+    cJSON_ArrayForEach(l, a) { /* size the pool of product names: each license's first "products" array */
         const cJSON *p = cJSON_IsObject(l) ? cJSON_GetObjectItemCaseSensitive(l, "products") : NULL;
-        np += cJSON_IsArray(p) ? (size_t)cJSON_GetArraySize(p) : 0;
+        size_t k = 0;
+        if (p && jarray(p, "licenses.products", MAX_PRODUCTS, " of chip names", &k, err))
+            return -1;
+        np += k;
     }
     j->lic = calloc(n + 1, sizeof *j->lic);
     j->products = calloc(np + 1, sizeof *j->products);
@@ -444,42 +586,58 @@ static int parse_licenses(const cJSON *a, json_ship *j, chipcheck_error *err)
     size_t pi = 0;
     cJSON_ArrayForEach(l, a) {
         chipcheck_license *cl = &j->lic[j->sh.n_licenses++];
-        if (!cJSON_IsObject(l))
-            return ierr(err, "licenses", "each license must be an object, got %s", type_name(l));
-        if (no_duplicates(l, "licenses.", err))
+        if (parse_license(l, cl, &j->products[pi], err))
             return -1;
-        for (const cJSON *e = l->child; e; e = e->next) {
-            char f[96];
-            snprintf(f, sizeof f, "licenses.%s", e->string);
-            int rc = 0;
-            if (!strcmp(e->string, "id")) rc = jstr(e, f, &cl->id, err);
-            else if (!strcmp(e->string, "destination")) rc = jstr(e, f, &cl->destination, err);
-            else if (!strcmp(e->string, "valid_from")) rc = jstr(e, f, &cl->valid_from, err);
-            else if (!strcmp(e->string, "valid_to")) rc = jstr(e, f, &cl->valid_to, err);
-            else if (!strcmp(e->string, "products")) {
-                if (!cJSON_IsArray(e))
-                    return ierr(err, f, "must be an array of chip names, got %s", type_name(e));
-                cl->products = &j->products[pi];
-                const cJSON *p;
-                cJSON_ArrayForEach(p, e) {
-                    if (!cJSON_IsString(p))
-                        return ierr(err, f, "must be an array of chip names (strings)");
-                    j->products[pi++] = p->valuestring;
-                    cl->n_products++;
-                }
-            } else
-                rc = ierr(err, f, "unknown key (known: id, destination, valid_from, valid_to, products)");
-            if (rc)
-                return -1;
-        }
+        pi += cl->n_products;
     }
     j->sh.licenses = j->lic;
     return 0;
 }
 
+static int parse_member(const cJSON *it, int k, json_ship *j, chipcheck_error *err)
+{
+    const char *key = it->string;
+    const char **strs[] = {NULL, &j->sh.date, &j->sh.destination, &j->sh.end_user_hq, &j->sh.export_from,
+                           &j->sh.exception, &j->sh.exception_authorization};
+    if (k == 0) {
+        if (cJSON_IsNumber(it) && it->valuedouble == floor(it->valuedouble) && fabs(it->valuedouble) < 1e15) {
+            snprintf(j->idbuf, sizeof j->idbuf, "%.0f", it->valuedouble);
+            j->sh.id = j->idbuf;
+            return 0;
+        }
+        return jstr(it, "id", &j->sh.id, err);
+    }
+    if (k < 7)
+        return jstr(it, key, strs[k], err);
+    if (k == 7) {
+        double q;
+        int rc = jnum(it, key, &q, err);
+        if (!rc && !isnan(q) && (q != floor(q) || q < 0 || q > MAX_FIGURE))
+            rc = ierr(err, key, "must be a whole number from 0 to 1e9");
+        return rc;
+    }
+    if (k == 8) {
+        if (cJSON_IsString(it))
+            j->sh.chip_name = it->valuestring;
+        else if (cJSON_IsObject(it))
+            return parse_chip_obj(it, j, err);
+        else
+            return ierr(err, key, "must be a catalog chip name or an object of figures, got %s", type_name(it));
+        return 0;
+    }
+    if (k == 10)
+        return jstr(it, key, &j->sh.destination_region, err);
+    if (k == 11)
+        return jstr(it, key, &j->sh.eccn, err);
+    return parse_licenses(it, j, err);
+}
+
 /* Parse JSON into j (strings borrowed from *root, which the caller deletes with cJSON_Delete). */
 static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipcheck_error *err)
 {
+    static const char *const keys[] = {"id", "date", "destination", "end_user_hq", "export_from", "exception",
+                                       "exception_authorization", "quantity", "chip", "licenses",
+                                       "destination_region", "eccn"};
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(json, &end, 1);
     *root_out = root;
@@ -494,47 +652,18 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
             err->offset = off;
         return CHIPCHECK_ERR_PARSE;
     }
+    char path[80];
+    int in_key;
+    if (json_nul_string(json, strlen(json), root, path, sizeof path, &in_key))
+        return ierr(err, path[0] ? path : "shipment", "%s a NUL character (\\u0000)", in_key ? "a key holds" : "holds");
     if (!cJSON_IsObject(root))
         return ierr(err, "shipment", "must be a JSON object, got %s", type_name(root));
-    if (no_duplicates(root, "", err))
-        return CHIPCHECK_ERR_INPUT;
+    uint64_t seen = 0;
     for (const cJSON *it = root->child; it; it = it->next) {
-        const char *k = it->string;
-        int rc = 0;
-        if (!strcmp(k, "id")) {
-            if (cJSON_IsNumber(it) && it->valuedouble == floor(it->valuedouble) && fabs(it->valuedouble) < 1e15) {
-                snprintf(j->idbuf, sizeof j->idbuf, "%.0f", it->valuedouble);
-                j->sh.id = j->idbuf;
-            } else
-                rc = jstr(it, "id", &j->sh.id, err);
-        } else if (!strcmp(k, "date")) rc = jstr(it, k, &j->sh.date, err);
-        else if (!strcmp(k, "destination")) rc = jstr(it, k, &j->sh.destination, err);
-        else if (!strcmp(k, "end_user_hq")) rc = jstr(it, k, &j->sh.end_user_hq, err);
-        else if (!strcmp(k, "export_from")) rc = jstr(it, k, &j->sh.export_from, err);
-        else if (!strcmp(k, "destination_region")) rc = jstr(it, k, &j->sh.destination_region, err);
-        else if (!strcmp(k, "eccn")) rc = jstr(it, k, &j->sh.eccn, err);
-        else if (!strcmp(k, "exception")) rc = jstr(it, k, &j->sh.exception, err);
-        else if (!strcmp(k, "exception_authorization")) rc = jstr(it, k, &j->sh.exception_authorization, err);
-        else if (!strcmp(k, "quantity")) {
-            double q;
-            rc = jnum(it, k, &q, err);
-            if (!rc && !isnan(q) && (q != floor(q) || q < 0 || q > MAX_FIGURE))
-                rc = ierr(err, k, "must be a whole number from 0 to 1e9");
-        } else if (!strcmp(k, "chip")) {
-            if (cJSON_IsString(it))
-                j->sh.chip_name = it->valuestring;
-            else if (cJSON_IsObject(it))
-                rc = parse_chip_obj(it, j, err);
-            else
-                rc = ierr(err, k, "must be a catalog chip name or an object of figures, got %s", type_name(it));
-        } else if (!strcmp(k, "licenses")) {
-            rc = parse_licenses(it, j, err);
-        } else {
-            rc = ierr(err, k, "unknown key in a shipment (known: id, date, destination, destination_region, "
-                              "end_user_hq, export_from, quantity, chip, eccn, exception, exception_authorization, "
-                              "licenses)");
-        }
-        if (rc)
+        int k = member_key(it, "", keys, sizeof keys / sizeof keys[0], &seen,
+                           "unknown key in a shipment (known: id, date, destination, destination_region, end_user_hq, "
+                           "export_from, quantity, chip, eccn, exception, exception_authorization, licenses)", err);
+        if (k < 0 || parse_member(it, k, j, err))
             return CHIPCHECK_ERR_INPUT;
     }
     return 0;

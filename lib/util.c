@@ -4,11 +4,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -51,17 +54,66 @@ void err_clear(chipcheck_error *err)
     err->offset = -1;
 }
 
-/* Copy src into dst (size n), keeping the tail when it does not fit: paths are told apart by their end. */
-static void copy_tail(char *dst, size_t n, const char *src)
+/* Copy src into dst (size n) as one line of valid UTF-8: each byte outside a well-formed sequence becomes
+ * U+FFFD, a control character a space, and the copy never ends inside a sequence. With keep_tail, a src that does not fit keeps its end after "..."
+ * (paths are told apart by their end); else its start. */
+static void utf8_fit(char *dst, size_t n, const char *src, int keep_tail)
 {
-    size_t len = src ? strlen(src) : 0;
-    if (len < n) {
-        memcpy(dst, src ? src : "", len + 1);
+    char tmp[3 * 1024 + 1];
+    size_t len = src ? strlen(src) : 0, t = 0;
+    const char *p = src ? src + (keep_tail && len > 1024 ? len - 1024 : 0) : "";
+    for (size_t i = 0, m; p[i] && t + 3 < sizeof tmp; i += m) {
+        uint32_t cp;
+        m = utf8_next(p + i, &cp);
+        if (m == 1 && cp < 0x20) {
+            tmp[t++] = ' '; /* one line: a message quoting input (or libxml2's) may hold line breaks */
+        } else if (m) {
+            memcpy(tmp + t, p + i, m);
+            t += m;
+        } else {
+            memcpy(tmp + t, "\xEF\xBF\xBD", 3);
+            t += 3;
+            m = 1;
+        }
+    }
+    tmp[t] = '\0';
+    if (t < n) {
+        memcpy(dst, tmp, t + 1);
         return;
     }
-    dst[0] = dst[1] = dst[2] = '.';
-    memcpy(dst + 3, src + len - (n - 4), n - 4);
-    dst[n - 1] = '\0';
+    if (!keep_tail) {
+        size_t k = n - 1;
+        while (k > 0 && ((unsigned char)tmp[k] & 0xC0) == 0x80) /* tmp[k] would start the cut-off part */
+            k--;
+        memcpy(dst, tmp, k);
+        dst[k] = '\0';
+        return;
+    }
+    size_t from = t - (n - 4);
+    while (from < t && ((unsigned char)tmp[from] & 0xC0) == 0x80)
+        from++;
+    memcpy(dst, "...", 3);
+    memcpy(dst + 3, tmp + from, t - from + 1);
+}
+
+char *utf8_sanitize_dup(const char *s)
+{
+    size_t len = strlen(s), j = 0;
+    char *out = malloc(3 * len + 1);
+    for (size_t i = 0, m; out && s[i]; i += m) {
+        uint32_t cp;
+        if ((m = utf8_next(s + i, &cp)) != 0) {
+            memcpy(out + j, s + i, m);
+            j += m;
+        } else {
+            memcpy(out + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            m = 1;
+        }
+    }
+    if (out)
+        out[j] = '\0';
+    return out;
 }
 
 int err_set(chipcheck_error *err, int code, const char *src, int line, int column, const char *field,
@@ -72,12 +124,15 @@ int err_set(chipcheck_error *err, int code, const char *src, int line, int colum
     err->code = code;
     err->line = line;
     err->column = column;
-    copy_tail(err->source, sizeof err->source, src ? src : "");
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    /* Every string of an error is valid UTF-8 (it quotes input, which may not be): callers print it as JSON. */
+    utf8_fit(err->source, sizeof err->source, src, 1);
+    utf8_fit(err->field, sizeof err->field, field, 0);
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_fit(err->message, sizeof err->message, msg, 0);
     return code;
 }
 
@@ -93,56 +148,183 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
-void chip_key(const char *name, char *out, size_t outsz)
+/* Characters a chip-name comparison skips. */
+static int name_skip(unsigned char ch) { return ch == ' ' || ch == '-' || ch == '_'; }
+
+char *chip_key_dup(const char *name)
 {
+    char *out = malloc(strlen(name) + 1);
     size_t j = 0;
-    for (; name && *name && j + 1 < outsz; name++) {
-        unsigned char ch = (unsigned char)*name;
-        if (ch == ' ' || ch == '-' || ch == '_')
-            continue;
-        out[j++] = (char)tolower(ch);
-    }
-    out[j] = '\0';
+    for (; out && *name; name++)
+        if (!name_skip((unsigned char)*name))
+            out[j++] = (char)tolower((unsigned char)*name);
+    if (out)
+        out[j] = '\0';
+    return out;
 }
 
-int read_file(const char *path, unsigned char **out, size_t *len)
+int chip_names_match(const char *a, const char *b)
+{
+    int any = 0;
+    for (;;) {
+        while (*a && name_skip((unsigned char)*a))
+            a++;
+        while (*b && name_skip((unsigned char)*b))
+            b++;
+        if (!*a || !*b)
+            return !*a && !*b && any;
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+        a++;
+        b++;
+        any = 1;
+    }
+}
+
+int read_file(const char *path, unsigned char **out, size_t *len, char *why, size_t whysz)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    why[0] = '\0';
+    /* Non-blocking, so that opening a FIFO never waits for a writer; then only a regular file is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, whysz, "cannot read file: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
-    size_t cap = 65536, n = 0;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
+        snprintf(why, whysz, "%s", S_ISREG(st.st_mode) ? "is larger than 64 MiB"
+                                   : S_ISDIR(st.st_mode) ? "is a directory, not a file" : "is not a regular file");
+        close(fd);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0; /* one byte more: a file that grows is noticed */
     unsigned char *buf = malloc(cap + 1);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        if (cap >= ((size_t)64 << 20)) { /* a rule file over 64 MiB is refused */
-            free(buf);
-            buf = NULL;
-            errno = EFBIG;
-            break;
-        }
-        unsigned char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got < 0) {
+                snprintf(why, whysz, "cannot read file: %s", strerror(errno));
+                free(buf);
+                buf = NULL;
+            }
             break;
         }
-        buf = nb;
-        cap *= 2;
+        n += (size_t)got;
+        if (n == cap) { /* it grew while being read */
+            unsigned char *nb = cap > MAX_FILE_BYTES ? NULL : realloc(buf, cap * 2 + 1);
+            if (!nb) {
+                snprintf(why, whysz, "%s", cap > MAX_FILE_BYTES ? "is larger than 64 MiB" : "out of memory");
+                free(buf);
+            }
+            buf = nb;
+            cap *= 2;
+        }
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
+    close(fd);
+    if (!buf) {
+        if (!why[0])
+            snprintf(why, whysz, "out of memory");
         return -1;
     }
     buf[n] = '\0';
     *out = buf;
     *len = n;
+    return 0;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------------------------------ */
+
+size_t utf8_next(const char *s, uint32_t *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned c = p[0];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (c == 0 || n < 0 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+        return 0;
+    uint32_t v = n == 0 ? c : c & (0x3Fu >> n);
+    for (int i = 1; i <= n; i++) { /* stops at a NUL: it is no continuation byte */
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if ((n == 2 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (n == 3 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0; /* overlong, a surrogate, or past U+10FFFF */
+    *cp = v;
+    return (size_t)n + 1;
+}
+
+int utf8_valid(const char *s)
+{
+    uint32_t cp;
+    for (size_t n; *s; s += n)
+        if (!(n = utf8_next(s, &cp)))
+            return 0;
+    return 1;
+}
+
+/* Code points a text value may not hold: C0 and C1 controls, DEL, the line and paragraph separators, and
+ * invisible formatting characters (zero-width spaces and joiners, bidirectional controls, the byte order
+ * mark, the soft hyphen), which can make one name look like another. */
+static const char *forbidden_kind(uint32_t c)
+{
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+        return "a control character";
+    if (c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF)
+        return "an invisible formatting character";
+    return NULL;
+}
+
+static int is_space(uint32_t c)
+{
+    return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
+}
+
+int text_problem(const char *v, size_t max, int free_text, char *why, size_t whysz)
+{
+    size_t len = strlen(v);
+    if (len > max) {
+        snprintf(why, whysz, "is longer than %zu bytes", max);
+        return 1;
+    }
+    int blank = 1;
+    for (size_t i = 0, n; i < len; i += n) {
+        uint32_t cp;
+        if (!(n = utf8_next(v + i, &cp))) {
+            snprintf(why, whysz, "is not valid UTF-8");
+            return 1;
+        }
+        const char *bad = forbidden_kind(cp);
+        if (bad && !(free_text && (cp == '\t' || cp == '\n' || cp == '\r'))) {
+            snprintf(why, whysz, "contains %s (U+%04X)", bad, (unsigned)cp);
+            return 1;
+        }
+        blank &= is_space(cp) || bad != NULL;
+    }
+    if (blank)
+        snprintf(why, whysz, "is %s; leave the field out when it is not known", len ? "only white space" : "empty");
+    return blank;
+}
+
+/* ---- precisions ------------------------------------------------------------------------------------ */
+
+static const struct { const char *name; int bits; } precisions[] = {
+    {"fp64", 64}, {"fp32", 32}, {"tf32", 32}, {"bf16", 16}, {"fp16", 16}, {"fp8", 8}, {"fp6", 6}, {"fp4", 4},
+    {"int32", 32}, {"int16", 16}, {"int8", 8}, {"int4", 4},
+};
+
+int throughput_bits(const char *precision)
+{
+    for (size_t i = 0; precision && i < sizeof precisions / sizeof precisions[0]; i++)
+        if (!strcmp(precisions[i].name, precision))
+            return precisions[i].bits;
     return 0;
 }
 
@@ -166,23 +348,42 @@ int field_lookup(const char *name)
 
 /* ---- dates ------------------------------------------------------------------------------------------ */
 
-int date_parse(const char *s)
+int date_check(const char *s, int *ymd)
 {
+    *ymd = 0;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
+        return DATE_MALFORMED;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
+            return DATE_MALFORMED;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-        return 0;
+    if (m < 1 || m > 12 || d < 1)
+        return DATE_NOT_REAL;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int max = mdays[m - 1] + (m == 2 && leap);
-    if (d > max)
-        return 0;
-    return y * 10000 + m * 100 + d;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return DATE_NOT_REAL;
+    if (y < 1900 || y > 2999)
+        return DATE_OUT_OF_RANGE;
+    *ymd = y * 10000 + m * 100 + d;
+    return DATE_OK;
+}
+
+const char *date_status_text(int status)
+{
+    switch (status) {
+    case DATE_MALFORMED: return "is not a date in the form YYYY-MM-DD";
+    case DATE_NOT_REAL: return "is not a real calendar date";
+    case DATE_OUT_OF_RANGE: return "is outside the supported range 1900-01-01 to 2999-12-31";
+    default: return "is a date";
+    }
+}
+
+int date_parse(const char *s)
+{
+    int ymd;
+    return date_check(s, &ymd) == DATE_OK ? ymd : 0;
 }
 
 int date_days(int ymd)

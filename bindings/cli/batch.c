@@ -32,20 +32,22 @@ typedef struct batch_state {
     int summary, progress;
     code_count *codes;
     size_t ncodes, codes_cap;
+    int write_errno; /* writing stdout failed (EPIPE when the reader went away): the batch stops */
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
 
 /* The input's "id" when the line is a JSON object with a string or number id, else JSON null. A number is
- * given as a string, as in the decisions, so the records of one batch can be joined on id. */
-static cJSON *input_id(const char *line)
+ * given as a string, as in the decisions, so the records of one batch can be joined on id. *replaced says
+ * whether bytes that are not UTF-8 were replaced (the output stays valid UTF-8 JSON). */
+static cJSON *input_id(const char *line, int *replaced)
 {
     cJSON *root = cJSON_ParseWithOpts(line, NULL, 0);
     cJSON *id = NULL;
     if (cJSON_IsObject(root)) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "id");
         if (cJSON_IsString(v)) {
-            id = cJSON_CreateString(v->valuestring);
+            id = json_text(v->valuestring, replaced);
         } else if (cJSON_IsNumber(v)) {
             char *text = cJSON_PrintUnformatted(v);
             if (text != NULL)
@@ -57,14 +59,29 @@ static cJSON *input_id(const char *line)
     return id != NULL ? id : cJSON_CreateNull();
 }
 
-/* Write the error record of one bad line; id (a string or JSON null) is taken over. Returns 0 when out of
- * memory. */
-static int write_error_record(cJSON *id, unsigned long lineno, const char *file, const chipcheck_error *err)
+/* Write one output line. Every write is checked: returns 0 when stdout failed (b->write_errno set), so
+ * that a batch whose reader is gone stops, even with SIGPIPE ignored. */
+static int emit(batch_state *b, const char *text)
+{
+    errno = 0;
+    if (fputs(text, stdout) == EOF || putchar('\n') == EOF || ferror(stdout)) {
+        b->write_errno = errno ? errno : EIO;
+        return 0;
+    }
+    return 1;
+}
+
+/* Write the error record of one bad line; id (a string or JSON null) is taken over, id_replaced says whether
+ * bytes of it that were not UTF-8 were replaced by U+FFFD. Every record is valid UTF-8 JSON: a file name
+ * is made so the same way, and "invalid_utf8" lists the fields that were. Returns 0 when out of memory or
+ * when writing failed. */
+static int write_error_record(batch_state *b, cJSON *id, int id_replaced, unsigned long lineno, const char *file,
+                              const chipcheck_error *err)
 {
     cJSON *rec = cJSON_CreateObject();
     cJSON *e = cJSON_CreateObject();
     char *text = NULL;
-    int ok = 0;
+    int ok = 0, file_replaced = 0;
     if (rec == NULL || e == NULL || id == NULL) {
         cJSON_Delete(id);
         goto done;
@@ -72,7 +89,14 @@ static int write_error_record(cJSON *id, unsigned long lineno, const char *file,
     cJSON_AddItemToObject(rec, "id", id);
     cJSON_AddNumberToObject(rec, "line", (double)lineno);
     if (file != NULL)
-        cJSON_AddStringToObject(rec, "file", file);
+        cJSON_AddItemToObject(rec, "file", json_text(file, &file_replaced));
+    if (id_replaced || file_replaced) {
+        cJSON *list = cJSON_AddArrayToObject(rec, "invalid_utf8");
+        if (id_replaced)
+            cJSON_AddItemToArray(list, cJSON_CreateString("id"));
+        if (file_replaced)
+            cJSON_AddItemToArray(list, cJSON_CreateString("file"));
+    }
     cJSON_AddStringToObject(e, "code", chipcheck_status_name(err->code));
     if (err->field[0])
         cJSON_AddStringToObject(e, "field", err->field);
@@ -86,9 +110,7 @@ static int write_error_record(cJSON *id, unsigned long lineno, const char *file,
     text = cJSON_PrintUnformatted(rec);
     if (text == NULL)
         goto done;
-    fputs(text, stdout);
-    putchar('\n');
-    ok = 1;
+    ok = emit(b, text);
 done:
     if (text != NULL)
         cJSON_free(text);
@@ -153,7 +175,8 @@ static void progress(const batch_state *b)
 /* Check one shipment (JSON text) and write its output line; id is the error record's id (taken over), made
  * from the text when NULL. When id is given the JSON was generated (CSV), so an error's column in it would
  * mean nothing to the user and is dropped. Returns 0 on a fatal error (out of memory). */
-static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned long lineno, const char *file)
+static int batch_check(batch_state *b, const char *json, cJSON *id, int id_replaced, unsigned long lineno,
+                       const char *file)
 {
     chipcheck_error err;
     memset(&err, 0, sizeof err);
@@ -164,9 +187,12 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
             cJSON_Delete(id);
             return 0;
         }
+        int replaced = id_replaced;
         if (id != NULL)
             err.line = err.column = 0;
-        return write_error_record(id != NULL ? id : input_id(json), lineno, file, &err);
+        else
+            id = input_id(json, &replaced);
+        return write_error_record(b, id, replaced, lineno, file, &err);
     }
     cJSON_Delete(id);
     char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
@@ -181,31 +207,37 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
     default: break;
     }
     b->stale += chipcheck_decision_freshness_count(d) > 0;
-    int ok = !b->summary || count_codes(b, d, b->lines);
-    fputs(text, stdout);
-    putchar('\n');
+    int ok = (!b->summary || count_codes(b, d, b->lines)) && emit(b, text);
     chipcheck_free(text);
     chipcheck_decision_free(d);
     return ok;
 }
 
-/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory). */
-static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+/* A line that cannot be a shipment: an error record (id null) saying why. Returns 0 on a fatal error. */
+static int batch_bad_line(batch_state *b, const char *why, unsigned long lineno, const char *file)
 {
     chipcheck_error err;
-    b->lines++;
-    progress(b);
-    if (strlen(line) != len) {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "the line contains a NUL byte; expected a JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
-    }
-    if (line[strspn(line, " \t\r\f\v")] == '\0') {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "empty line; expected a shipment JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
-    }
-    return batch_check(b, line, NULL, lineno, file);
+    b->errors++;
+    make_error(&err, CHIPCHECK_ERR_PARSE, why);
+    return write_error_record(b, cJSON_CreateNull(), 0, lineno, file, &err);
+}
+
+/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory,
+ * or writing failed). */
+static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+{
+    if (strlen(line) != len)
+        return batch_bad_line(b, "the line contains a NUL byte; expected a JSON object", lineno, file);
+    if (line[strspn(line, " \t\r\f\v")] == '\0')
+        return batch_bad_line(b, "empty line; expected a shipment JSON object", lineno, file);
+    return batch_check(b, line, NULL, 0, lineno, file);
+}
+
+/* Say why the batch stopped early (writing stdout is reported once, by cmd_batch). */
+static void report_fatal(const batch_state *b, const char *shown, unsigned long lineno)
+{
+    if (!b->write_errno)
+        errorf("%s:%lu: out of memory", shown, lineno);
 }
 
 /* Check the current data row of a CSV input and write its output line. Returns 0 on a fatal error. */
@@ -216,7 +248,8 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
     const char *idcell = csv_record_id(cols, r);
     b->lines++;
     progress(b);
-    cJSON *id = idcell != NULL ? cJSON_CreateString(idcell) : cJSON_CreateNull();
+    int id_replaced = 0;
+    cJSON *id = idcell != NULL ? json_text(idcell, &id_replaced) : cJSON_CreateNull();
     if (id == NULL)
         return 0;
     cJSON *ship = csv_record_to_shipment(cols, r, &err);
@@ -226,7 +259,7 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
             return 0;
         }
         b->errors++;
-        return write_error_record(id, lineno, file, &err);
+        return write_error_record(b, id, id_replaced, lineno, file, &err);
     }
     char *json = cJSON_PrintUnformatted(ship);
     cJSON_Delete(ship);
@@ -234,37 +267,105 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
         cJSON_Delete(id);
         return 0;
     }
-    int ok = batch_check(b, json, id, lineno, file);
+    int ok = batch_check(b, json, id, id_replaced, lineno, file);
     cJSON_free(json);
     return ok;
+}
+
+/* A line reader over a stream that holds at most BATCH_MAX_LINE bytes of a line: a longer line is read to
+ * its end but not kept, so that no input (an endless line, /dev/zero) grows memory without bound. */
+enum { BATCH_MAX_LINE = 64 << 20 };
+typedef struct line_reader {
+    FILE *f;
+    char *line;
+    size_t cap;
+    char in[65536];
+    size_t pos, len;
+} line_reader;
+
+/* The next line, without its newline, NUL-terminated in lr->line (which may hold NUL bytes: *len is its
+ * length). Returns 1, 0 at the end of the input, -1 on a read error. *too_long is set when the line was
+ * longer than BATCH_MAX_LINE (*len is then 0). */
+static int next_line(line_reader *lr, size_t *len, int *too_long)
+{
+    size_t n = 0;
+    int any = 0;
+    *too_long = 0;
+    for (;;) {
+        if (lr->pos == lr->len) {
+            lr->pos = 0;
+            lr->len = fread(lr->in, 1, sizeof lr->in, lr->f);
+            if (lr->len == 0) {
+                if (ferror(lr->f))
+                    return -1;
+                if (!any)
+                    return 0;
+                break; /* a last line without a newline */
+            }
+        }
+        any = 1;
+        const char *start = lr->in + lr->pos, *nl = memchr(start, '\n', lr->len - lr->pos);
+        size_t take = nl != NULL ? (size_t)(nl - start) : lr->len - lr->pos;
+        lr->pos += take + (nl != NULL);
+        if (!*too_long && n + take > BATCH_MAX_LINE) {
+            *too_long = 1;
+            n = 0;
+        }
+        if (!*too_long) {
+            if (n + take + 1 > lr->cap) {
+                size_t cap = lr->cap ? lr->cap : 4096;
+                while (cap < n + take + 1)
+                    cap *= 2;
+                char *nb = realloc(lr->line, cap);
+                if (nb == NULL)
+                    return -2;
+                lr->line = nb;
+                lr->cap = cap;
+            }
+            memcpy(lr->line + n, start, take);
+            n += take;
+        }
+        if (nl != NULL)
+            break;
+    }
+    if (lr->line == NULL && (lr->line = malloc(lr->cap = 4096)) == NULL)
+        return -2;
+    lr->line[n] = '\0';
+    *len = n;
+    return 1;
 }
 
 /* Process one input. Returns 0 on a fatal error (already reported). */
 static int batch_stream(batch_state *b, FILE *f, const char *file)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    line_reader *lr = calloc(1, sizeof *lr);
+    const char *shown = file != NULL ? file : "<stdin>";
     unsigned long lineno = 0;
-    int ok = 1;
-    while ((n = getline(&line, &cap, f)) != -1) {
-        size_t len = (size_t)n;
+    size_t len;
+    int rc, too_long, ok = 1;
+    if (lr == NULL) {
+        errorf("%s: out of memory", shown);
+        return 0;
+    }
+    lr->f = f;
+    while (ok && (rc = next_line(lr, &len, &too_long)) == 1) {
         lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (len > 0 && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (!batch_line(b, line, len, lineno, file)) {
-            errorf("%s:%lu: out of memory", file != NULL ? file : "<stdin>", lineno);
-            ok = 0;
-            break;
-        }
+        b->lines++;
+        progress(b);
+        if (len > 0 && lr->line[len - 1] == '\r')
+            lr->line[--len] = '\0';
+        ok = too_long ? batch_bad_line(b, "the line is longer than 64 MiB; expected one shipment JSON object", lineno, file)
+                      : batch_line(b, lr->line, len, lineno, file);
+        if (!ok)
+            report_fatal(b, shown, lineno);
     }
-    if (ok && ferror(f)) {
-        errorf("%s: read error after line %lu", file != NULL ? file : "<stdin>", lineno);
-        ok = 0;
-    }
-    free(line);
+    if (ok && rc == -2)
+        errorf("%s: out of memory at line %lu", shown, lineno + 1);
+    else if (ok && rc < 0)
+        errorf("%s: read error after line %lu", shown, lineno);
+    ok = ok && rc >= 0;
+    free(lr->line);
+    free(lr);
     return ok;
 }
 
@@ -328,7 +429,7 @@ static int batch_csv_stream(batch_state *b, csv_input *in)
         return 1;
     while ((rc = csv_read_record(in->r)) == 1) {
         if (!batch_csv_row(b, &in->cols, in->r, in->name)) {
-            errorf("%s:%lu: out of memory", shown, csv_record_line(in->r));
+            report_fatal(b, shown, csv_record_line(in->r));
             return 0;
         }
     }
@@ -506,7 +607,11 @@ int cmd_batch(int argc, char **argv)
                 fclose(f);
         }
     }
-    fflush(stdout);
+    errno = 0;
+    if (b.write_errno == 0 && fflush(stdout) != 0)
+        b.write_errno = errno ? errno : EIO;
+    if (b.write_errno)
+        errorf("batch: cannot write the output: %s", strerror(b.write_errno));
     if (b.progress && b.lines >= PROGRESS_EVERY) /* clear the progress line */
         fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
     if (summary)
@@ -514,6 +619,8 @@ int cmd_batch(int argc, char **argv)
     free(b.codes);
     chipcheck_rules_free(rules);
     free(files);
+    if (b.write_errno)
+        return EXIT_USAGE;
     return finish_stdout(fatal || unreadable || b.errors > 0 ? EXIT_USAGE : EXIT_OK);
 
 usage:

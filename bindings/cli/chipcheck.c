@@ -33,7 +33,8 @@ static const char help_text[] =
     "  batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv]\n"
     "        [--brief] [--summary] [FILE...]\n"
     "      Read shipments as JSON Lines from the files or stdin; write one line per input line: the\n"
-    "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}.\n"
+    "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}\n"
+    "      (valid UTF-8 JSON: invalid bytes of an id become U+FFFD, listed in \"invalid_utf8\").\n"
     "      --brief writes the brief decision (no metrics or reasons; \"codes\" of the reasons that\n"
     "      hold and \"unknown\" ones instead).\n"
     "      --input-format csv reads CSV with a header row instead (columns named like the shipment's\n"
@@ -194,6 +195,17 @@ const char *error_message_body(const chipcheck_error *err)
     return msg;
 }
 
+/* Is an error's source a file (a rule file, a catalog, a directory), rather than the library's names for
+ * input that is not one ("<shipment>", "<options>", ...)? */
+static int is_file_source(const char *src)
+{
+    static const char *const not_files[] = {"", "<shipment>", "<string>", "<options>", "<rules>", "<catalog>"};
+    for (size_t i = 0; i < sizeof not_files / sizeof not_files[0]; i++)
+        if (strcmp(src, not_files[i]) == 0)
+            return 0;
+    return 1;
+}
+
 void print_lib_error(const chipcheck_error *err, const char *prefix, int positions_ok)
 {
     const char *msg = err->message[0] ? err->message : chipcheck_status_name(err->code);
@@ -206,11 +218,12 @@ void print_lib_error(const chipcheck_error *err, const char *prefix, int positio
         return;
     }
     fputs("chipcheck: ", stderr);
-    if (prefix != NULL)
+    if (prefix != NULL) {
         fprintf(stderr, "%s: ", prefix);
-    else if (err->source[0] && err->field[0] == '\0' && strcmp(err->source, "<shipment>") != 0 &&
-             strcmp(err->source, "<string>") != 0)
-        fprintf(stderr, "%s: ", err->source);
+    } else if (is_file_source(err->source)) { /* a load error always names its file; the message says the rest */
+        fprintf(stderr, "%s: %s\n", err->source, msg);
+        return;
+    }
     if (err->field[0])
         fprintf(stderr, "%s: ", err->field);
     fprintf(stderr, "%s\n", error_message_body(err));
@@ -235,6 +248,8 @@ int finish_stdout(int status)
     return status;
 }
 
+#define MAX_INPUT_FILE ((size_t)64 << 20) /* bytes of a spec file */
+
 /* ---- files and JSON -------------------------------------------------------------------------------- */
 
 char *read_whole_file(const char *path)
@@ -251,13 +266,22 @@ char *read_whole_file(const char *path)
         goto nomem;
     for (;;) {
         if (cap - len < 2) {
-            char *nb = realloc(buf, cap * 2);
+            if (len > MAX_INPUT_FILE) { /* as rule files: a spec is bounded, whatever it is */
+                errorf("%s: is larger than 64 MiB; expected one JSON object", path);
+                goto fail;
+            }
+            size_t ncap = cap * 2 < MAX_INPUT_FILE + 2 ? cap * 2 : MAX_INPUT_FILE + 2;
+            char *nb = realloc(buf, ncap);
             if (nb == NULL)
                 goto nomem;
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t n = fread(buf + len, 1, cap - len - 1, f);
+        if (memchr(buf + len, '\0', n) != NULL) { /* refused at once, not after reading the rest */
+            errorf("%s: contains a NUL byte; expected JSON text", path);
+            goto fail;
+        }
         len += n;
         if (n == 0)
             break;
@@ -267,10 +291,6 @@ char *read_whole_file(const char *path)
         goto fail;
     }
     buf[len] = '\0';
-    if (strlen(buf) != len) {
-        errorf("%s: contains a NUL byte; expected JSON text", path);
-        goto fail;
-    }
     if (!is_stdin)
         fclose(f);
     return buf;
@@ -325,4 +345,50 @@ int json_numbers_finite(const cJSON *item, char *path, size_t pathsz)
 {
     path[0] = '\0';
     return numbers_finite_at(item, path, pathsz, 0);
+}
+
+/* Length of the well-formed UTF-8 sequence at p, 0 when malformed (or at the end). */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (c == 0 || n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
+        return 0;
+    unsigned long cp = n == 1 ? c : c & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+cJSON *json_text(const char *s, int *replaced)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0, j = 0, n;
+    while (i < len && (n = utf8_len(p + i)) != 0)
+        i += n;
+    *replaced = i < len;
+    if (!*replaced)
+        return cJSON_CreateString(s);
+    char *out = malloc(3 * len + 1);
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < len; i += n) {
+        if ((n = utf8_len(p + i)) != 0) {
+            memcpy(out + j, s + i, n);
+            j += n;
+        } else {
+            memcpy(out + j, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            j += 3;
+            n = 1;
+        }
+    }
+    out[j] = '\0';
+    cJSON *item = cJSON_CreateString(out);
+    free(out);
+    return item;
 }

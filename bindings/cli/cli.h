@@ -56,7 +56,8 @@ int usage_error(const args *a, const char *fmt, ...) __attribute__((format(print
 /* ---- errors and output ---------------------------------------------------------------------------- */
 
 /* Print a library error to stderr: "chipcheck: source:line:column: message" when it has a position,
- * else "chipcheck: [prefix: ][field: ]message". When positions_ok is 0 the position is dropped (it would
+ * "chipcheck: source: message" when its source is a file (every load error names its file), else
+ * "chipcheck: [prefix: ][field: ]message". When positions_ok is 0 the position is dropped (it would
  * point into JSON the command generated, which the user never saw); prefix may be NULL. */
 void print_lib_error(const chipcheck_error *err, const char *prefix, int positions_ok);
 
@@ -72,8 +73,9 @@ chipcheck_rules *load_rules(const char *dir);
 /* Finish writing stdout; prints an error and returns EXIT_USAGE when writing failed, else status. */
 int finish_stdout(int status);
 
-/* Read a whole file ("-" is stdin) into a NUL-terminated buffer; the caller frees it. On failure prints an
- * error and returns NULL. Files with a NUL byte inside are refused (JSON cannot contain one). */
+/* Read a whole file ("-" is stdin) of at most 64 MiB into a NUL-terminated buffer; the caller frees it. On
+ * failure prints an error and returns NULL. A NUL byte is refused as soon as it is read (JSON cannot
+ * contain one), so /dev/zero is refused at once. */
 char *read_whole_file(const char *path);
 
 /* Line (1-based) and column (1-based, in bytes) of position pos in text. */
@@ -84,11 +86,16 @@ void text_position(const char *text, const char *pos, int *line, int *column);
  * the first bad number into path. */
 int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
 
+/* A JSON string item of s, valid UTF-8 whatever s holds: each byte outside a well-formed UTF-8 sequence
+ * becomes U+FFFD, and *replaced says whether any did. NULL when out of memory. */
+cJSON *json_text(const char *s, int *replaced);
+
 /* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
 
 /* A streaming RFC 4180 record reader: fields separated by commas, records by LF, CR LF or CR; a field in
  * double quotes may hold commas, quotes (doubled) and line breaks. Only the current record is held in
- * memory, however long its fields. Blank lines are skipped. */
+ * memory, and at most 64 MiB and 1,024 fields of it: a longer record is read to its end and is malformed.
+ * Blank lines are skipped. */
 typedef struct csv_reader csv_reader;
 
 /* A reader over f, which stays the caller's (it is never closed here). Returns NULL when out of memory. */

@@ -70,7 +70,7 @@ static void test_decision_golden_json(void)
 static void test_decision_json_matches_cjson_layout(void)
 {
     const char *cases[] = {
-        ("{\"id\":\"q\\\"uote\\\\\\n\",\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":{\"name\":\"X\\t\\u0001\",\"tpp\":2368.5,"
+        ("{\"id\":\"q\\\"uote\\\\/\",\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":{\"name\":\"X \\u00e9\",\"tpp\":2368.5,"
          "\"die_area_mm2\":813.7,\"memory_bandwidth_gbs\":0.1,\"datacenter\":true}}"),
         "{\"date\":\"2026-03-01\",\"destination\":\"CN\",\"export_from\":\"US\",\"chip\":\"H200\"}",
         "{\"date\":\"2022-01-01\",\"destination\":\"CN\",\"chip\":\"H200\"}",

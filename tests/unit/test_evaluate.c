@@ -584,6 +584,52 @@ static void test_evaluate_review_fail_open_cases(void)
     CU_ASSERT_EQUAL(cat("A100", "RU", "2024-01-10"), L); /* D:5 from 2023-11-17 */
 }
 
+/* Issue 9, item 3: license products are compared over the whole name, however long (they were cut at 127
+ * bytes, so a license for one long name covered another with the same start). */
+static void test_evaluate_license_products_compare_whole_names(void)
+{
+    char p130[131], ship[1024];
+    memset(p130, 'P', 130);
+    p130[130] = '\0';
+#define LONG_SHIP(product)                                                                                          \
+    snprintf(ship, sizeof ship,                                                                                     \
+             "{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":{\"name\":\"%s-SECRET-H100\"," \
+             "\"tpp\":15832,\"die_area_mm2\":814,\"datacenter\":true},\"licenses\":[{\"id\":\"L\",\"destination\":\"CN\","  \
+             "\"valid_from\":\"2024-01-01\",\"valid_to\":\"2024-12-31\",\"products\":[\"%s\"]}]}", p130, product)
+    char prod[200];
+    snprintf(prod, sizeof prod, "%s-BENIGN", p130);
+    LONG_SHIP(prod);
+    CU_ASSERT_EQUAL(unit_verdict(ship, NULL), L);
+    snprintf(prod, sizeof prod, "%s-SECRET-H100", p130);
+    LONG_SHIP(prod);
+    CU_ASSERT_EQUAL(unit_verdict(ship, NULL), A);
+    snprintf(prod, sizeof prod, "%s-secret h100", p130); /* the same name, spelt as lookups allow */
+    LONG_SHIP(prod);
+    CU_ASSERT_EQUAL(unit_verdict(ship, NULL), A);
+    snprintf(prod, sizeof prod, "%s-SECRET-H10", p130); /* a prefix is not the name */
+    LONG_SHIP(prod);
+    CU_ASSERT_EQUAL(unit_verdict(ship, NULL), L);
+#undef LONG_SHIP
+    /* catalog names and aliases are whole too: two long names with a common start load, and each is found */
+    chipcheck_error err;
+    chipcheck_rules *r = chipcheck_rules_load_dir("rules/hostile/long-catalog-names", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_EQUAL(chipcheck_rules_chip_count(r), 2);
+    snprintf(prod, sizeof prod, "%s-SECRET-H100-SXM", p130);
+    char *j = chipcheck_rules_chip_json(r, prod, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT_PTR_NOT_NULL(strstr(j, "-SECRET-H100\",\"aliases\""));
+    chipcheck_free(j);
+    snprintf(ship, sizeof ship, "{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"chip\":\"%s-SECRET-H100\","
+             "\"licenses\":[{\"id\":\"L\",\"destination\":\"CN\",\"valid_from\":\"2024-01-01\",\"valid_to\":\"2024-12-31\","
+             "\"products\":[\"%s-BENIGN\"]}]}", p130, p130);
+    chipcheck_decision *d = chipcheck_check_json(r, ship, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(chipcheck_decision_verdict(d), L);
+    chipcheck_decision_free(d);
+    chipcheck_rules_free(r);
+}
+
 int register_evaluate_suite(void)
 {
     CU_pSuite s = CU_add_suite("evaluate", NULL, NULL);
@@ -611,5 +657,6 @@ int register_evaluate_suite(void)
     ADD_TEST(s, test_evaluate_struct_api_matches_json);
     ADD_TEST(s, test_evaluate_fail_closed_property_over_grid);
     ADD_TEST(s, test_evaluate_review_fail_open_cases);
+    ADD_TEST(s, test_evaluate_license_products_compare_whole_names);
     return 0;
 }
