@@ -225,6 +225,24 @@ const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
     return NULL;
 }
 
+void catalog_nearest(const chipcheck_rules *r, const char *name, char *out, size_t outsz)
+{
+    char key[128], ck[128];
+    chip_key(name, key, sizeof key);
+    size_t n = strlen(key);
+    near_pick p;
+    near_init(&p, key, n >= 2 ? (int)n / 2 : 1);
+    for (size_t i = 0; key[0] && i < r->nchips; i++)
+        for (size_t a = 0; a <= r->chips[i].naliases; a++) {
+            const char *nm = a == 0 ? r->chips[i].name : r->chips[i].aliases[a - 1];
+            chip_key(nm, ck, sizeof ck);
+            /* a part of a name ("4090" of "RTX 4090") is as near as a typo */
+            int d = n >= 3 && strstr(ck, key) != NULL ? 1 : near_distance(key, ck);
+            near_offer(&p, d, nm, &r->chips[i]);
+        }
+    near_format(&p, out, outsz);
+}
+
 size_t chipcheck_rules_chip_count(const chipcheck_rules *r) { return r ? r->nchips : 0; }
 
 const char *chipcheck_rules_chip_name(const chipcheck_rules *r, size_t i)
@@ -241,7 +259,10 @@ char *chipcheck_rules_chip_json(const chipcheck_rules *r, const char *name, chip
     }
     const cat_chip *c = catalog_find(r, name);
     if (!c) {
-        err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<catalog>", 0, 0, "chip", "no catalog chip is named '%s'", name);
+        char near[160];
+        catalog_nearest(r, name, near, sizeof near);
+        err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<catalog>", 0, 0, "chip", "no catalog chip is named '%.60s'%s%s", name,
+                near[0] ? "; " : "", near);
         return NULL;
     }
     char *s = xstrdup(c->json);

@@ -53,8 +53,12 @@ static int country(const char *s, const char *field, int *out, chipcheck_error *
         up[1] = (char)toupper((unsigned char)s[1]);
     }
     int ci = country_index(up);
-    if (ci < 0 || !country_is_iso(ci))
+    if (ci < 0 || !country_is_iso(ci)) {
+        char alt[3];
+        if (country_suggest(s, alt))
+            return ierr(err, field, "'%.40s' is not an ISO 3166-1 alpha-2 country code; did you mean %s?", s, alt);
         return ierr(err, field, "'%.40s' is not an ISO 3166-1 alpha-2 country code", s);
+    }
     *out = ci;
     return 0;
 }
@@ -145,9 +149,13 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
     const cat_chip *cat = NULL;
     if (in->chip_name) {
         cat = catalog_find(rules, in->chip_name);
-        if (!cat)
+        if (!cat) {
+            char near[160];
+            catalog_nearest(rules, in->chip_name, near, sizeof near);
             return err_set(err, CHIPCHECK_ERR_NOT_FOUND, "<shipment>", 0, 0, "chip",
-                           "chip: no catalog chip is named '%.60s'; give the chip's figures instead", in->chip_name);
+                           "chip: no catalog chip is named '%.60s'; %s%sgive the chip's figures instead", in->chip_name,
+                           near, near[0] ? " Or " : "");
+        }
         s->catalog = cat;
         s->name = cat->name;
         s->vendor = cat->vendor;
@@ -191,10 +199,19 @@ int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipment *in,
         for (size_t i = 0; i < c->n_throughput; i++) {
             const chipcheck_throughput *t = &c->throughput[i];
             int bits = throughput_bits(t->precision);
-            if (!bits)
+            if (!bits) {
+                near_pick p;
+                char near[96];
+                near_init(&p, t->precision, 1);
+                for (size_t k = 0; t->precision && k < sizeof precisions / sizeof precisions[0]; k++)
+                    near_offer(&p, near_distance(t->precision, precisions[k].name), precisions[k].name, NULL);
+                near_format(&p, near, sizeof near);
+                if (near[0])
+                    return ierr(err, "chip.throughput.precision", "unknown precision '%.20s'; %s", t->precision, near);
                 return ierr(err, "chip.throughput.precision",
                             "unknown precision '%.20s' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)",
                             t->precision ? t->precision : "(null)");
+            }
             if (t->bits != 0 && t->bits != bits) {
                 char b[16];
                 snprintf(b, sizeof b, "%d", t->bits);
@@ -270,6 +287,42 @@ static const char *type_name(const cJSON *v)
          : cJSON_IsNull(v) ? "null" : cJSON_IsArray(v) ? "an array" : "an object";
 }
 
+/* The keys a shipment object, a chip object, a throughput entry and a license may have. */
+static const char *const ship_keys[] = {"id", "date", "destination", "end_user_hq", "export_from", "quantity", "chip",
+                                        "exception", "exception_authorization", "licenses", NULL};
+static const char *const chip_keys[] = {"name", "vendor", "part_number", "kind", "catalog", "tpp", "die_area_mm2",
+                                        "memory_bandwidth_gbs", "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
+                                        "datacenter", "throughput", NULL};
+static const char *const chip_info_keys[] = {"sources", "aliases", "source_kind", "as_of", "note", NULL};
+
+/* "did you mean ...?" for key among known (and, shown with prefix, among also), or "" when none is near. */
+static void near_key(const char *key, const char *const *known, const char *const *also, const char *prefix,
+                     char *out, size_t outsz)
+{
+    char shown[16][48];
+    near_pick p;
+    near_init(&p, key, -1);
+    for (size_t i = 0; known && known[i]; i++)
+        near_offer(&p, near_distance(key, known[i]), known[i], NULL);
+    for (size_t i = 0; also && also[i] && i < 16; i++) {
+        snprintf(shown[i], sizeof shown[i], "%s%s", prefix, also[i]);
+        near_offer(&p, near_distance(key, also[i]), shown[i], NULL);
+    }
+    near_format(&p, out, outsz);
+}
+
+/* The error of an unknown key k (at field f) in an object of what: the nearest known key, else the list. */
+static int unknown_key(chipcheck_error *err, const char *f, const char *k, const char *what,
+                       const char *const *known, const char *list)
+{
+    char near[160];
+    near_key(k, known, known == ship_keys ? chip_keys : NULL, "chip.", near, sizeof near);
+    if (near[0])
+        return ierr(err, f, "unknown key%s%s; %s", what[0] ? " in " : "", what, near);
+    return ierr(err, f, "unknown key%s%s%s%s%s", what[0] ? " in " : "", what, list ? " (known: " : "", list ? list : "",
+                list ? ")" : "");
+}
+
 /* Optional string: absent or null leaves *out NULL. */
 static int jstr(const cJSON *v, const char *field, const char **out, chipcheck_error *err)
 {
@@ -297,7 +350,6 @@ static int jnum(const cJSON *v, const char *field, double *out, chipcheck_error 
 
 static int parse_chip_obj(const cJSON *o, json_ship *j, chipcheck_error *err)
 {
-    static const char *const info_keys[] = {"sources", "aliases", "source_kind", "as_of", "note"};
     chipcheck_chip *c = &j->chip;
     c->tpp = c->die_area_mm2 = c->memory_bandwidth_gbs = c->interconnect_bandwidth_gbs = c->hbm_bandwidth_density = NAN;
     c->datacenter = -1;
@@ -353,8 +405,10 @@ static int parse_chip_obj(const cJSON *o, json_ship *j, chipcheck_error *err)
                         if (!cJSON_IsBool(e))
                             rc = ierr(err, tf, "must be true or false, got %s", type_name(e));
                         ct->sparse = cJSON_IsTrue(e);
-                    } else
-                        rc = ierr(err, tf, "unknown key (known: precision, tops, bits, sparse)");
+                    } else {
+                        static const char *const tp_keys[] = {"precision", "tops", "bits", "sparse", NULL};
+                        rc = unknown_key(err, tf, e->string, "", tp_keys, "precision, tops, bits, sparse");
+                    }
                     if (rc)
                         return -1;
                 }
@@ -364,10 +418,10 @@ static int parse_chip_obj(const cJSON *o, json_ship *j, chipcheck_error *err)
             c->throughput = j->tp;
         } else {
             int info = 0;
-            for (size_t i = 0; i < sizeof info_keys / sizeof info_keys[0]; i++)
-                info |= !strcmp(k, info_keys[i]);
+            for (size_t i = 0; chip_info_keys[i]; i++)
+                info |= !strcmp(k, chip_info_keys[i]);
             if (!info)
-                rc = ierr(err, f, "unknown key in a chip");
+                rc = unknown_key(err, f, k, "a chip", chip_keys, NULL);
         }
         if (rc)
             return -1;
@@ -416,8 +470,10 @@ static int parse_licenses(const cJSON *a, json_ship *j, chipcheck_error *err)
                     j->products[pi++] = p->valuestring;
                     cl->n_products++;
                 }
-            } else
-                rc = ierr(err, f, "unknown key (known: id, destination, valid_from, valid_to, products)");
+            } else {
+                static const char *const lic_keys[] = {"id", "destination", "valid_from", "valid_to", "products", NULL};
+                rc = unknown_key(err, f, e->string, "", lic_keys, "id, destination, valid_from, valid_to, products");
+            }
             if (rc)
                 return -1;
         }
@@ -477,8 +533,8 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
         } else if (!strcmp(k, "licenses")) {
             rc = parse_licenses(it, j, err);
         } else {
-            rc = ierr(err, k, "unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, "
-                              "quantity, chip, exception, exception_authorization, licenses)");
+            rc = unknown_key(err, k, k, "a shipment", ship_keys, "id, date, destination, end_user_hq, export_from, "
+                             "quantity, chip, exception, exception_authorization, licenses");
         }
         if (rc)
             return CHIPCHECK_ERR_INPUT;

@@ -73,7 +73,7 @@ def test_license_held_allows(rules):
     (dict(chip={"name": "X", "tpp": -5}, to="CN"), "CHIPCHECK_ERR_INPUT", "chip.tpp",
      "chip.tpp: -5 is negative; figures are 0 or more"),
     (dict(chip="H2000", to="CN"), "CHIPCHECK_ERR_NOT_FOUND", "chip",
-     "chip: no catalog chip is named 'H2000'; give the chip's figures instead"),
+     "chip: no catalog chip is named 'H2000'; did you mean H200? Or give the chip's figures instead"),
 ])
 def test_errors_raise_with_field(rules, kwargs, code, field, message):
     with pytest.raises(chipcheck.Error) as e:
