@@ -40,7 +40,7 @@ STLIB     := $(BUILD)/libchipcheck.a
 CLI       := $(BUILD)/chipcheck
 
 .PHONY: all lib deps test check test-run demo demo-run install uninstall clean headertest examples \
-        unit-test cli-test python-test example-test export-test thread-test fuzz-replay \
+        unit-test cli-test python-test example-test export-test thread-test fuzz-replay newcomer-test \
         sanitize tsan valgrind fuzz
 
 all: $(STLIB) $(BUILD)/libchipcheck.so $(CLI) $(BUILD)/chipcheck.pc
@@ -104,7 +104,7 @@ $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(B
 test check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test
+test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test newcomer-test
 	@echo "make test: all suites passed"
 
 unit-test: $(BUILD)/tests/unit
@@ -120,8 +120,9 @@ thread-test: $(BUILD)/tests/threads
 FUZZ_TARGETS := rules shipment expr csv
 
 # The CSV reader is part of the command, not the library: its target links bindings/cli/csv.c.
-$(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c $(STLIB) $(DEP_LIBS) -o $@
+$(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c \
+                          bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c $(STLIB) $(DEP_LIBS) -o $@
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(STLIB) $(DEP_LIBS) -o $@
@@ -135,6 +136,10 @@ cli-test: $(CLI)
 example-test: $(BUILD)/tests/example_erp
 	$(BUILD)/tests/example_erp > $(BUILD)/tests/example_erp.out
 	diff -u tests/golden/example_erp.out $(BUILD)/tests/example_erp.out
+
+# Issue 10 replayed as a newcomer would: see tests/newcomer.sh.
+newcomer-test: all
+	sh tests/newcomer.sh $(BUILD)
 
 # Every CHIPCHECK_API function in the header is exported, and nothing else is.
 export-test: $(BUILD)/libchipcheck.so
@@ -192,7 +197,7 @@ fuzz: deps
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" lib
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib -Ibindings/cli $(DEP_CFLAGS) \
-	    tests/fuzz/fuzz_$$t.c $$(if [ $$t = csv ]; then echo bindings/cli/csv.c; fi) \
+	    tests/fuzz/fuzz_$$t.c $$(if [ $$t = csv ]; then echo bindings/cli/csv.c bindings/cli/suggest.c; fi) \
 	    build/fuzz/libchipcheck.a $(DEP_LIBS) -o build/fuzz/fuzz_$$t || exit 1; \
 	  mkdir -p build/fuzz/corpus_$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \

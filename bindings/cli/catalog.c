@@ -27,7 +27,8 @@ static int parse_simple(args *a, const char **rules_dir, const char **pos, int m
             if ((*rules_dir = args_value(a, opt, val)) == NULL)
                 return EXIT_USAGE;
         } else {
-            return usage_error(a, "unknown option '%s'", opt);
+            static const char *const known[] = {"--rules --rules-dir"};
+            return unknown_option(a, opt, known, 1);
         }
     }
     if (npos < min_pos)
@@ -70,6 +71,10 @@ static int rules_show(args *a)
     chipcheck_rules_free(r);
     if (json == NULL) {
         errorf("rules show: %s", error_message_body(&err));
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND && (r = load_rules(dir)) != NULL) {
+            ruleset_hint(r, want);
+            chipcheck_rules_free(r);
+        }
         return EXIT_USAGE;
     }
     printf("%s\n", json);
@@ -94,7 +99,8 @@ static int rules_diff_cmd(args *a)
                 return EXIT_USAGE;
             chips = strcmp(opt, "--chips") == 0;
         } else {
-            return usage_error(a, "unknown option '%s'", opt);
+            static const char *const known[] = {"--rules --rules-dir", "--chips", "--no-chips"};
+            return unknown_option(a, opt, known, sizeof known / sizeof known[0]);
         }
     }
     if (npos < 2)
@@ -164,12 +170,17 @@ static int dispatch(int argc, char **argv, const char *group, const char *usage,
     const char *sub = argc > 2 ? argv[2] : NULL;
     if (sub == NULL)
         return usage_error(&a, "missing subcommand (%s)", offer);
-    for (size_t i = 0; i < n; i++)
+    const char *names[8];
+    for (size_t i = 0; i < n; i++) {
         if (strcmp(sub, t[i].name) == 0) {
             a.cmd = t[i].cmd;
             return t[i].run(&a);
         }
-    return usage_error(&a, "unknown subcommand '%s'", sub);
+        names[i < 8 ? i : 7] = t[i].name;
+    }
+    char near[96];
+    suggest(sub, names, n < 8 ? n : 8, near, sizeof near);
+    return usage_error(&a, "unknown subcommand '%s' (%s)%s%s", sub, offer, near[0] ? "; " : "", near);
 }
 
 int cmd_rules(int argc, char **argv)
@@ -261,6 +272,8 @@ static int chips_show(args *a)
     char *json = chipcheck_rules_chip_json(r, name, &err);
     if (json == NULL) {
         print_lib_error(&err, NULL, 0);
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND)
+            errorf("see `chipcheck chips list` for the chips in the catalog");
         chipcheck_rules_free(r);
         return EXIT_USAGE;
     }

@@ -41,7 +41,14 @@ static int parse_check_args(args *a, check_args *c)
                 printf("usage: chipcheck %s\n", check_usage);
                 return finish_stdout(EXIT_OK);
             }
-            return usage_error(a, "unknown option '%s'", opt);
+            /* the options, each with the other names people reach for (the shipment's JSON fields) */
+            static const char *const known[] = {
+                "--spec --file", "--chip --name --model", "--to --destination --dest", "--hq --end-user-hq --end_user_hq",
+                "--from --export-from --export_from --origin", "--date", "--ruleset --rule-set", "--rules --rules-dir",
+                "--format --output", "--exception", "--authorization --exception-authorization --exception_authorization",
+                "--help",
+            };
+            return unknown_option(a, opt, known, sizeof known / sizeof known[0]);
         }
         const char *v = args_value(a, opt, val);
         if (v == NULL)
@@ -56,10 +63,11 @@ static int parse_check_args(args *a, check_args *c)
         return usage_error(a, "give --spec FILE or --chip NAME, not both");
     if (c->format == NULL)
         c->format = "text";
+    static const char *const formats[] = {"text", "json"}, *const exceptions[] = {"NAC", "ACA"};
     if (strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0)
-        return usage_error(a, "--format must be text or json; got '%s'", c->format);
+        return bad_value(a, "--format", c->format, formats, 2);
     if (c->exception != NULL && strcasecmp(c->exception, "NAC") != 0 && strcasecmp(c->exception, "ACA") != 0)
-        return usage_error(a, "--exception must be NAC or ACA; got '%s'", c->exception);
+        return bad_value(a, "--exception", c->exception, exceptions, 2);
     if (c->authorization != NULL && c->exception == NULL)
         return usage_error(a, "--authorization needs --exception NAC");
     return -1;
@@ -405,6 +413,10 @@ int cmd_check(int argc, char **argv)
     d = chipcheck_check_json(rules, raw ? spec_text : ship_text, &opts, &err);
     if (d == NULL) {
         print_lib_error(&err, c.spec, raw);
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND && strcmp(err.field, "chip") == 0)
+            errorf("see `chipcheck chips list` for the chips in the catalog");
+        else if (err.code == CHIPCHECK_ERR_NOT_FOUND && strcmp(err.field, "ruleset") == 0)
+            ruleset_hint(rules, c.ruleset);
         goto done;
     }
 

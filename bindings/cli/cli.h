@@ -53,6 +53,25 @@ int args_no_value(args *a, const char *opt, const char *inline_val);
 /* Print "chipcheck: CMD: message" and the command's usage line to stderr; returns EXIT_USAGE. */
 int usage_error(const args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The usage error of an unknown option, with the nearest of known (candidates as for suggest()). */
+int unknown_option(const args *a, const char *opt, const char *const *known, size_t n);
+
+/* The usage error "OPT must be A, B or C; got 'VAL'" with the nearest of known. */
+int bad_value(const args *a, const char *opt, const char *val, const char *const *known, size_t n);
+
+/* ---- near matches (suggest.c) --------------------------------------------------------------------- */
+
+/* Edit distance of word and the cand_len bytes at cand (insert, delete, substitute, swap neighbours), ASCII
+ * case-insensitive; an abbreviation of 3 or more letters (past an option's dashes) is 1. As lib/util.c. */
+int suggest_distance(const char *word, const char *cand, size_t cand_len);
+
+/* "did you mean A?", "... A or B?", "... A, B or C?" with the candidates nearest to word, or "" when none
+ * is near. A candidate is "shown" or "shown other-spelling...": each spelling is matched, the first shown. */
+void suggest(const char *word, const char *const *cands, size_t ncands, char *out, size_t outsz);
+
+/* After "no rule set 'want' is loaded": a line naming the nearest version and `chipcheck rules list`. */
+void ruleset_hint(const chipcheck_rules *r, const char *want);
+
 /* ---- errors and output ---------------------------------------------------------------------------- */
 
 /* Print a library error to stderr: "chipcheck: source:line:column: message" when it has a position,

@@ -216,6 +216,8 @@ static cJSON *version_json(const chipcheck_rules *r, const char *id_at_version)
     char *text = chipcheck_rules_version_json(r, id_at_version, 0, &err);
     if (text == NULL) {
         errorf("rules diff: %s", error_message_body(&err));
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND)
+            ruleset_hint(r, id_at_version);
         return NULL;
     }
     cJSON *j = cJSON_ParseWithOpts(text, NULL, 1);

