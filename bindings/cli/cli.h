@@ -20,6 +20,10 @@ int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
 
+/* Print a decision as text for people (text.c); exception is the license exception the shipment names, or
+ * NULL. Returns 0 after printing an error (out of memory). */
+int print_decision_text(const chipcheck_rules *rules, const chipcheck_decision *d, const char *exception);
+
 /* Print what changed from rule set version va to vb ("ID@VERSION" each); with chips, also every catalog chip
  * whose verdict changed for some destination. Returns the exit status. */
 int rules_diff(const chipcheck_rules *rules, const char *va, const char *vb, int chips);

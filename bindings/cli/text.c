@@ -1,0 +1,265 @@
+/*
+ * text.c: a decision as text for people (`chipcheck check --format text`): the verdict first, with what
+ * could still change it, then the rule set, the classification, the reasons and what the license review
+ * needs. The output is a list of sections, each a function that prints whole lines (or none): to add a
+ * line, add a section to text_sections[] below. Everything is read from the decision (its accessors and
+ * its JSON) and the rule set's description; no chip, country or threshold is named here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+/* What the sections read. */
+typedef struct text_view {
+    const chipcheck_rules *rules;
+    const chipcheck_decision *d;
+    const cJSON *dj;       /* the decision JSON */
+    const char *exception; /* the license exception the shipment names, or NULL */
+} text_view;
+
+/* ---- numbers and checks ----------------------------------------------------------------------------- */
+
+/* One check as "metric value op threshold: yes|no|unknown". */
+static void print_check(const text_view *v, const cJSON *c)
+{
+    const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "metric");
+    const cJSON *val = cJSON_GetObjectItemCaseSensitive(c, "value");
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(c, "op");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "threshold");
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
+    const cJSON *parts[2] = {val, t};
+    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
+    (void)v;
+    printf("%s%s", negated ? "not " : "", cJSON_IsString(m) ? m->valuestring : "?");
+    for (int k = 0; k < 2; k++) {
+        const cJSON *x = parts[k];
+        if (k == 1)
+            printf(" %s", cJSON_IsString(op) ? op->valuestring : "?");
+        if (cJSON_IsNumber(x))
+            printf(" %.15g", x->valuedouble);
+        else if (cJSON_IsString(x))
+            printf(" %s", x->valuestring);
+        else if (cJSON_IsBool(x))
+            printf(" %s", cJSON_IsTrue(x) ? "true" : "false");
+        else
+            printf(" (missing)");
+        if (k == 0 && cJSON_IsString(src) && strcmp(src->valuestring, "given") != 0 && strcmp(src->valuestring, "missing") != 0)
+            printf(" (%s)", src->valuestring);
+    }
+    printf(": %s", cJSON_IsTrue(res) ? (negated ? "yes, so no" : "yes") : cJSON_IsFalse(res) ? (negated ? "no, so yes" : "no")
+                                      : "unknown");
+}
+
+/* Did this check count against its rule (false, or true under a not())? */
+static int check_failed(const cJSON *c)
+{
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
+    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
+    return negated ? cJSON_IsTrue(res) : cJSON_IsFalse(res);
+}
+
+/* The checks of a reason that failed (unknown ones too when unknown is set), separated by "; ". */
+static void print_failed_checks(const text_view *v, const cJSON *reason, int unknown, const char *sep)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(reason, "checks")) {
+        if (check_failed(c) || (unknown && !cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(c, "result")))) {
+            fputs(sep, stdout);
+            print_check(v, c);
+            sep = "; ";
+        }
+    }
+}
+
+static void text_headline(const text_view *v)
+{
+    chipcheck_verdict verdict = chipcheck_decision_verdict(v->d);
+    if (verdict == CHIPCHECK_ALLOWED) {
+        fputs("ALLOWED", stdout);
+    } else if (verdict == CHIPCHECK_LICENSE_REQUIRED) {
+        const char *policy = chipcheck_decision_review_policy(v->d);
+        fputs("LICENSE REQUIRED", stdout);
+        if (policy != NULL)
+            printf(" (%s)", policy);
+    } else {
+        fputs("INDETERMINATE", stdout);
+        for (size_t i = 0; i < chipcheck_decision_missing_count(v->d); i++)
+            printf("%s%s", i == 0 ? ": missing " : ", ", chipcheck_decision_missing(v->d, i));
+    }
+    putchar('\n');
+}
+
+/* ---- the rest ----------------------------------------------------------------------------------------- */
+
+static void text_shipment(const text_view *v)
+{
+    const char *id = chipcheck_decision_id(v->d);
+    if (id != NULL)
+        printf("shipment: %s\n", id);
+}
+
+static void text_ruleset(const text_view *v)
+{
+    const char *rs = chipcheck_decision_ruleset_id(v->d), *ver = chipcheck_decision_ruleset_version(v->d);
+    const char *digest = chipcheck_decision_ruleset_digest(v->d);
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(v->dj, "date");
+    if (rs != NULL) {
+        printf("rule set: %s@%s (%s)", rs, ver != NULL ? ver : "?", digest != NULL ? digest : "no digest");
+        if (cJSON_IsString(date))
+            printf(", export date %s", date->valuestring);
+        putchar('\n');
+    } else if (cJSON_IsString(date)) {
+        printf("rule set: none in force on %s\n", date->valuestring);
+    } else {
+        puts("rule set: none in force");
+    }
+}
+
+static void text_classification(const text_view *v)
+{
+    size_t nc = chipcheck_decision_classification_count(v->d);
+    fputs("classification:", stdout);
+    if (nc == 0)
+        fputs(" none", stdout);
+    for (size_t i = 0; i < nc; i++)
+        printf("%s%s", i == 0 ? " " : ", ", chipcheck_decision_classification(v->d, i));
+    putchar('\n');
+}
+
+static void text_missing(const text_view *v)
+{
+    size_t n = chipcheck_decision_missing_count(v->d);
+    if (chipcheck_decision_verdict(v->d) == CHIPCHECK_INDETERMINATE || n == 0)
+        return;
+    fputs("missing (not needed for this verdict):", stdout);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i == 0 ? " " : ", ", chipcheck_decision_missing(v->d, i));
+    putchar('\n');
+}
+
+/* A rule that holds or is open: code, citation, provenance, its sentence and every check. A rule that does
+ * not hold: one line with the checks that failed. */
+static void print_reason(const text_view *v, const chipcheck_reason *r, const cJSON *jr, int full)
+{
+    const char *code = chipcheck_reason_code(r) != NULL ? chipcheck_reason_code(r) : chipcheck_reason_rule(r);
+    const char *cit = chipcheck_reason_citation(r), *text = chipcheck_reason_text(r);
+    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(jr, "confidence");
+    const cJSON *note = cJSON_GetObjectItemCaseSensitive(jr, "note");
+    int res = chipcheck_reason_result(r);
+    printf("  %s %s", res > 0 ? "[x]" : res == 0 ? "[ ]" : "[?]", code != NULL ? code : "-");
+    if (!full) {
+        print_failed_checks(v, jr, 0, "  ");
+        if (cJSON_IsString(note))
+            printf("  (%s)", note->valuestring);
+        putchar('\n');
+        return;
+    }
+    if (cit != NULL && cit[0])
+        printf("  %s", cit);
+    if (cJSON_IsString(conf) && strcmp(conf->valuestring, "high") != 0)
+        printf("  [%s, %s]", chipcheck_reason_source_kind(r), conf->valuestring);
+    putchar('\n');
+    if (text != NULL && text[0])
+        printf("      %s\n", text);
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(jr, "checks")) {
+        fputs("      - ", stdout);
+        print_check(v, c);
+        putchar('\n');
+    }
+    if (cJSON_IsString(note))
+        printf("      note: %s\n", note->valuestring);
+}
+
+/* Rules that hold or are open, with every check; then one short line per rule that does not hold, with the
+ * checks that failed. The reasons in the JSON are in the same order as the accessors'. */
+static void text_reasons(const text_view *v)
+{
+    const cJSON *jreasons = cJSON_GetObjectItemCaseSensitive(v->dj, "reasons");
+    size_t nr = chipcheck_decision_reason_count(v->d);
+    for (int pass = 0; pass < 2; pass++) {
+        int printed = 0;
+        for (size_t i = 0; i < nr; i++) {
+            const chipcheck_reason *r = chipcheck_decision_reason(v->d, i);
+            if ((pass == 0) != (chipcheck_reason_result(r) != 0))
+                continue;
+            if (!printed++)
+                puts(pass == 0 ? "reasons:" : "checked, does not apply:");
+            print_reason(v, r, cJSON_GetArrayItem(jreasons, (int)i), pass == 0);
+        }
+    }
+}
+
+/* The review-policy conditions are only in the decision JSON. */
+static void text_conditions(const text_view *v)
+{
+    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(v->dj, "conditions"), *c;
+    if (cJSON_GetArraySize(conds) > 0)
+        puts("conditions:");
+    cJSON_ArrayForEach(c, conds) {
+        if (cJSON_IsString(c))
+            printf("  - %s\n", c->valuestring);
+    }
+}
+
+/* The license exceptions the item is eligible for, and whether the shipment uses them. */
+static void text_exceptions(const text_view *v)
+{
+    const cJSON *exs = cJSON_GetObjectItemCaseSensitive(v->dj, "exceptions"), *e;
+    if (cJSON_GetArraySize(exs) > 0)
+        puts("license exceptions:");
+    cJSON_ArrayForEach(e, exs) {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "id"));
+        const char *cit = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "citation"));
+        const char *needs = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "needs"));
+        printf("  - %s", id != NULL ? id : "?");
+        if (cit != NULL)
+            printf(" (%s)", cit);
+        if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "used")))
+            fputs(", used by this shipment", stdout);
+        else if (v->exception != NULL && id != NULL && strcasecmp(v->exception, id) == 0)
+            fputs(", named by this shipment but not usable as given", stdout);
+        else
+            fputs(", eligible, not used", stdout);
+        if (needs != NULL)
+            printf(": needs %s", needs);
+        putchar('\n');
+    }
+}
+
+static void text_license(const text_view *v)
+{
+    const cJSON *lic = cJSON_GetObjectItemCaseSensitive(v->dj, "license");
+    if (cJSON_IsString(lic))
+        printf("license: %s covers this shipment\n", lic->valuestring);
+}
+
+/* The text output, in order. */
+static void (*const text_sections[])(const text_view *) = {
+    text_headline, text_shipment, text_ruleset, text_classification, text_missing,
+    text_reasons, text_conditions, text_exceptions, text_license,
+};
+
+int print_decision_text(const chipcheck_rules *rules, const chipcheck_decision *d, const char *exception)
+{
+    char *json = chipcheck_decision_json(d, 0);
+    if (json == NULL) {
+        errorf("out of memory");
+        return 0;
+    }
+    cJSON *dj = cJSON_ParseWithOpts(json, NULL, 1);
+    chipcheck_free(json);
+    if (dj == NULL) {
+        errorf("cannot read the decision JSON");
+        return 0;
+    }
+    text_view v = {rules, d, dj, exception};
+    for (size_t i = 0; i < sizeof text_sections / sizeof text_sections[0]; i++)
+        text_sections[i](&v);
+    cJSON_Delete(dj);
+    return 1;
+}
