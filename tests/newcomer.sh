@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-3}
+items=${*:-3 4}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -95,6 +95,33 @@ item3() {
         "chipcheck: batch: examples/orders.csv is CSV (its first line is a header, not a JSON object): give --input-format csv"
     run "$cli" batch --input-format csv examples/orders.csv
     same "CSV with --input-format csv: one line per row" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 10
+}
+
+# ---- 4. the headline does not hide what could change it ---------------------------------------------
+item4() {
+    run "$cli" check --chip H200 --to CN --hq CN --date 2026-02-01
+    same "H200 to CN, no --from: headline" "$(printf '%s\n' "$out" | head -1)" \
+        "LICENSE REQUIRED (presumption_of_denial); case_by_case if exported from US: give --from"
+    run "$cli" check --chip H200 --to CN --hq CN --from US --date 2026-02-01
+    same "H200 to CN, --from US: headline" "$(printf '%s\n' "$out" | head -1)" "LICENSE REQUIRED (case_by_case)"
+    run "$cli" check --chip H20 --to CN --hq CN --date 2026-02-01
+    same "H20 to CN: an open allowance less favourable than the policy is not mentioned" \
+        "$(printf '%s\n' "$out" | head -1)" "LICENSE REQUIRED (presumption_of_approval)"
+
+    # The clause comes from the rule data: move the zone to exports from Japan and the headline follows.
+    mkdir -p "$tmp/rules4" && cp -R rules/. "$tmp/rules4/"
+    sed 's/<in field="export_from" countries="US"\/>/<in field="export_from" countries="JP"\/>/' \
+        rules/us-ear/2026-01-15.xml > "$tmp/rules4/us-ear/2026-01-15.xml"
+    run "$cli" check --rules "$tmp/rules4" --chip H200 --to CN --hq CN --date 2026-02-01
+    same "headline from the rule data" "$(printf '%s\n' "$out" | head -1)" \
+        "LICENSE REQUIRED (presumption_of_denial); case_by_case if exported from JP: give --from"
+
+    run "$cli" check --chip H200 --to CN --hq CN --from US --date 2026-02-01 --exception NAC --authorization N-1
+    has "--exception NAC on an item that cannot use it" "$(printf '%s\n' "$out" | sed -n 2p)" \
+        "NAC is not available for this item: datacenter true (catalog) == false: no"
+    run "$cli" check --chip "RTX 4090" --to CN --hq CN --date 2024-06-03 --exception NAC
+    same "--exception NAC without its number" "$(printf '%s\n' "$out" | sed -n 2p)" \
+        "NAC needs its authorization number: give --authorization NUM"
 }
 
 for n in $items; do

@@ -22,6 +22,18 @@ typedef struct text_view {
 
 /* ---- numbers and checks ----------------------------------------------------------------------------- */
 
+/* The operator a not() turns op into. */
+static const char *negated_op(const char *op)
+{
+    static const char *const pairs[][2] = {{"in", "not in"}, {"matches", "does not match"}, {"==", "!="},
+                                           {"!=", "=="},     {">=", "<"},                   {">", "<="},
+                                           {"<=", ">"},      {"<", ">="}};
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (strcmp(op, pairs[i][0]) == 0)
+            return pairs[i][1];
+    return op;
+}
+
 /* One check as "metric value op threshold: yes|no|unknown". */
 static void print_check(const text_view *v, const cJSON *c)
 {
@@ -75,6 +87,170 @@ static void print_failed_checks(const text_view *v, const cJSON *reason, int unk
     }
 }
 
+/* ---- the headline ------------------------------------------------------------------------------------- */
+
+/* How favourable a review policy is: 0 denial, 1 case by case, 2 approval; -1 for another name. */
+static int policy_rank(const char *p)
+{
+    static const char *const order[] = {"presumption_of_denial", "case_by_case", "presumption_of_approval"};
+    for (int i = 0; p != NULL && i < 3; i++)
+        if (strcmp(p, order[i]) == 0)
+            return i;
+    return -1;
+}
+
+static const char *policy_name(int rank)
+{
+    static const char *const order[] = {"presumption_of_denial", "case_by_case", "presumption_of_approval"};
+    return rank >= 0 && rank < 3 ? order[rank] : "?";
+}
+
+/* Is s one of the strings of the JSON array list? */
+static int listed(const cJSON *list, const char *s)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) {
+        if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The rule ids allowance rule_id applies to, from the description of the decision's rule set version
+ * (a new array, cJSON_Delete), or NULL when it cannot be read. */
+static cJSON *allowance_applies_to(const text_view *v, const char *rule_id)
+{
+    const char *id = chipcheck_decision_ruleset_id(v->d), *ver = chipcheck_decision_ruleset_version(v->d);
+    char want[256];
+    if (id == NULL || ver == NULL || snprintf(want, sizeof want, "%s@%s", id, ver) >= (int)sizeof want)
+        return NULL;
+    char *text = chipcheck_rules_version_json(v->rules, want, 0, NULL);
+    cJSON *desc = text != NULL ? cJSON_ParseWithOpts(text, NULL, 1) : NULL, *out = NULL;
+    chipcheck_free(text);
+    cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(desc, "rules")) {
+        const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "id"));
+        if (rid != NULL && strcmp(rid, rule_id) == 0) {
+            out = cJSON_DetachItemFromObjectCaseSensitive(r, "applies_to");
+            break;
+        }
+    }
+    cJSON_Delete(desc);
+    return out;
+}
+
+/* The review policy the decision would have if the allowance al held: per requirement that holds, the more
+ * favourable of its effective policy and the allowance's when the allowance applies to it, and across the
+ * requirements the most restrictive (as the library combines them). -1 when it cannot be told. */
+static int policy_if_allowed(const text_view *v, const cJSON *al)
+{
+    const char *rule_id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(al, "rule"));
+    int grants = policy_rank(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(al, "policy")));
+    cJSON *applies = rule_id != NULL && grants >= 0 ? allowance_applies_to(v, rule_id) : NULL;
+    if (applies == NULL)
+        return -1;
+    int worst = 3;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(v->dj, "reasons")) {
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "kind"));
+        const char *rid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "rule"));
+        if (kind == NULL || rid == NULL || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "result")) ||
+            (strcmp(kind, "requirement") != 0 && strcmp(kind, "determination") != 0))
+            continue;
+        const cJSON *eff = cJSON_GetObjectItemCaseSensitive(r, "effective_policy");
+        int p = policy_rank(cJSON_GetStringValue(cJSON_IsString(eff) ? eff : cJSON_GetObjectItemCaseSensitive(r, "policy")));
+        if (p < 0) {
+            worst = -1;
+            break;
+        }
+        if (listed(applies, rid) && grants > p)
+            p = grants;
+        worst = p < worst ? p : worst;
+    }
+    cJSON_Delete(applies);
+    return worst == 3 ? -1 : worst;
+}
+
+/* "exported from US", "going to CN or MO", "tpp < 21000": what an unknown check of an allowance asks. */
+static void print_condition(const cJSON *c)
+{
+    static const char *const phrases[][2] = {
+        {"export_from", "exported from"}, {"destination", "going to"}, {"end_user_hq", "for an end user headquartered in"}};
+    const char *metric = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "metric"));
+    const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "op"));
+    const cJSON *thr = cJSON_GetObjectItemCaseSensitive(c, "threshold");
+    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
+    for (size_t i = 0; op != NULL && strcmp(op, "in") == 0 && cJSON_IsString(thr) && i < 3; i++) {
+        if (metric == NULL || strcmp(metric, phrases[i][0]) != 0)
+            continue;
+        printf("%s%s ", negated ? "not " : "", phrases[i][1]);
+        for (const char *p = thr->valuestring; *p; p += strspn(p, " ")) {
+            size_t k = strcspn(p, " ");
+            printf("%s%.*s", p == thr->valuestring ? "" : " or ", (int)k, p);
+            p += k;
+        }
+        return;
+    }
+    printf("%s %s ", metric != NULL ? metric : "?", op == NULL ? "?" : negated ? negated_op(op) : op);
+    if (cJSON_IsNumber(thr))
+        printf("%.15g", thr->valuedouble);
+    else
+        printf("%s", cJSON_IsString(thr) ? thr->valuestring : cJSON_IsTrue(thr) ? "true" : "false");
+}
+
+/* "--from", "--hq", ...: how to give a missing field on the command line. */
+static void print_give(const cJSON *missing)
+{
+    static const char *const options[][2] = {
+        {"export_from", "--from"}, {"end_user_hq", "--hq"}, {"destination", "--to"}, {"date", "--date"}};
+    const cJSON *m;
+    int first = 1;
+    fputs(": give ", stdout);
+    cJSON_ArrayForEach(m, missing) {
+        if (!cJSON_IsString(m))
+            continue;
+        const char *opt = NULL;
+        for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+            if (strcmp(m->valuestring, options[i][0]) == 0)
+                opt = options[i][1];
+        printf("%s", first ? "" : " and ");
+        if (opt != NULL)
+            fputs(opt, stdout);
+        else
+            printf("the chip's %s (--spec)", m->valuestring);
+        first = 0;
+    }
+}
+
+/* After "LICENSE REQUIRED (policy)": each allowance left unknown by missing data that would make the review
+ * more favourable, as "; case_by_case if exported from US: give --from". */
+static void print_open_allowances(const text_view *v)
+{
+    int now = policy_rank(chipcheck_decision_review_policy(v->d));
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(v->dj, "reasons")) {
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "kind"));
+        const cJSON *missing = cJSON_GetObjectItemCaseSensitive(r, "missing");
+        if (kind == NULL || strcmp(kind, "allowance") != 0 || cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(r, "result")) ||
+            cJSON_GetArraySize(missing) == 0)
+            continue;
+        int then = now >= 0 ? policy_if_allowed(v, r) : -1;
+        if (then <= now)
+            continue;
+        printf("; %s if ", policy_name(then));
+        const cJSON *c;
+        int first = 1;
+        cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "checks")) {
+            if (cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(c, "result")))
+                continue;
+            fputs(first ? "" : " and ", stdout);
+            print_condition(c);
+            first = 0;
+        }
+        print_give(missing);
+    }
+}
+
 static void text_headline(const text_view *v)
 {
     chipcheck_verdict verdict = chipcheck_decision_verdict(v->d);
@@ -85,12 +261,55 @@ static void text_headline(const text_view *v)
         fputs("LICENSE REQUIRED", stdout);
         if (policy != NULL)
             printf(" (%s)", policy);
+        print_open_allowances(v);
     } else {
         fputs("INDETERMINATE", stdout);
         for (size_t i = 0; i < chipcheck_decision_missing_count(v->d); i++)
             printf("%s%s", i == 0 ? ": missing " : ", ", chipcheck_decision_missing(v->d, i));
     }
     putchar('\n');
+}
+
+/* The exception the shipment names, when it does not cover the shipment: why, plainly. */
+static void text_exception_named(const text_view *v)
+{
+    if (v->exception == NULL)
+        return;
+    const cJSON *r, *found = NULL;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(v->dj, "exceptions")) {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "id"));
+        if (id != NULL && strcasecmp(id, v->exception) == 0 && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "used")))
+            return; /* it covers the shipment */
+    }
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(v->dj, "reasons")) {
+        const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "kind"));
+        const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "code"));
+        if (kind != NULL && strcmp(kind, "exception") == 0 && code != NULL && strcasecmp(code, v->exception) == 0)
+            found = r;
+    }
+    const char *id = chipcheck_decision_ruleset_id(v->d), *ver = chipcheck_decision_ruleset_version(v->d);
+    if (found == NULL) {
+        if (id != NULL && ver != NULL)
+            printf("%s is not available for this item: rule set %s@%s has no such license exception\n", v->exception, id, ver);
+        return;
+    }
+    const cJSON *res = cJSON_GetObjectItemCaseSensitive(found, "result");
+    const char *note = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(found, "note"));
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(found, "code"));
+    if (cJSON_IsTrue(res) && note != NULL && strstr(note, "authorization") != NULL) {
+        printf("%s needs its authorization number: give --authorization NUM\n", code);
+    } else if (note != NULL && strncmp(note, "the item qualifies", 18) == 0) {
+        printf("%s does not cover this shipment: the item qualifies, but none of the requirements %s covers applies\n",
+               code, code);
+    } else if (cJSON_IsFalse(res)) {
+        printf("%s is not available for this item:", code);
+        print_failed_checks(v, found, 0, " ");
+        putchar('\n');
+    } else if (!cJSON_IsBool(res)) {
+        printf("%s may not be available for this item:", code);
+        print_failed_checks(v, found, 1, " ");
+        putchar('\n');
+    }
 }
 
 /* ---- the rest ----------------------------------------------------------------------------------------- */
@@ -240,7 +459,7 @@ static void text_license(const text_view *v)
 
 /* The text output, in order. */
 static void (*const text_sections[])(const text_view *) = {
-    text_headline, text_shipment, text_ruleset, text_classification, text_missing,
+    text_headline, text_exception_named, text_shipment, text_ruleset, text_classification, text_missing,
     text_reasons, text_conditions, text_exceptions, text_license,
 };
 
