@@ -122,6 +122,15 @@ item4() {
     run "$cli" check --chip "RTX 4090" --to CN --hq CN --date 2024-06-03 --exception NAC
     same "--exception NAC without its number" "$(printf '%s\n' "$out" | sed -n 2p)" \
         "NAC needs its authorization number: give --authorization NUM"
+
+    # Trace lines as a person says them: a 3A090.b chip is "classification 3A090.b", never "none", and a
+    # check under not() reads the way the rule needs it.
+    printf '%s\n' '{"name": "X2", "tpp": 3000, "die_area_mm2": 700, "datacenter": true}' > "$tmp/x2.json"
+    run "$cli" check --spec "$tmp/x2.json" --to CN --hq CN --date 2026-02-01
+    has "3A090.b chip: NAC line" "$out" "      - classification 3A090.b in 3A090.a: no"
+    hasnt "3A090.b chip: no 'classification none'" "$out" "classification none"
+    has "a check under not()" "$out" "      - destination CN not in A:5 A:6: yes"
+    hasnt "no 'so yes' or 'so no'" "$out" ", so "
 }
 
 for n in $items; do

@@ -34,36 +34,68 @@ static const char *negated_op(const char *op)
     return op;
 }
 
-/* One check as "metric value op threshold: yes|no|unknown". */
+/* The item's classes that are not in the space-separated list set ("none" when there are none): what a
+ * classification check that did not hold found. */
+static void classes_outside(const chipcheck_decision *d, const char *set, char *out, size_t outsz)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < chipcheck_decision_classification_count(d) && used < outsz; i++) {
+        const char *c = chipcheck_decision_classification(d, i);
+        size_t n = strlen(c);
+        int listed = 0;
+        for (const char *p = set; *p; p += strspn(p, " ")) {
+            size_t k = strcspn(p, " ");
+            listed |= k == n && strncmp(p, c, n) == 0;
+            p += k;
+        }
+        if (!listed) {
+            int w = snprintf(out + used, outsz - used, "%s%s", used ? " " : "", c);
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (out[0] == '\0')
+        snprintf(out, outsz, "none");
+}
+
+/* One check as a person would say it: "tpp 15832 (derived) >= 4800: yes", "destination CN not in A:5 A:6:
+ * yes" (a check under not() is said the way the rule needs it), "classification 3A090.b in 3A090.a: no". */
 static void print_check(const text_view *v, const cJSON *c)
 {
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "metric");
+    const char *metric = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "metric"));
+    const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "op"));
+    const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "source"));
     const cJSON *val = cJSON_GetObjectItemCaseSensitive(c, "value");
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(c, "op");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "threshold");
+    const cJSON *thr = cJSON_GetObjectItemCaseSensitive(c, "threshold");
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
-    const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
-    const cJSON *parts[2] = {val, t};
     int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
-    (void)v;
-    printf("%s%s", negated ? "not " : "", cJSON_IsString(m) ? m->valuestring : "?");
-    for (int k = 0; k < 2; k++) {
-        const cJSON *x = parts[k];
-        if (k == 1)
-            printf(" %s", cJSON_IsString(op) ? op->valuestring : "?");
-        if (cJSON_IsNumber(x))
-            printf(" %.15g", x->valuedouble);
-        else if (cJSON_IsString(x))
-            printf(" %s", x->valuestring);
-        else if (cJSON_IsBool(x))
-            printf(" %s", cJSON_IsTrue(x) ? "true" : "false");
-        else
-            printf(" (missing)");
-        if (k == 0 && cJSON_IsString(src) && strcmp(src->valuestring, "given") != 0 && strcmp(src->valuestring, "missing") != 0)
-            printf(" (%s)", src->valuestring);
+    int is_class = metric != NULL && strcmp(metric, "classification") == 0;
+    char buf[128];
+    printf("%s", metric != NULL ? metric : "?");
+    if (is_class && cJSON_IsString(val) && strcmp(val->valuestring, "none") == 0 && cJSON_IsString(thr)) {
+        classes_outside(v->d, thr->valuestring, buf, sizeof buf);
+        printf(" %s", buf);
+    } else if (cJSON_IsNumber(val)) {
+        printf(" %.15g", val->valuedouble);
+    } else if (cJSON_IsString(val)) {
+        printf(" %s", val->valuestring);
+    } else if (cJSON_IsBool(val)) {
+        printf(" %s", cJSON_IsTrue(val) ? "true" : "false");
+    } else {
+        fputs(" (missing)", stdout);
     }
-    printf(": %s", cJSON_IsTrue(res) ? (negated ? "yes, so no" : "yes") : cJSON_IsFalse(res) ? (negated ? "no, so yes" : "no")
-                                      : "unknown");
+    if (!is_class && src != NULL && strcmp(src, "given") != 0 && strcmp(src, "missing") != 0)
+        printf(" (%s)", src);
+    printf(" %s", op == NULL ? "?" : negated ? negated_op(op) : op);
+    if (cJSON_IsNumber(thr))
+        printf(" %.15g", thr->valuedouble);
+    else if (cJSON_IsString(thr))
+        printf(" %s", thr->valuestring);
+    else if (cJSON_IsBool(thr))
+        printf(" %s", cJSON_IsTrue(thr) ? "true" : "false");
+    int holds = negated ? cJSON_IsFalse(res) : cJSON_IsTrue(res);
+    int fails = negated ? cJSON_IsTrue(res) : cJSON_IsFalse(res);
+    printf(": %s", holds ? "yes" : fails ? "no" : "unknown");
 }
 
 /* Did this check count against its rule (false, or true under a not())? */
