@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-3 4}
+items=${*:-3 4 5}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -131,6 +131,18 @@ item4() {
     hasnt "3A090.b chip: no 'classification none'" "$out" "classification none"
     has "a check under not()" "$out" "      - destination CN not in A:5 A:6: yes"
     hasnt "no 'so yes' or 'so no'" "$out" ", so "
+}
+
+# ---- 5. numbers for people ----------------------------------------------------------------------------
+item5() {
+    run "$cli" check --chip H200 --to CN --hq CN --from US --date 2026-02-01
+    has "text: performance density rounded" "$out" "      - performance_density 19.45 (derived) >= 5.92: yes"
+    hasnt "text: no float noise" "$out" "19.4496"
+    run "$cli" check --chip H200 --to CN --hq CN --from US --date 2026-02-01 --format json
+    has "JSON: full precision" "$out" '"value":	19.44963144963145'
+    # Rounding never prints a value equal to a threshold it is not: 5.9199994 is not shown as 5.92.
+    run "$cli" check --spec tests/cli/specs/near-threshold.json --to DE --hq DE --date 2025-05-02
+    has "text: more decimals next to a threshold" "$out" "  [ ] 3A090.a.2  performance_density 5.919999 (derived) >= 5.92: no"
 }
 
 for n in $items; do

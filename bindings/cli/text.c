@@ -5,6 +5,7 @@
  * line, add a section to text_sections[] below. Everything is read from the decision (its accessors and
  * its JSON) and the rule set's description; no chip, country or threshold is named here.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,49 @@ typedef struct text_view {
 } text_view;
 
 /* ---- numbers and checks ----------------------------------------------------------------------------- */
+
+/* Round v to decimals places into out, without trailing zeros (19.40 -> 19.4, 2368.00 -> 2368). */
+static double round_figure(char *out, size_t outsz, double v, int decimals)
+{
+    snprintf(out, outsz, "%.*f", decimals, v);
+    char *dot = strchr(out, '.');
+    if (dot != NULL) {
+        char *end = out + strlen(out);
+        while (end > dot + 1 && end[-1] == '0')
+            *--end = '\0';
+        if (end == dot + 1)
+            *dot = '\0';
+    }
+    return strtod(out, NULL);
+}
+
+/* A figure for people. A derived one (a ratio, a sum) is rounded to two decimals, or to as many more as it
+ * takes not to print a value equal to a threshold it is compared with anywhere in the decision when it is
+ * not equal (so every line shows it alike); any other figure is printed as given. */
+static void format_figure(const text_view *v, char *out, size_t outsz, const char *metric, double x, int derived)
+{
+    if (!derived || !isfinite(x)) {
+        snprintf(out, outsz, "%.15g", x);
+        return;
+    }
+    for (int decimals = 2; decimals <= 15; decimals++) {
+        double shown = round_figure(out, outsz, x, decimals);
+        int clash = 0;
+        const cJSON *r, *c;
+        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(v->dj, "reasons")) {
+            cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "checks")) {
+                const cJSON *val = cJSON_GetObjectItemCaseSensitive(c, "value");
+                const cJSON *thr = cJSON_GetObjectItemCaseSensitive(c, "threshold");
+                const char *m = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "metric"));
+                clash += m != NULL && strcmp(m, metric) == 0 && cJSON_IsNumber(val) && val->valuedouble == x &&
+                         cJSON_IsNumber(thr) && thr->valuedouble != x && thr->valuedouble == shown;
+            }
+        }
+        if (clash == 0)
+            return;
+    }
+    snprintf(out, outsz, "%.15g", x);
+}
 
 /* The operator a not() turns op into. */
 static const char *negated_op(const char *op)
@@ -76,7 +120,9 @@ static void print_check(const text_view *v, const cJSON *c)
         classes_outside(v->d, thr->valuestring, buf, sizeof buf);
         printf(" %s", buf);
     } else if (cJSON_IsNumber(val)) {
-        printf(" %.15g", val->valuedouble);
+        format_figure(v, buf, sizeof buf, metric != NULL ? metric : "", val->valuedouble,
+                      src != NULL && strcmp(src, "derived") == 0);
+        printf(" %s", buf);
     } else if (cJSON_IsString(val)) {
         printf(" %s", val->valuestring);
     } else if (cJSON_IsBool(val)) {
