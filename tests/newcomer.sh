@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-3 4 5}
+items=${*:-3 4 5 6}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -143,6 +143,24 @@ item5() {
     # Rounding never prints a value equal to a threshold it is not: 5.9199994 is not shown as 5.92.
     run "$cli" check --spec tests/cli/specs/near-threshold.json --to DE --hq DE --date 2025-05-02
     has "text: more decimals next to a threshold" "$out" "  [ ] 3A090.a.2  performance_density 5.919999 (derived) >= 5.92: no"
+}
+
+# ---- 6. header, README and example say one thing about sparse throughput ----------------------------
+item6() {
+    printf '%s\n' '{"destination": "DE", "end_user_hq": "DE", "date": "2025-05-02", "chip": {"name": "S1",
+        "throughput": [{"precision": "fp16", "tops": 400, "bits": 16, "sparse": true}]}}' | tr -d '\n' > "$tmp/s1.jsonl"
+    echo >> "$tmp/s1.jsonl"
+    run "$cli" batch "$tmp/s1.jsonl"
+    has "the library counts half of a sparse figure, labelled" "$out" \
+        '"tpp":{"value":3200,"source":"derived","how":"tpp = highest over dense throughput of tops * bits: fp16 200 (half the sparse figure) tops x 16 bits = 3200"}'
+    has "header: half" "$(grep -A3 'int sparse;' include/chipcheck.h | tr -s ' \n' '  ')" \
+        "it then counts as half its value, the dense rate it implies"
+    has "README: half, with the reason" "$(tr -s ' \n' '  ' < README.md)" \
+        'where a figure with `"sparse": true` counts as half its `tops`. TPP counts dense operations'
+    has "example: half" "$(cat examples/erp_screen.c)" "sparse: counts as half, the dense rate it implies"
+    for f in include/chipcheck.h README.md examples/erp_screen.c bindings/python/README.md; do
+        hasnt "$f: no 'does not count'" "$(tr -s ' \n' '  ' < "$f")" "does not count"
+    done
 }
 
 for n in $items; do
