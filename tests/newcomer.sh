@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-3 4 5 6}
+items=${*:-3 4 5 6 8}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -161,6 +161,56 @@ item6() {
     for f in include/chipcheck.h README.md examples/erp_screen.c bindings/python/README.md; do
         hasnt "$f: no 'does not count'" "$(tr -s ' \n' '  ' < "$f")" "does not count"
     done
+}
+
+# within WHAT MEASURED STATED PERCENT: the README's figure STATED is within PERCENT of MEASURED.
+within() {
+    if [ $(( ($2 - $3) * 100 )) -le $(( $3 * $4 )) ] && [ $(( ($3 - $2) * 100 )) -le $(( $3 * $4 )) ]; then
+        passed=$((passed + 1))
+    else
+        fail "$1: the README says $3, measured $2 (more than $4% apart: update the README)"
+    fi
+}
+
+# ---- 8. the README says what the code does ------------------------------------------------------------
+item8() {
+    # --brief line sizes, measured as the README says: every catalog chip to seven destinations (end user
+    # headquartered there) on five dates.
+    "$cli" chips list | cut -c1-24 | sed 's/ *$//' > "$tmp/chips"
+    for date in 2023-06-01 2024-06-03 2025-05-02 2025-08-01 2026-02-01; do
+        for to in CN DE VN US AE IN SG; do
+            while read -r chip; do
+                printf '{"id": "SO-1001/10", "chip": "%s", "destination": "%s", "end_user_hq": "%s", "date": "%s"}\n' \
+                    "$chip" "$to" "$to" "$date"
+            done < "$tmp/chips"
+        done
+    done > "$tmp/sweep.jsonl"
+    "$cli" batch --brief "$tmp/sweep.jsonl" | awk '{ print length($0) + 1 }' | sort -n > "$tmp/brief"
+    "$cli" batch "$tmp/sweep.jsonl" | awk '{ print length($0) + 1 }' | sort -n > "$tmp/full"
+    lines=$(wc -l < "$tmp/brief" | tr -d ' ')
+    readme=$(tr -s ' \n' '  ' < README.md)
+    stated=$(printf '%s\n' "$readme" | sed -n 's/.*(\([0-9,]*\) lines, `tests\/newcomer.sh` item 8): \([0-9,]*\) to \([0-9,]*\) bytes a line (median \([0-9,]*\)), against \([0-9.]*\) to \([0-9.]*\) KB.*/\1 \2 \3 \4 \5 \6/p' | tr -d ',')
+    set -- $stated
+    if [ $# -ne 6 ]; then
+        fail "README: no --brief size sentence of the form the test reads"
+        return
+    fi
+    same "--brief sizes: lines measured" "$lines" "$1"
+    within "--brief: smallest line" "$(head -1 "$tmp/brief")" "$2" 10
+    within "--brief: largest line" "$(tail -1 "$tmp/brief")" "$3" 10
+    within "--brief: median line" "$(sed -n "$((lines / 2))p" "$tmp/brief")" "$4" 10
+    within "full decision: smallest (100 bytes)" "$(( $(head -1 "$tmp/full") / 100 ))" "$(echo "$5" | tr -d .)" 10
+    within "full decision: largest (100 bytes)" "$(( $(tail -1 "$tmp/full") / 100 ))" "$(echo "$6" | tr -d .)" 10
+
+    # rules diff shows the code that check shows, with the rule id beside it
+    run "$cli" rules diff us-ear-advanced-computing@2025-04-09 us-ear-advanced-computing@2025-07-14
+    has "rules diff: the code" "$out" "+ rule H20_MI308_ALLOWANCE_2025_07 (allowance, presumption_of_approval; rule id H20_MI308_APPROVAL_2025_07)"
+    run "$cli" check --chip H20 --to CN --hq CN --date 2025-08-01
+    has "check: the same code" "$out" "  [x] H20_MI308_ALLOWANCE_2025_07  "
+
+    # the README cites public sources, not files outside the repository
+    hasnt "README: no shared/domain" "$readme" "shared/domain"
+    has "README: country groups from the eCFR" "$readme" "15 CFR Part 740, Supplement No. 1"
 }
 
 for n in $items; do
