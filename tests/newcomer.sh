@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-3 4 5 6 8}
+items=${*:-1 3 4 5 6 8}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -66,6 +66,68 @@ run() {
     status=$?
     out=$(cat "$tmp/out")
     err=$(cat "$tmp/err")
+}
+
+# pip and Python with nothing from this shell: no PIP_* settings (a find-links directory could offer a
+# wheel package), no pip configuration files, no PYTHONPATH or CHIPCHECK_LIBRARY, a home of its own.
+clean_env() {
+    env -i PATH=/usr/bin:/bin HOME="$tmp/home" LANG=C.UTF-8 PIP_CONFIG_FILE=/dev/null "$@"
+}
+
+# The interpreters on this machine: the python3 first on PATH and Debian's, each once.
+interpreters() {
+    for py in "$(command -v python3)" /usr/bin/python3; do
+        [ -x "$py" ] && "$py" -c 'import os, sys; print(os.path.realpath(sys.executable))'
+    done | awk '!seen[$0]++'
+}
+
+# pip's extra arguments: none when the library to bundle is the one `make` builds by default.
+bundle_args() {
+    if [ "$build" != "$root/build" ]; then
+        echo "--config-settings library=$build/libchipcheck.so.0"
+    fi
+}
+
+# ---- 1. the Python package installs offline into fresh venvs -----------------------------------------
+item1() {
+    mkdir -p "$tmp/home" "$tmp/away"
+    n=0
+    for py in $(interpreters); do
+        for isolation in "" --no-build-isolation; do
+            n=$((n + 1))
+            venv=$tmp/venv$n
+            what="$py -m venv, pip install ${isolation:-with build isolation}"
+            if ! "$py" -m venv "$venv" > "$tmp/err" 2>&1; then
+                fail "$what: no venv: $(tail -1 "$tmp/err")"
+                continue
+            fi
+            # a bare venv: no wheel package, and none reachable
+            run clean_env "$venv/bin/python" -c "import wheel"
+            same "$what: no wheel package in the venv" "$status" 1
+            # shellcheck disable=SC2046 # bundle_args is empty or two words
+            run clean_env "$venv/bin/python" -m pip install -q --no-index --no-cache-dir $isolation \
+                $(bundle_args) bindings/python
+            same "$what: exit status" "$status" 0
+            [ "$status" -eq 0 ] || { printf '%s\n' "$err" | tail -5 | sed 's/^/        /'; continue; }
+            # from outside the tree, with no environment variable: the library beside the installed module
+            (cd "$tmp/away" && clean_env "$venv/bin/python" -c '
+import chipcheck, chipcheck._ffi as f
+d = chipcheck.Rules.default().check(chip="H200", to="CN", hq="CN", export_from="US", date="2026-02-01")
+print(f.lib._name)
+print(d.verdict, d.review_policy)') > "$tmp/out" 2>&1
+            same "$what: check from outside the tree" "$(cat "$tmp/out")" \
+                "$venv/lib/$("$py" -c 'import sys; print("python%d.%d" % sys.version_info[:2])')/site-packages/chipcheck/libchipcheck.so.0
+license_required case_by_case"
+            # CHIPCHECK_LIBRARY stays an override
+            out=$(cd "$tmp/away" && clean_env CHIPCHECK_LIBRARY="$build/libchipcheck.so.0" "$venv/bin/python" \
+                -c 'import chipcheck._ffi as f; print(f.lib._name)' 2>&1)
+            same "$what: CHIPCHECK_LIBRARY overrides" "$out" "$build/libchipcheck.so.0"
+        done
+    done
+    [ "$n" -ge 2 ] || fail "no Python interpreter found"
+    # the builds wrote nothing into the tree
+    same "bindings/python: no build artefacts" \
+        "$(git status --porcelain --ignored bindings/python | grep '^!!' | grep -v '__pycache__/$')" ""
 }
 
 # ---- 3. messages that say the fix ---------------------------------------------------------------------
