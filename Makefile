@@ -145,8 +145,8 @@ newcomer-test: all
 export-test: $(BUILD)/libchipcheck.so
 	sh tests/check_exports.sh include/chipcheck.h $(SHLIB)
 
-python-test: $(BUILD)/libchipcheck.so
-	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+python-test: $(BUILD)/libchipcheck.so $(CLI)
+	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python CHIPCHECK_CLI=$(CURDIR)/$(CLI) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 
 headertest: | $(BUILD)/tests

@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-1 3 4 5 6 8}
+items=${*:-1 3 4 5 6 7 8}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -156,7 +156,7 @@ item3() {
     same "CSV to batch: one message" "$err" \
         "chipcheck: batch: examples/orders.csv is CSV (its first line is a header, not a JSON object): give --input-format csv"
     run "$cli" batch --input-format csv examples/orders.csv
-    same "CSV with --input-format csv: one line per row" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 10
+    same "CSV with --input-format csv: one line per row" "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 11
 }
 
 # ---- 4. the headline does not hide what could change it ---------------------------------------------
@@ -223,6 +223,50 @@ item6() {
     for f in include/chipcheck.h README.md examples/erp_screen.c bindings/python/README.md; do
         hasnt "$f: no 'does not count'" "$(tr -s ' \n' '  ' < "$f")" "does not count"
     done
+}
+
+# block LANG HEADING: the first ```LANG block after the README line HEADING, without its fences.
+block() {
+    awk -v lang="$1" -v heading="$2" '
+        $0 == heading { found = 1; next }
+        found && !inside && $0 == "```" lang { inside = 1; next }
+        inside && $0 == "```" { exit }
+        inside { print }' README.md
+}
+
+# ---- 7. the README's Python example works as written -------------------------------------------------
+item7() {
+    mkdir -p "$tmp/home"
+    # The shell lines of the README's Python section, run as they are (~ is a scratch home here).
+    block sh "## Python" > "$tmp/python.sh"
+    same "README: the install lines" "$(cat "$tmp/python.sh")" "make
+python3 -m venv ~/.venvs/chipcheck
+~/.venvs/chipcheck/bin/pip install --no-index bindings/python
+. ~/.venvs/chipcheck/bin/activate
+examples/screen_orders.py examples/orders.csv"
+    if [ "$build" != "$root/build" ]; then # the README's make builds build/, not $build
+        sed -i "s|bindings/python|$(bundle_args) bindings/python|; s|^make\$|true|" "$tmp/python.sh"
+    fi
+    run clean_env sh -e "$tmp/python.sh"
+    same "README's lines: exit status" "$status" 0
+    has "README's lines: export_from read" "$out" \
+        "SO-1010/10  license_required  case_by_case             3A090.a.1 3A090.a.2 D5_DESTINATION"
+    has "README's lines: the counts" "$out" "allowed: 3
+license_required: 5
+indeterminate: 1
+errors: 2"
+    # The Python lines print what the README says they print.
+    block python "## Python" > "$tmp/example.py"
+    want=$(sed -n 's/^# //p' "$tmp/example.py")
+    got=$(cd "$tmp" && clean_env "$tmp/home/.venvs/chipcheck/bin/python" "$tmp/example.py" 2>&1)
+    [ -n "$want" ] || fail "README: the Python block has no '# output' line"
+    same "README's Python lines" "$got" "$want"
+    # The example takes the command's CSV columns: the same verdicts on a file with every column (row by
+    # row, and the column lists themselves, in tests/python/test_examples.py).
+    run clean_env PATH="$tmp/home/.venvs/chipcheck/bin:/usr/bin:/bin" examples/screen_orders.py \
+        tests/python/data/orders_all_columns.csv
+    has "every column: export_from and exception read" "$out" \
+        "A-6   allowed           -                        3A090.b.1 3A090.b.2 D1_D4_DESTINATION ACA"
 }
 
 # within WHAT MEASURED STATED PERCENT: the README's figure STATED is within PERCENT of MEASURED.
