@@ -7,6 +7,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR  ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 # The Python tests run with Debian's interpreter, which has python3-pytest.
 PYTHON  ?= /usr/bin/python3
@@ -16,8 +17,9 @@ VER_MINOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MINOR \([0-9]*\).*/\1
 VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1/p' include/chipcheck.h)
 VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 
+# (man-db: the tests render the manual page, chipcheck.1, with man and groff.)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
-                python3 python3-pytest python3-setuptools python3-venv python3-pip
+                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db
 PKGS := libxml-2.0 libpcre2-8 libcjson
 
 CC      ?= cc
@@ -87,9 +89,15 @@ $(BUILD)/libchipcheck.so: $(SHLIB)
 $(CLI): $(CLI_SRC) $(wildcard bindings/cli/*.h) $(STLIB) include/chipcheck.h
 	$(CC) $(ALL_CFLAGS) $(CLI_SRC) $(STLIB) $(DEP_LIBS) -o $@
 
-$(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h | $(BUILD)/obj
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+# The .pc says where the files are installed, so it follows PREFIX, LIBDIR and INCLUDEDIR of every make
+# (FORCE: rewritten when any of them differs from the last build's, never left with an older prefix).
+$(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h FORCE | $(BUILD)/obj
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@ && echo "wrote $@ (prefix $(PREFIX))"; fi
+
+.PHONY: FORCE
+FORCE:
 
 # ---- tests ------------------------------------------------------------------------------------------
 
@@ -222,9 +230,14 @@ demo-run: $(CLI)
 	sh examples/demo.sh $(CLI)
 
 # ---- install ----------------------------------------------------------------------------------------
+# The chipcheck command is linked with libchipcheck.a (see $(CLI) above): it needs no run path and no
+# LD_LIBRARY_PATH under any PREFIX, and it always runs the library it was built and tested with. Programs
+# linked with -lchipcheck against a PREFIX outside the loader's path need a run path of their own:
+# cc ... $$(pkg-config --libs chipcheck) -Wl,-rpath,$$(pkg-config --variable=libdir chipcheck) (or ldconfig).
 
 install: all
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	           $(DESTDIR)$(MANDIR)/man1
 	install -m 644 include/chipcheck.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
@@ -232,11 +245,12 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchipcheck.so
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(BUILD)/chipcheck.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 bindings/cli/chipcheck.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/chipcheck.h $(DESTDIR)$(LIBDIR)/libchipcheck.a \
 	      $(DESTDIR)$(LIBDIR)/libchipcheck.so* $(DESTDIR)$(BINDIR)/chipcheck \
-	      $(DESTDIR)$(PKGCONFIGDIR)/chipcheck.pc
+	      $(DESTDIR)$(PKGCONFIGDIR)/chipcheck.pc $(DESTDIR)$(MANDIR)/man1/chipcheck.1
 
 clean:
 	rm -rf $(BUILD)

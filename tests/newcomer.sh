@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-1 3 4 5 6 7 8}
+items=${*:-1 2 3 4 5 6 7 8}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -128,6 +128,58 @@ license_required case_by_case"
     # the builds wrote nothing into the tree
     same "bindings/python: no build artefacts" \
         "$(git status --porcelain --ignored bindings/python | grep '^!!' | grep -v '__pycache__/$')" ""
+}
+
+# make as a person types it: not the flags of a make that runs this script.
+mk() {
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -C "$root" BUILD="$build" "$@"
+}
+
+# ---- 2. make install into a prefix, after an earlier make ---------------------------------------------
+item2() {
+    mkdir -p "$tmp/home"
+    mk install PREFIX="$tmp/p1" > "$tmp/out" 2>&1
+    same "make install PREFIX=$tmp/p1: exit status" "$?" 0
+    same "p1: chipcheck.pc says where" "$(sed -n 1,3p "$tmp/p1/lib/pkgconfig/chipcheck.pc")" "prefix=$tmp/p1
+libdir=$tmp/p1/lib
+includedir=$tmp/p1/include"
+    # Then the README's lines, as they are (in a scratch home; the program goes to the scratch directory):
+    # install to another prefix, build the example with pkg-config, run it, the command and the manual.
+    block sh "### Installing" > "$tmp/install.sh"
+    has "README: make install to a prefix" "$(cat "$tmp/install.sh")" "make install PREFIX=\$HOME/.local"
+    sed -i "s|-o erp_screen|-o $tmp/erp_screen|; s|^\./erp_screen|$tmp/erp_screen|; s|^make install|make install BUILD=$build|" \
+        "$tmp/install.sh"
+    (unset MAKEFLAGS MFLAGS MAKELEVEL && clean_env MANWIDTH=80 sh -e "$tmp/install.sh") > "$tmp/out" 2> "$tmp/err"
+    same "README's install lines: exit status" "$?" 0
+    p=$tmp/home/.local
+    same "chipcheck.pc follows PREFIX every time" "$(sed -n 1p "$p/lib/pkgconfig/chipcheck.pc")" "prefix=$p"
+    has "erp_screen from the prefix: output" "$(cat "$tmp/out")" "$(cat tests/golden/example_erp.out)"
+    has "the installed command: chips list" "$(cat "$tmp/out")" "H20                       NVIDIA    tpp 2368"
+    has "the manual renders" "$(cat "$tmp/out")" "chipcheck - screen shipments of AI accelerator chips"
+    has "erp_screen runs the installed library" "$(ldd "$tmp/erp_screen")" "libchipcheck.so.0 => $p/lib/libchipcheck.so.0"
+    # the installed command, with no environment at all
+    run env -i "$p/bin/chipcheck" check --chip H20 --to CN --hq CN --date 2025-05-02
+    same "installed chipcheck: exit status" "$status" 1
+    same "installed chipcheck: headline" "$(printf '%s\n' "$out" | head -1)" "LICENSE REQUIRED (presumption_of_denial)"
+    hasnt "installed chipcheck needs no libchipcheck.so (linked statically)" "$(ldd "$p/bin/chipcheck")" libchipcheck
+    # the manual: no groff warnings, and every command, option and exit status
+    man1=$p/share/man/man1/chipcheck.1
+    same "man page: groff finds nothing to warn about" "$(groff -man -Tutf8 -ww -z "$man1" 2>&1)" ""
+    manual=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$man1")
+    for opt in $("$cli" --help | grep -o -- '--[a-z][a-z-]*' | sort -u) --no-chips -h; do
+        has "man page: option $opt" "$manual" "$opt"
+    done
+    for cmd in "check" "batch" "rules list" "rules show" "rules diff" "rules validate" "chips list" "chips show"; do
+        has "man page: command $cmd" "$manual" ".B chipcheck $cmd"
+    done
+    has "man page: exit status of check" "$manual" "0 allowed, 1 license required, 3 indeterminate, 2 a usage or input error."
+    has "man page: exit status of rules diff" "$manual" "0 no differences, 1 differences, 2 an error."
+    # DESTDIR for packagers: files under the stage, the .pc says the final prefix
+    mk install PREFIX=/usr DESTDIR="$tmp/stage" > "$tmp/out" 2>&1
+    same "make install DESTDIR: chipcheck.pc" "$(sed -n 1p "$tmp/stage/usr/lib/pkgconfig/chipcheck.pc")" "prefix=/usr"
+    mk uninstall PREFIX="$p" > "$tmp/out" 2>&1
+    same "make uninstall: nothing left" "$(find "$p" -type f -o -type l)" ""
+    mk > /dev/null 2>&1 # the build's .pc back to the default prefix
 }
 
 # ---- 3. messages that say the fix ---------------------------------------------------------------------

@@ -12,6 +12,13 @@ static const char rules_usage[] =
     "rules (list | show ID@VERSION | diff ID@A ID@B [--chips]) [--rules DIR] | rules validate FILE...";
 static const char chips_usage[] = "chips list [--rules DIR] | chips show NAME [--rules DIR]";
 
+/* --help of a subcommand: its group's usage on stdout, exit status 0. */
+static int print_usage(const args *a)
+{
+    printf("usage: chipcheck %s\n", a->usage);
+    return finish_stdout(EXIT_OK);
+}
+
 /* Parse "[--rules DIR]" and at most max_pos positional arguments (exactly min_pos). Returns -1 when fine. */
 static int parse_simple(args *a, const char **rules_dir, const char **pos, int min_pos, int max_pos)
 {
@@ -26,9 +33,11 @@ static int parse_simple(args *a, const char **rules_dir, const char **pos, int m
         } else if (strcmp(opt, "--rules") == 0) {
             if ((*rules_dir = args_value(a, opt, val)) == NULL)
                 return EXIT_USAGE;
+        } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            return print_usage(a);
         } else {
-            static const char *const known[] = {"--rules --rules-dir"};
-            return unknown_option(a, opt, known, 1);
+            static const char *const known[] = {"--rules --rules-dir", "--help"};
+            return unknown_option(a, opt, known, 2);
         }
     }
     if (npos < min_pos)
@@ -98,8 +107,10 @@ static int rules_diff_cmd(args *a)
             if (args_no_value(a, opt, val))
                 return EXIT_USAGE;
             chips = strcmp(opt, "--chips") == 0;
+        } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            return print_usage(a);
         } else {
-            static const char *const known[] = {"--rules --rules-dir", "--chips", "--no-chips"};
+            static const char *const known[] = {"--rules --rules-dir", "--chips", "--no-chips", "--help"};
             return unknown_option(a, opt, known, sizeof known / sizeof known[0]);
         }
     }
@@ -126,6 +137,8 @@ static int rules_validate(args *a)
     while ((k = args_next(a, &opt, &val)) != 0) {
         if (k == 1) {
             free(paths);
+            if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
+                return print_usage(a);
             return usage_error(a, "unknown option '%s'", opt);
         }
         paths[n++] = opt;

@@ -49,7 +49,9 @@ static const char help_text[] =
     "  chips list [--rules DIR]        the catalog chips: name, vendor, TPP (given or derived; - if unknown)\n"
     "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n"
     "\n"
-    "  --help, --version\n";
+    "  --help, --version    (after a command: its usage)\n"
+    "\n"
+    "The manual: man chipcheck (installed by make install; in the source tree: man -l bindings/cli/chipcheck.1).\n";
 
 static void usage_short(FILE *f)
 {
