@@ -13,7 +13,7 @@
 
 build=${1:?usage: sh tests/newcomer.sh BUILD_DIR [ITEM...]}
 shift
-items=${*:-1 2 3 4 5 6 7 8}
+items=${*:-1 2 3 4 5 6 7 8 9}
 root=$(pwd)
 case $build in /*) ;; *) build=$root/$build ;; esac
 cli=$build/chipcheck
@@ -369,6 +369,28 @@ item8() {
     # the README cites public sources, not files outside the repository
     hasnt "README: no shared/domain" "$readme" "shared/domain"
     has "README: country groups from the eCFR" "$readme" "15 CFR Part 740, Supplement No. 1"
+}
+
+# ---- 9. make demo is a short lesson ------------------------------------------------------------------
+item9() {
+    mk demo > "$tmp/demo" 2>&1
+    same "make demo: exit status" "$?" 0
+    lines=$(wc -l < "$tmp/demo" | tr -d ' ')
+    same "make demo: short (under 100 lines)" "$([ "$lines" -lt 100 ] && echo yes || echo "$lines lines")" yes
+    same "make demo: one JSON line at most, and brief" \
+        "$(grep -c '^{' "$tmp/demo")/$(grep -c '"reasons"' "$tmp/demo")" "1/0"
+    # Every command as printed, pasted into a shell at the repository root: it runs, and it prints first
+    # what the demo shows first; each has a line before it saying what it shows.
+    grep '^\$ ' "$tmp/demo" | sed 's/^\$ //' > "$tmp/commands"
+    same "make demo: commands" "$(wc -l < "$tmp/commands" | tr -d ' ')" \
+        "$(grep -c '^[0-9][0-9]*\. ' "$tmp/demo")"
+    while IFS= read -r command; do
+        shown=$(grep -F -x -A1 "\$ $command" "$tmp/demo" | sed -n 2p)
+        pasted=$( (cd "$root" && sh -c "$command") 2>&1 | head -1)
+        same "pasted: $command" "$pasted" "$shown"
+        same "a line saying what it shows: $command" \
+            "$(grep -F -x -B1 "\$ $command" "$tmp/demo" | head -1 | grep -c '^[0-9][0-9]*\. [A-Z].*\.$')" 1
+    done < "$tmp/commands"
 }
 
 for n in $items; do
