@@ -145,9 +145,11 @@ example-test: $(BUILD)/tests/example_erp
 	$(BUILD)/tests/example_erp > $(BUILD)/tests/example_erp.out
 	diff -u tests/golden/example_erp.out $(BUILD)/tests/example_erp.out
 
-# Issue 10 replayed as a newcomer would: see tests/newcomer.sh.
+# Issue 10 replayed as a newcomer would: see tests/newcomer.sh (NEWCOMER_ITEMS: which of its items; all
+# by default).
+NEWCOMER_ITEMS ?=
 newcomer-test: all
-	sh tests/newcomer.sh $(BUILD)
+	sh tests/newcomer.sh $(BUILD) $(NEWCOMER_ITEMS)
 
 # Every CHIPCHECK_API function in the header is exported, and nothing else is.
 export-test: $(BUILD)/libchipcheck.so
@@ -168,11 +170,13 @@ headertest: | $(BUILD)/tests
 SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo gcc)
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# The C tests, the thread test, the corpora, the CLI tests and the example under ASan + UBSan.
-# (The Python tests load the library into an uninstrumented interpreter, so they run in `make test`.)
+# The C tests, the thread test, the corpora, the CLI tests, the example and the newcomer's command-line
+# items under ASan + UBSan. (The Python tests and the newcomer's venv, install and demo items load the
+# library into an uninstrumented interpreter or rebuild, so they run in `make test`.)
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize CC=$(SAN_CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-	  ASAN_OPTIONS=detect_leaks=1 unit-test thread-test fuzz-replay cli-test example-test
+	  ASAN_OPTIONS=detect_leaks=1 NEWCOMER_ITEMS="3 4 5 6 8" unit-test thread-test fuzz-replay cli-test example-test \
+	  newcomer-test
 
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan CC=$(SAN_CC) CFLAGS="-O1 -g -fsanitize=thread" \

@@ -75,7 +75,9 @@ typedef struct chipcheck_error {
     long offset;        /**< byte offset in the input, -1 if none */
     char source[256];   /**< file path, "<string>", "<builtin>/..." or "<shipment>"; a long path keeps its tail */
     char field[64];     /**< XML element or attribute, or JSON field, at fault; "" if none */
-    char message[256];  /**< one sentence saying what was expected and quoting what was found */
+    char message[256];  /**< one sentence saying what was expected and quoting what was found, with the
+                             nearest known key, country code or catalog chip where there is one
+                             ("did you mean tpp?") */
 } chipcheck_error;
 
 /** @return the stable name of a status code, e.g. "CHIPCHECK_ERR_INPUT"; "CHIPCHECK_UNKNOWN" for other values.
