@@ -7,6 +7,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR  ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 # The Python tests run with Debian's interpreter, which has python3-pytest.
 PYTHON  ?= /usr/bin/python3
@@ -16,8 +17,9 @@ VER_MINOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MINOR \([0-9]*\).*/\1
 VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1/p' include/chipcheck.h)
 VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 
+# (man-db: the tests render the manual page, chipcheck.1, with man and groff.)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
-                python3 python3-pytest python3-setuptools python3-venv python3-pip
+                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db
 PKGS := libxml-2.0 libpcre2-8 libcjson
 
 CC      ?= cc
@@ -40,7 +42,7 @@ STLIB     := $(BUILD)/libchipcheck.a
 CLI       := $(BUILD)/chipcheck
 
 .PHONY: all lib deps test check test-run demo demo-run install uninstall clean headertest examples \
-        unit-test cli-test python-test example-test export-test thread-test fuzz-replay \
+        unit-test cli-test python-test example-test export-test thread-test fuzz-replay newcomer-test \
         sanitize tsan valgrind fuzz
 
 all: $(STLIB) $(BUILD)/libchipcheck.so $(CLI) $(BUILD)/chipcheck.pc
@@ -87,9 +89,15 @@ $(BUILD)/libchipcheck.so: $(SHLIB)
 $(CLI): $(CLI_SRC) $(wildcard bindings/cli/*.h) $(STLIB) include/chipcheck.h
 	$(CC) $(ALL_CFLAGS) $(CLI_SRC) $(STLIB) $(DEP_LIBS) -o $@
 
-$(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h | $(BUILD)/obj
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+# The .pc says where the files are installed, so it follows PREFIX, LIBDIR and INCLUDEDIR of every make
+# (FORCE: rewritten when any of them differs from the last build's, never left with an older prefix).
+$(BUILD)/chipcheck.pc: lib/chipcheck.pc.in include/chipcheck.h FORCE | $(BUILD)/obj
+	@sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' $< > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@ && echo "wrote $@ (prefix $(PREFIX))"; fi
+
+.PHONY: FORCE
+FORCE:
 
 # ---- tests ------------------------------------------------------------------------------------------
 
@@ -104,7 +112,7 @@ $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(B
 test check: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test
+test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test newcomer-test
 	@echo "make test: all suites passed"
 
 unit-test: $(BUILD)/tests/unit
@@ -120,8 +128,9 @@ thread-test: $(BUILD)/tests/threads
 FUZZ_TARGETS := rules shipment expr csv
 
 # The CSV reader is part of the command, not the library: its target links bindings/cli/csv.c.
-$(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c $(STLIB) $(DEP_LIBS) -o $@
+$(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c \
+                          bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c $(STLIB) $(DEP_LIBS) -o $@
 
 $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(STLIB) $(DEP_LIBS) -o $@
@@ -136,12 +145,18 @@ example-test: $(BUILD)/tests/example_erp
 	$(BUILD)/tests/example_erp > $(BUILD)/tests/example_erp.out
 	diff -u tests/golden/example_erp.out $(BUILD)/tests/example_erp.out
 
+# Issue 10 replayed as a newcomer would: see tests/newcomer.sh (NEWCOMER_ITEMS: which of its items; all
+# by default).
+NEWCOMER_ITEMS ?=
+newcomer-test: all
+	sh tests/newcomer.sh $(BUILD) $(NEWCOMER_ITEMS)
+
 # Every CHIPCHECK_API function in the header is exported, and nothing else is.
 export-test: $(BUILD)/libchipcheck.so
 	sh tests/check_exports.sh include/chipcheck.h $(SHLIB)
 
-python-test: $(BUILD)/libchipcheck.so
-	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+python-test: $(BUILD)/libchipcheck.so $(CLI)
+	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python CHIPCHECK_CLI=$(CURDIR)/$(CLI) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 
 headertest: | $(BUILD)/tests
@@ -155,11 +170,13 @@ headertest: | $(BUILD)/tests
 SAN_CC ?= $(shell command -v clang >/dev/null 2>&1 && echo clang || echo gcc)
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
-# The C tests, the thread test, the corpora, the CLI tests and the example under ASan + UBSan.
-# (The Python tests load the library into an uninstrumented interpreter, so they run in `make test`.)
+# The C tests, the thread test, the corpora, the CLI tests, the example and the newcomer's command-line
+# items under ASan + UBSan. (The Python tests and the newcomer's venv, install and demo items load the
+# library into an uninstrumented interpreter or rebuild, so they run in `make test`.)
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize CC=$(SAN_CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-	  ASAN_OPTIONS=detect_leaks=1 unit-test thread-test fuzz-replay cli-test example-test
+	  ASAN_OPTIONS=detect_leaks=1 NEWCOMER_ITEMS="3 4 5 6 8" unit-test thread-test fuzz-replay cli-test example-test \
+	  newcomer-test
 
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan CC=$(SAN_CC) CFLAGS="-O1 -g -fsanitize=thread" \
@@ -192,7 +209,7 @@ fuzz: deps
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" lib
 	@for t in $(FUZZ_TARGETS); do \
 	  clang $(FUZZ_FLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib -Ibindings/cli $(DEP_CFLAGS) \
-	    tests/fuzz/fuzz_$$t.c $$(if [ $$t = csv ]; then echo bindings/cli/csv.c; fi) \
+	    tests/fuzz/fuzz_$$t.c $$(if [ $$t = csv ]; then echo bindings/cli/csv.c bindings/cli/suggest.c; fi) \
 	    build/fuzz/libchipcheck.a $(DEP_LIBS) -o build/fuzz/fuzz_$$t || exit 1; \
 	  mkdir -p build/fuzz/corpus_$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
@@ -217,9 +234,14 @@ demo-run: $(CLI)
 	sh examples/demo.sh $(CLI)
 
 # ---- install ----------------------------------------------------------------------------------------
+# The chipcheck command is linked with libchipcheck.a (see $(CLI) above): it needs no run path and no
+# LD_LIBRARY_PATH under any PREFIX, and it always runs the library it was built and tested with. Programs
+# linked with -lchipcheck against a PREFIX outside the loader's path need a run path of their own:
+# cc ... $$(pkg-config --libs chipcheck) -Wl,-rpath,$$(pkg-config --variable=libdir chipcheck) (or ldconfig).
 
 install: all
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	           $(DESTDIR)$(MANDIR)/man1
 	install -m 644 include/chipcheck.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
@@ -227,11 +249,12 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libchipcheck.so
 	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(BUILD)/chipcheck.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 bindings/cli/chipcheck.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(DESTDIR)$(INCLUDEDIR)/chipcheck.h $(DESTDIR)$(LIBDIR)/libchipcheck.a \
 	      $(DESTDIR)$(LIBDIR)/libchipcheck.so* $(DESTDIR)$(BINDIR)/chipcheck \
-	      $(DESTDIR)$(PKGCONFIGDIR)/chipcheck.pc
+	      $(DESTDIR)$(PKGCONFIGDIR)/chipcheck.pc $(DESTDIR)$(MANDIR)/man1/chipcheck.1
 
 clean:
 	rm -rf $(BUILD)

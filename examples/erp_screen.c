@@ -80,10 +80,10 @@ int main(void)
     }
 
     /* The same through the struct API, for a chip that is not in the catalog: figures from the datasheet.
-     * Numbers not known are CHIPCHECK_UNSET (never 0); TPP is derived from the dense throughput. */
+     * Numbers not known are CHIPCHECK_UNSET (never 0); TPP is derived from the throughput figures. */
     static const chipcheck_throughput tp[] = {
-        {"fp16", 200.0, 16, 0}, /* dense: counts for TPP (200 x 16 = 3200) */
-        {"fp16", 400.0, 16, 1}, /* sparse: does not count */
+        {"fp16", 200.0, 16, 0}, /* dense: 200 x 16 = 3200 */
+        {"fp16", 400.0, 16, 1}, /* sparse: counts as half, the dense rate it implies: 400 / 2 x 16 = 3200 */
     };
     chipcheck_chip chip = {
         .name = "ACME X1", .vendor = "ACME", .part_number = "X1-600", .kind = "accelerator",

@@ -76,7 +76,9 @@ typedef struct chipcheck_error {
     long offset;        /**< byte offset in the input, -1 if none */
     char source[256];   /**< file path, "<string>", "<builtin>/..." or "<shipment>"; a long path keeps its tail */
     char field[64];     /**< XML element or attribute, or JSON field, at fault; "" if none */
-    char message[256];  /**< one sentence saying what was expected and quoting what was found */
+    char message[256];  /**< one sentence saying what was expected and quoting what was found, with the
+                             nearest known key, country code or catalog chip where there is one
+                             ("did you mean tpp?") */
 } chipcheck_error;
 
 /** @return the stable name of a status code, e.g. "CHIPCHECK_ERR_INPUT"; "CHIPCHECK_UNKNOWN" for other values.
@@ -184,7 +186,10 @@ typedef struct chipcheck_throughput {
     const char *precision; /**< "fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp6", "fp4", "int8", "int4" */
     double tops;           /**< tera-operations per second (TFLOPS or TOPS), as the datasheet quotes */
     int bits;              /**< bit length of the operation; must agree with the precision */
-    int sparse;            /**< 1 when the figure assumes sparsity (it then does not count for TPP) */
+    int sparse;            /**< 1 when the figure assumes sparsity: it then counts as half its value, the
+                                    dense rate it implies (datasheets quote rates with sparsity at twice the
+                                    dense rate, and TPP counts dense operations); the trace says "half the
+                                    sparse figure" */
 } chipcheck_throughput;
 
 /** A chip's figures. Numbers are CHIPCHECK_UNSET when not given; datacenter is -1 when not given. */

@@ -517,8 +517,37 @@ const cat_chip *catalog_lookup(const chipcheck_rules *r, const char *name, const
                 prefix, name, list);
         return NULL;
     }
-    err_set(err, CHIPCHECK_ERR_NOT_FOUND, src, 0, 0, "chip", "%sno catalog chip is named '%.60s'%s", prefix, name, hint);
+    char near[160];
+    catalog_nearest(r, name, near, sizeof near);
+    if (near[0])
+        err_set(err, CHIPCHECK_ERR_NOT_FOUND, src, 0, 0, "chip", "%sno catalog chip is named '%.60s'; %s%s%s", prefix,
+                name, near, hint[0] ? " Or " : "", hint);
+    else
+        err_set(err, CHIPCHECK_ERR_NOT_FOUND, src, 0, 0, "chip", "%sno catalog chip is named '%.60s'%s%s", prefix, name,
+                hint[0] ? "; " : "", hint);
     return NULL;
+}
+
+void catalog_nearest(const chipcheck_rules *r, const char *name, char *out, size_t outsz)
+{
+    char *key = chip_key_dup(name);
+    out[0] = '\0';
+    if (!key)
+        return;
+    size_t n = strlen(key);
+    near_pick p;
+    near_init(&p, key, n >= 2 ? (int)n / 2 : 1);
+    for (size_t i = 0; key[0] && i < r->nchips; i++)
+        for (size_t a = 0; a <= r->chips[i].naliases; a++) {
+            const char *nm = a == 0 ? r->chips[i].name : r->chips[i].aliases[a - 1];
+            char *ck = chip_key_dup(nm); /* an error path: allocating is fine */
+            /* a part of a name ("4090" of "RTX 4090") is as near as a typo */
+            int d = !ck ? 99 : n >= 3 && strstr(ck, key) != NULL ? 1 : near_distance(key, ck);
+            free(ck);
+            near_offer(&p, d, nm, &r->chips[i]);
+        }
+    near_format(&p, out, outsz);
+    free(key);
 }
 
 size_t chipcheck_rules_chip_count(const chipcheck_rules *r) { return r ? r->nchips : 0; }

@@ -50,6 +50,31 @@ typedef struct country_set { uint64_t bits[(COUNTRY_SPACE + 63) / 64]; } country
 CC_HIDDEN int country_index(const char *code);   /* index of a two-letter upper-case code, -1 if malformed */
 CC_HIDDEN int country_is_iso(int index);         /* 1 if an assigned ISO 3166-1 alpha-2 code */
 CC_HIDDEN void country_code(int index, char out[3]);
+/* A code people write for a country that is not its ISO 3166-1 alpha-2 code ("UK", "EL", an alpha-3 code
+ * such as "CHN"), any case: 1 and the alpha-2 code in out, else 0. */
+CC_HIDDEN int country_suggest(const char *s, char out[3]);
+
+/* ---- near matches ("did you mean ...?") --------------------------------------------------------- */
+/* Edit distance (insert, delete, substitute, swap neighbours), ASCII case-insensitive, with an
+ * abbreviation of 3 or more letters at distance 1; 99 for an empty string or one over 63 bytes. */
+CC_HIDDEN int near_distance(const char *word, const char *cand);
+#define NEAR_MAX 3
+/* The candidates nearest to word within limit, at most NEAR_MAX, in the order offered; the strings are
+ * borrowed. owner (may be NULL) groups spellings of one thing, so that it is named once. */
+typedef struct near_pick {
+    int limit, dist;
+    size_t n;
+    const char *shown[NEAR_MAX];
+    const void *owner[NEAR_MAX];
+} near_pick;
+/* Start a pick for word. limit -1: 1 for words under 6 letters, else a third of the word's length. */
+CC_HIDDEN void near_init(near_pick *p, const char *word, int limit);
+/* Offer a candidate at distance d (near_distance() or the caller's own measure); shown is what to print. */
+CC_HIDDEN void near_offer(near_pick *p, int d, const char *shown, const void *owner);
+/* "did you mean A?", "did you mean A or B?", "did you mean A, B or C?", or "" when there is none. */
+CC_HIDDEN void near_format(const near_pick *p, char *out, size_t outsz);
+/* "did you mean fp16?" for an unknown precision, or "". */
+CC_HIDDEN void precision_nearest(const char *precision, char *out, size_t outsz);
 static inline void cset_add(country_set *s, int i) { s->bits[i / 64] |= (uint64_t)1 << (i % 64); }
 static inline int cset_has(const country_set *s, int i) { return (int)((s->bits[i / 64] >> (i % 64)) & 1u); }
 
@@ -327,6 +352,8 @@ CC_HIDDEN const cat_chip *catalog_find(const chipcheck_rules *r, const char *nam
  * message starts with prefix and ends with hint (both may be ""). */
 CC_HIDDEN const cat_chip *catalog_lookup(const chipcheck_rules *r, const char *name, const char *src,
                                          const char *prefix, const char *hint, chipcheck_error *err);
+/* "did you mean ...?" with the catalog names and aliases nearest to name, or "" when none is near. */
+CC_HIDDEN void catalog_nearest(const chipcheck_rules *r, const char *name, char *out, size_t outsz);
 
 /* ---- evaluation ---------------------------------------------------------------------------------- */
 /* A shipment after validation: everything the evaluator reads, owned by the caller of evaluate. */

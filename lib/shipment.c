@@ -58,8 +58,12 @@ static int country(const char *s, const char *field, int *out, chipcheck_error *
         up[1] = (char)toupper((unsigned char)s[1]);
     }
     int ci = country_index(up);
-    if (ci < 0 || !country_is_iso(ci))
+    if (ci < 0 || !country_is_iso(ci)) {
+        char alt[3];
+        if (country_suggest(s, alt))
+            return ierr(err, field, "'%.40s' is not an ISO 3166-1 alpha-2 country code; did you mean %s?", s, alt);
         return ierr(err, field, "'%.40s' is not an ISO 3166-1 alpha-2 country code", s);
+    }
     *out = ci;
     return 0;
 }
@@ -220,10 +224,15 @@ static int throughput_entries(const chipcheck_chip *c, chipcheck_error *err)
     for (size_t i = 0; i < c->n_throughput; i++) {
         const chipcheck_throughput *t = &c->throughput[i];
         int bits = throughput_bits(t->precision);
-        if (!bits)
+        if (!bits) {
+            char near[96];
+            precision_nearest(t->precision, near, sizeof near);
+            if (near[0])
+                return ierr(err, "chip.throughput.precision", "unknown precision '%.20s'; %s", t->precision, near);
             return ierr(err, "chip.throughput.precision",
                         "unknown precision '%.20s' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)",
                         t->precision);
+        }
         if (t->bits != 0 && t->bits != bits) {
             char b[16];
             snprintf(b, sizeof b, "%d", t->bits);
@@ -297,7 +306,7 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
     if (!in->chip && !in->chip_name)
         return ierr(err, "chip", "is required: a catalog chip name or the chip's figures");
     if (in->chip_name) {
-        const cat_chip *cat = catalog_lookup(rules, in->chip_name, "<shipment>", "chip: ", "; give the chip's figures instead", err);
+        const cat_chip *cat = catalog_lookup(rules, in->chip_name, "<shipment>", "chip: ", "give the chip's figures instead", err);
         if (!cat)
             return CHIPCHECK_ERR_NOT_FOUND;
         from_catalog(s, cat);
@@ -399,16 +408,40 @@ static const char *type_name(const cJSON *v)
 /* Which of known[] the member's key is: each key at most once per object (*seen), checked as the members
  * are read, so an object costs one pass however many keys it has. Unknown or repeated keys are errors that
  * name where + key, an unknown one with unknown_msg. */
+/* The chip's keys, offered as "chip.KEY" when a shipment's own key is unknown (a figure put at the top). */
+static const char *const chip_keys_shown[] = {"chip.name", "chip.tpp", "chip.die_area_mm2", "chip.memory_bandwidth_gbs",
+                                              "chip.interconnect_bandwidth_gbs", "chip.hbm_bandwidth_density",
+                                              "chip.datacenter", "chip.throughput"};
+
+/* "did you mean ...?" for an unknown key among known (and, at a shipment's top, the chip's keys), or "". */
+static void near_key(const char *key, const char *const *known, size_t n, int top, char *out, size_t outsz)
+{
+    near_pick p;
+    near_init(&p, key, -1);
+    for (size_t i = 0; i < n; i++)
+        near_offer(&p, near_distance(key, known[i]), known[i], NULL);
+    for (size_t i = 0; top && i < sizeof chip_keys_shown / sizeof chip_keys_shown[0]; i++)
+        near_offer(&p, near_distance(key, chip_keys_shown[i] + 5), chip_keys_shown[i], NULL);
+    near_format(&p, out, outsz);
+}
+
+/* The member's index in known[0..n), or -1 with err set: a repeated key, or an unknown one with the nearest
+ * known key ("unknown key in a chip; did you mean tpp?") or else unknown_msg with its list. */
 static int member_key(const cJSON *it, const char *where, const char *const *known, size_t n, uint64_t *seen,
                       const char *unknown_msg, chipcheck_error *err)
 {
     int k = json_key_slot(it, known, n, seen);
     if (k >= 0)
         return k;
-    char f[80];
+    char f[80], near[160];
     snprintf(f, sizeof f, "%s%s", where, it->string ? it->string : "");
-    ierr(err, f, "%s", k == JSON_KEY_REPEATED ? "appears twice in the same object" : unknown_msg);
-    return -1;
+    if (k == JSON_KEY_REPEATED)
+        return ierr(err, f, "appears twice in the same object");
+    near_key(it->string ? it->string : "", known, n, where[0] == '\0', near, sizeof near);
+    if (!near[0])
+        return ierr(err, f, "%s", unknown_msg);
+    const char *list = strstr(unknown_msg, " (known:");
+    return ierr(err, f, "%.*s; %s", (int)(list ? (size_t)(list - unknown_msg) : strlen(unknown_msg)), unknown_msg, near);
 }
 
 /* Optional string: absent or null leaves *out NULL. */

@@ -328,6 +328,15 @@ int throughput_bits(const char *precision)
     return 0;
 }
 
+void precision_nearest(const char *precision, char *out, size_t outsz)
+{
+    near_pick p;
+    near_init(&p, precision ? precision : "", 1);
+    for (size_t k = 0; precision && k < sizeof precisions / sizeof precisions[0]; k++)
+        near_offer(&p, near_distance(precision, precisions[k].name), precisions[k].name, NULL);
+    near_format(&p, out, outsz);
+}
+
 /* ---- fields ----------------------------------------------------------------------------------------- */
 
 static const char *const field_names[F_COUNT] = {
@@ -454,6 +463,122 @@ void country_code(int index, char out[3])
     out[0] = (char)('A' + index / 26);
     out[1] = (char)('A' + index % 26);
     out[2] = '\0';
+}
+
+/* Codes people write for a country that are not its alpha-2 code: the exceptionally reserved UK and EL
+ * (ISO 3166 Maintenance Agency), then every alpha-3 code with its alpha-2 code (ISO 3166-1). */
+static const char *const reserved_codes[][2] = {{"UK", "GB"}, {"EL", "GR"}};
+static const char alpha3_codes[] =
+    "ABWAW AFGAF AGOAO AIAAI ALAAX ALBAL ANDAD AREAE ARGAR ARMAM ASMAS ATAAQ ATFTF ATGAG AUSAU AUTAT "
+    "AZEAZ BDIBI BELBE BENBJ BESBQ BFABF BGDBD BGRBG BHRBH BHSBS BIHBA BLMBL BLRBY BLZBZ BMUBM BOLBO "
+    "BRABR BRBBB BRNBN BTNBT BVTBV BWABW CAFCF CANCA CCKCC CHECH CHLCL CHNCN CIVCI CMRCM CODCD COGCG "
+    "COKCK COLCO COMKM CPVCV CRICR CUBCU CUWCW CXRCX CYMKY CYPCY CZECZ DEUDE DJIDJ DMADM DNKDK DOMDO "
+    "DZADZ ECUEC EGYEG ERIER ESHEH ESPES ESTEE ETHET FINFI FJIFJ FLKFK FRAFR FROFO FSMFM GABGA GBRGB "
+    "GEOGE GGYGG GHAGH GIBGI GINGN GLPGP GMBGM GNBGW GNQGQ GRCGR GRDGD GRLGL GTMGT GUFGF GUMGU GUYGY "
+    "HKGHK HMDHM HNDHN HRVHR HTIHT HUNHU IDNID IMNIM INDIN IOTIO IRLIE IRNIR IRQIQ ISLIS ISRIL ITAIT "
+    "JAMJM JEYJE JORJO JPNJP KAZKZ KENKE KGZKG KHMKH KIRKI KNAKN KORKR KWTKW LAOLA LBNLB LBRLR LBYLY "
+    "LCALC LIELI LKALK LSOLS LTULT LUXLU LVALV MACMO MAFMF MARMA MCOMC MDAMD MDGMG MDVMV MEXMX MHLMH "
+    "MKDMK MLIML MLTMT MMRMM MNEME MNGMN MNPMP MOZMZ MRTMR MSRMS MTQMQ MUSMU MWIMW MYSMY MYTYT NAMNA "
+    "NCLNC NERNE NFKNF NGANG NICNI NIUNU NLDNL NORNO NPLNP NRUNR NZLNZ OMNOM PAKPK PANPA PCNPN PERPE "
+    "PHLPH PLWPW PNGPG POLPL PRIPR PRKKP PRTPT PRYPY PSEPS PYFPF QATQA REURE ROURO RUSRU RWARW SAUSA "
+    "SDNSD SENSN SGPSG SGSGS SHNSH SJMSJ SLBSB SLESL SLVSV SMRSM SOMSO SPMPM SRBRS SSDSS STPST SURSR "
+    "SVKSK SVNSI SWESE SWZSZ SXMSX SYCSC SYRSY TCATC TCDTD TGOTG THATH TJKTJ TKLTK TKMTM TLSTL TONTO "
+    "TTOTT TUNTN TURTR TUVTV TWNTW TZATZ UGAUG UKRUA UMIUM URYUY USAUS UZBUZ VATVA VCTVC VENVE VGBVG "
+    "VIRVI VNMVN VUTVU WLFWF WSMWS YEMYE ZAFZA ZMBZM ZWEZW";
+
+int country_suggest(const char *s, char out[3])
+{
+    char up[4] = {0};
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > 3)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        up[i] = (char)toupper((unsigned char)s[i]);
+    for (size_t i = 0; n == 2 && i < sizeof reserved_codes / sizeof reserved_codes[0]; i++)
+        if (!strcmp(up, reserved_codes[i][0])) {
+            memcpy(out, reserved_codes[i][1], 3);
+            return 1;
+        }
+    for (const char *p = alpha3_codes; n == 3 && *p; p += p[5] ? 6 : 5)
+        if (!strncmp(p, up, 3)) {
+            memcpy(out, p + 3, 2);
+            out[2] = '\0';
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- near matches ("did you mean ...?") ------------------------------------------------------------ */
+
+int near_distance(const char *word, const char *cand)
+{
+    char a[64], b[64];
+    size_t n = word ? strlen(word) : 0, m = cand ? strlen(cand) : 0;
+    if (n == 0 || m == 0 || n >= sizeof a || m >= sizeof b)
+        return 99;
+    for (size_t i = 0; i <= n; i++)
+        a[i] = (char)tolower((unsigned char)word[i]);
+    for (size_t j = 0; j <= m; j++)
+        b[j] = (char)tolower((unsigned char)cand[j]);
+    if (!strcmp(a, b))
+        return 0;
+    if (n >= 3 && n < m && !strncmp(a, b, n))
+        return 1; /* an abbreviation: "dest" for "destination" */
+    /* optimal string alignment: insertions, deletions, substitutions and swaps of neighbours */
+    int d[3][64]; /* rows i-2, i-1, i (mod 3) */
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int *cur = d[i % 3], *prev = d[(i - 1) % 3], *prev2 = d[(i + 1) % 3];
+        cur[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (prev[j - 1] + cost < v)
+                v = prev[j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+        }
+    }
+    return d[n % 3][m];
+}
+
+void near_init(near_pick *p, const char *word, int limit)
+{
+    memset(p, 0, sizeof *p);
+    p->limit = limit >= 0 ? limit : (int)(word && strlen(word) >= 6 ? strlen(word) / 3 : 1);
+    p->dist = p->limit + 1;
+}
+
+void near_offer(near_pick *p, int d, const char *shown, const void *owner)
+{
+    if (d > p->limit || d > p->dist)
+        return;
+    if (d < p->dist) {
+        p->dist = d;
+        p->n = 0;
+    }
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->shown[i], shown) || (owner && p->owner[i] == owner))
+            return;
+    if (p->n < NEAR_MAX) {
+        p->owner[p->n] = owner;
+        p->shown[p->n++] = shown;
+    }
+}
+
+void near_format(const near_pick *p, char *out, size_t outsz)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < p->n && used < outsz; i++) {
+        const char *sep = i == 0 ? "did you mean " : i + 1 == p->n ? " or " : ", ";
+        int k = snprintf(out + used, outsz - used, "%s%s%s", sep, p->shown[i], i + 1 == p->n ? "?" : "");
+        used += k > 0 ? (size_t)k : 0;
+    }
 }
 
 /* ---- SHA-256 (FIPS 180-4) --------------------------------------------------------------------------- */

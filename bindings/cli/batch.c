@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -335,6 +337,31 @@ static int next_line(line_reader *lr, size_t *len, int *too_long)
     return 1;
 }
 
+/* Is the first line of a JSON Lines input a CSV header instead: not a JSON object, and either a header of
+ * known columns or the first line of a file named *.csv? */
+static int looks_like_csv(const char *line, size_t len, const char *file)
+{
+    const char *p = line + strspn(line, " \t\xEF\xBB\xBF");
+    if (*p == '{' || *p == '\0' || strlen(line) != len)
+        return 0;
+    size_t flen = file != NULL ? strlen(file) : 0;
+    if (flen > 4 && strcasecmp(file + flen - 4, ".csv") == 0)
+        return 1;
+    if (strchr(line, ',') == NULL)
+        return 0;
+    FILE *f = fmemopen((void *)(uintptr_t)line, len, "r");
+    csv_reader *r = f != NULL ? csv_reader_new(f) : NULL;
+    csv_columns cols;
+    char msg[512];
+    int csv = r != NULL && csv_read_record(r) == 1 && csv_columns_from_header(&cols, r, msg, sizeof msg) == 0;
+    if (csv)
+        csv_columns_free(&cols);
+    csv_reader_free(r);
+    if (f != NULL)
+        fclose(f);
+    return csv;
+}
+
 /* Process one input. Returns 0 on a fatal error (already reported). */
 static int batch_stream(batch_state *b, FILE *f, const char *file)
 {
@@ -354,6 +381,13 @@ static int batch_stream(batch_state *b, FILE *f, const char *file)
         progress(b);
         if (len > 0 && lr->line[len - 1] == '\r')
             lr->line[--len] = '\0';
+        if (lineno == 1 && !too_long && looks_like_csv(lr->line, len, file)) {
+            errorf("batch: %s is CSV (its first line is a header, not a JSON object): give --input-format csv",
+                   file != NULL && strcmp(file, "-") != 0 ? file : "the standard input");
+            b->lines--;
+            ok = 0;
+            break;
+        }
         ok = too_long ? batch_bad_line(b, "the line is longer than 64 MiB; expected one shipment JSON object", lineno, file)
                       : batch_line(b, lr->line, len, lineno, file);
         if (!ok)
@@ -513,6 +547,8 @@ static int options_usable(const chipcheck_rules *rules, const chipcheck_options 
     if (strcmp(err.field, "date") != 0 && strcmp(err.field, "ruleset") != 0)
         return 1; /* not about the options: each line will tell */
     errorf("batch: %s: %s", strcmp(err.field, "date") == 0 ? "--date" : "--ruleset", error_message_body(&err));
+    if (err.code == CHIPCHECK_ERR_NOT_FOUND && strcmp(err.field, "ruleset") == 0)
+        ruleset_hint(rules, opts->ruleset);
     return 0;
 }
 
@@ -553,7 +589,9 @@ int cmd_batch(int argc, char **argv)
             printf("usage: chipcheck %s\n", batch_usage);
             return finish_stdout(EXIT_OK);
         } else {
-            usage_error(&a, "unknown option '%s'", opt);
+            static const char *const known[] = {"--rules --rules-dir", "--date", "--ruleset --rule-set",
+                                                "--input-format --format --input", "--brief", "--summary", "--help"};
+            unknown_option(&a, opt, known, sizeof known / sizeof known[0]);
             goto usage;
         }
         if ((*slot = args_value(&a, opt, val)) == NULL)
@@ -561,7 +599,8 @@ int cmd_batch(int argc, char **argv)
     }
     int csv = format != NULL && strcmp(format, "csv") == 0;
     if (format != NULL && !csv && strcmp(format, "jsonl") != 0) {
-        usage_error(&a, "--input-format must be jsonl or csv; got '%s'", format);
+        static const char *const formats[] = {"jsonl json", "csv"};
+        bad_value(&a, "--input-format", format, formats, 2);
         goto usage;
     }
 

@@ -12,6 +12,13 @@ static const char rules_usage[] =
     "rules (list | show ID@VERSION | diff ID@A ID@B [--chips]) [--rules DIR] | rules validate [--rules DIR] FILE...";
 static const char chips_usage[] = "chips list [--rules DIR] | chips show NAME [--rules DIR]";
 
+/* --help of a subcommand: its group's usage on stdout, exit status 0. */
+static int print_usage(const args *a)
+{
+    printf("usage: chipcheck %s\n", a->usage);
+    return finish_stdout(EXIT_OK);
+}
+
 /* Parse "[--rules DIR]" and at most max_pos positional arguments (exactly min_pos). Returns -1 when fine. */
 static int parse_simple(args *a, const char **rules_dir, const char **pos, int min_pos, int max_pos)
 {
@@ -26,8 +33,11 @@ static int parse_simple(args *a, const char **rules_dir, const char **pos, int m
         } else if (strcmp(opt, "--rules") == 0) {
             if ((*rules_dir = args_value(a, opt, val)) == NULL)
                 return EXIT_USAGE;
+        } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            return print_usage(a);
         } else {
-            return usage_error(a, "unknown option '%s'", opt);
+            static const char *const known[] = {"--rules --rules-dir", "--help"};
+            return unknown_option(a, opt, known, 2);
         }
     }
     if (npos < min_pos)
@@ -76,6 +86,10 @@ static int rules_show(args *a)
     chipcheck_rules_free(r);
     if (json == NULL) {
         errorf("rules show: %s", error_message_body(&err));
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND && (r = load_rules(dir)) != NULL) {
+            ruleset_hint(r, want);
+            chipcheck_rules_free(r);
+        }
         return EXIT_USAGE;
     }
     printf("%s\n", json);
@@ -99,8 +113,11 @@ static int rules_diff_cmd(args *a)
             if (args_no_value(a, opt, val))
                 return EXIT_USAGE;
             chips = strcmp(opt, "--chips") == 0;
+        } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
+            return print_usage(a);
         } else {
-            return usage_error(a, "unknown option '%s'", opt);
+            static const char *const known[] = {"--rules --rules-dir", "--chips", "--no-chips", "--help"};
+            return unknown_option(a, opt, known, sizeof known / sizeof known[0]);
         }
     }
     if (npos < 2)
@@ -133,6 +150,8 @@ static int rules_validate(args *a)
         }
         if (k == 1) {
             free(paths);
+            if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
+                return print_usage(a);
             return usage_error(a, "unknown option '%s'", opt);
         }
         paths[n++] = opt;
@@ -179,12 +198,17 @@ static int dispatch(int argc, char **argv, const char *group, const char *usage,
     const char *sub = argc > 2 ? argv[2] : NULL;
     if (sub == NULL)
         return usage_error(&a, "missing subcommand (%s)", offer);
-    for (size_t i = 0; i < n; i++)
+    const char *names[8];
+    for (size_t i = 0; i < n; i++) {
         if (strcmp(sub, t[i].name) == 0) {
             a.cmd = t[i].cmd;
             return t[i].run(&a);
         }
-    return usage_error(&a, "unknown subcommand '%s'", sub);
+        names[i < 8 ? i : 7] = t[i].name;
+    }
+    char near[96];
+    suggest(sub, names, n < 8 ? n : 8, near, sizeof near);
+    return usage_error(&a, "unknown subcommand '%s' (%s)%s%s", sub, offer, near[0] ? "; " : "", near);
 }
 
 int cmd_rules(int argc, char **argv)
@@ -282,6 +306,8 @@ static int chips_show(args *a)
     char *json = chipcheck_rules_chip_json(r, name, &err);
     if (json == NULL) {
         print_lib_error(&err, NULL, 0);
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND)
+            errorf("see `chipcheck chips list` for the chips in the catalog");
         chipcheck_rules_free(r);
         return EXIT_USAGE;
     }

@@ -1,6 +1,6 @@
 /*
  * check.c: `chipcheck check`: build one shipment from the options (and a spec file), check it, and print
- * the decision as text for people or as the decision JSON. The exit status is the verdict.
+ * the decision as text for people (text.c) or as the decision JSON. The exit status is the verdict.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +44,14 @@ static int parse_check_args(args *a, check_args *c)
                 printf("usage: chipcheck %s\n", check_usage);
                 return finish_stdout(EXIT_OK);
             }
-            return usage_error(a, "unknown option '%s'", opt);
+            /* the options, each with the other names people reach for (the shipment's JSON fields) */
+            static const char *const known[] = {
+                "--spec --file", "--chip --name --model", "--to --destination --dest", "--hq --end-user-hq --end_user_hq",
+                "--from --export-from --export_from --origin", "--date", "--ruleset --rule-set", "--rules --rules-dir",
+                "--format --output", "--exception", "--authorization --exception-authorization --exception_authorization",
+                "--help",
+            };
+            return unknown_option(a, opt, known, sizeof known / sizeof known[0]);
         }
         const char *v = args_value(a, opt, val);
         if (v == NULL)
@@ -59,11 +66,12 @@ static int parse_check_args(args *a, check_args *c)
         return usage_error(a, "give --spec FILE or --chip NAME, not both");
     if (c->format == NULL)
         c->format = "text";
+    static const char *const formats[] = {"text", "json"}, *const exceptions[] = {"NAC", "ACA", "SPP"};
     if (strcmp(c->format, "text") != 0 && strcmp(c->format, "json") != 0)
-        return usage_error(a, "--format must be text or json; got '%s'", c->format);
+        return bad_value(a, "--format", c->format, formats, 2);
     if (c->exception != NULL && strcasecmp(c->exception, "NAC") != 0 && strcasecmp(c->exception, "ACA") != 0 &&
         strcasecmp(c->exception, "SPP") != 0)
-        return usage_error(a, "--exception must be NAC, ACA or SPP; got '%s'", c->exception);
+        return bad_value(a, "--exception", c->exception, exceptions, 3);
     if (c->authorization != NULL && c->exception == NULL)
         return usage_error(a, "--authorization needs --exception NAC");
     return -1;
@@ -110,278 +118,6 @@ static cJSON *parse_spec(const char *path, const char *text)
         return NULL;
     }
     return root;
-}
-
-/* ---- text output ----------------------------------------------------------------------------------- */
-
-static const char *result_marker(int result)
-{
-    return result > 0 ? "[x]" : result == 0 ? "[ ]" : "[?]";
-}
-
-static void print_verdict_line(const chipcheck_decision *d)
-{
-    chipcheck_verdict v = chipcheck_decision_verdict(d);
-    if (v == CHIPCHECK_ALLOWED) {
-        puts("ALLOWED");
-    } else if (v == CHIPCHECK_LICENSE_REQUIRED) {
-        const char *policy = chipcheck_decision_review_policy(d);
-        if (policy != NULL)
-            printf("LICENSE REQUIRED (%s%s)\n", policy,
-                   chipcheck_decision_policy_may_be_stricter(d) ? "; policy may be stricter" : "");
-        else
-            puts("LICENSE REQUIRED");
-    } else {
-        size_t n = chipcheck_decision_missing_count(d);
-        fputs("INDETERMINATE", stdout);
-        for (size_t i = 0; i < n; i++)
-            printf("%s%s", i == 0 ? ": missing " : ", ", chipcheck_decision_missing(d, i));
-        putchar('\n');
-    }
-}
-
-/* The review-policy conditions, the exceptions and the license used are only in the decision JSON.
- * named is the exception the shipment says it is made under, or NULL. */
-static void print_conditions_and_exceptions(const cJSON *dj, const char *named)
-{
-    const cJSON *conds = cJSON_GetObjectItemCaseSensitive(dj, "conditions");
-    if (cJSON_IsArray(conds) && cJSON_GetArraySize(conds) > 0) {
-        puts("conditions:");
-        const cJSON *c;
-        cJSON_ArrayForEach(c, conds) {
-            if (cJSON_IsString(c))
-                printf("  - %s\n", c->valuestring);
-        }
-    }
-    const cJSON *exs = cJSON_GetObjectItemCaseSensitive(dj, "exceptions");
-    if (cJSON_IsArray(exs) && cJSON_GetArraySize(exs) > 0) {
-        puts("license exceptions:");
-        const cJSON *e;
-        cJSON_ArrayForEach(e, exs) {
-            const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
-            const cJSON *cit = cJSON_GetObjectItemCaseSensitive(e, "citation");
-            const cJSON *needs = cJSON_GetObjectItemCaseSensitive(e, "needs");
-            const cJSON *used = cJSON_GetObjectItemCaseSensitive(e, "used");
-            printf("  - %s", cJSON_IsString(id) ? id->valuestring : "?");
-            if (cJSON_IsString(cit))
-                printf(" (%s)", cit->valuestring);
-            if (cJSON_IsTrue(used))
-                fputs(", used by this shipment", stdout);
-            else if (named != NULL && cJSON_IsString(id) && strcmp(named, id->valuestring) == 0)
-                fputs(", named by this shipment but not usable as given", stdout);
-            else
-                fputs(", eligible, not used", stdout);
-            if (cJSON_IsString(needs))
-                printf(": needs %s", needs->valuestring);
-            putchar('\n');
-        }
-    }
-    const cJSON *lic = cJSON_GetObjectItemCaseSensitive(dj, "license");
-    if (cJSON_IsString(lic))
-        printf("license: %s covers this shipment\n", lic->valuestring);
-}
-
-/* One check as "metric value op threshold: yes|no|unknown". */
-static void print_check(const cJSON *c)
-{
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(c, "metric");
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(c, "op");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(c, "threshold");
-    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
-    const cJSON *src = cJSON_GetObjectItemCaseSensitive(c, "source");
-    const cJSON *parts[2] = {v, t};
-    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
-    printf("%s%s", negated ? "not " : "", cJSON_IsString(m) ? m->valuestring : "?");
-    for (int k = 0; k < 2; k++) {
-        const cJSON *x = parts[k];
-        if (k == 1)
-            printf(" %s", cJSON_IsString(op) ? op->valuestring : "?");
-        if (cJSON_IsNumber(x))
-            printf(" %.15g", x->valuedouble);
-        else if (cJSON_IsString(x))
-            printf(" %s", x->valuestring);
-        else if (cJSON_IsBool(x))
-            printf(" %s", cJSON_IsTrue(x) ? "true" : "false");
-        else
-            printf(" (missing)");
-        if (k == 0 && cJSON_IsString(src) && strcmp(src->valuestring, "given") != 0 && strcmp(src->valuestring, "missing") != 0)
-            printf(" (%s)", src->valuestring);
-    }
-    printf(": %s", cJSON_IsTrue(res) ? (negated ? "yes, so no" : "yes") : cJSON_IsFalse(res) ? (negated ? "no, so yes" : "no")
-                                      : "unknown");
-}
-
-/* Did this check count against its rule (false, or true under a not())? */
-static int check_failed(const cJSON *c)
-{
-    const cJSON *res = cJSON_GetObjectItemCaseSensitive(c, "result");
-    int negated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "negated"));
-    return negated ? cJSON_IsTrue(res) : cJSON_IsFalse(res);
-}
-
-/* A rule that holds or is open: code, citation, provenance, its sentence and every check. A rule that does
- * not hold: one line with the checks that failed. */
-static void print_reason(const chipcheck_reason *r, const char *code, const cJSON *jr, int full)
-{
-    const char *cit = chipcheck_reason_citation(r);
-    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(jr, "confidence");
-    const cJSON *note = cJSON_GetObjectItemCaseSensitive(jr, "note");
-    const cJSON *checks = cJSON_GetObjectItemCaseSensitive(jr, "checks");
-    const cJSON *c;
-    printf("  %s %s", result_marker(chipcheck_reason_result(r)), code != NULL ? code : "-");
-    if (!full) {
-        const char *sep = "  ";
-        cJSON_ArrayForEach(c, checks) {
-            if (check_failed(c)) {
-                fputs(sep, stdout);
-                print_check(c);
-                sep = "; ";
-            }
-        }
-        if (cJSON_IsString(note))
-            printf("  (%s)", note->valuestring);
-        putchar('\n');
-        return;
-    }
-    if (cit != NULL && cit[0])
-        printf("  %s", cit);
-    if (cJSON_IsString(conf) && strcmp(conf->valuestring, "high") != 0)
-        printf("  [%s, %s]", chipcheck_reason_source_kind(r), conf->valuestring);
-    putchar('\n');
-    const char *text = chipcheck_reason_text(r);
-    if (text != NULL && text[0])
-        printf("      %s\n", text);
-    cJSON_ArrayForEach(c, checks) {
-        fputs("      - ", stdout);
-        print_check(c);
-        putchar('\n');
-    }
-    if (cJSON_IsString(note))
-        printf("      note: %s\n", note->valuestring);
-}
-
-/* Every regime consulted, with its own verdict; then one line per reviewed date the shipment is past. */
-static void print_regimes_and_freshness(const chipcheck_decision *d)
-{
-    size_t n = chipcheck_decision_ruleset_count(d);
-    fputs("regimes:", stdout);
-    for (size_t i = 0; i < n; i++) {
-        const char *id, *ver;
-        int verdict;
-        if (chipcheck_decision_ruleset_info(d, i, &id, &ver, NULL, &verdict) != CHIPCHECK_OK)
-            continue;
-        if (ver != NULL)
-            printf("%s %s@%s %s", i ? "," : "", id, ver, chipcheck_verdict_name(verdict));
-        else
-            printf("%s %s (no version in force) %s", i ? "," : "", id, chipcheck_verdict_name(verdict));
-    }
-    putchar('\n');
-    const char *last = NULL;
-    for (size_t i = 0; i < chipcheck_decision_freshness_count(d); i++) {
-        const char *reviewed;
-        int days;
-        if (chipcheck_decision_freshness(d, i, NULL, &reviewed, &days) != CHIPCHECK_OK ||
-            (last != NULL && strcmp(last, reviewed) == 0))
-            continue; /* regimes reviewed on the same date share one line */
-        last = reviewed;
-        printf("rules reviewed through %s; this shipment is %d day%s later: check for newer rules\n", reviewed, days,
-               days == 1 ? "" : "s");
-    }
-}
-
-/* The last line: what the answer does not cover, by label (the decision JSON has a sentence for each). */
-static void print_not_screened(const cJSON *dj)
-{
-    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(dj, "not_screened");
-    const cJSON *it;
-    const char *sep = "Not screened: ";
-    cJSON_ArrayForEach(it, ns) {
-        const cJSON *label = cJSON_GetObjectItemCaseSensitive(it, "label");
-        if (cJSON_IsString(label)) {
-            printf("%s%s", sep, label->valuestring);
-            sep = "; ";
-        }
-    }
-    if (strcmp(sep, "; ") == 0)
-        puts(".");
-}
-
-static int print_text(const chipcheck_decision *d, const char *named_exception)
-{
-    print_verdict_line(d);
-
-    const char *id = chipcheck_decision_id(d);
-    const char *rs = chipcheck_decision_ruleset_id(d);
-    const char *ver = chipcheck_decision_ruleset_version(d);
-    const char *digest = chipcheck_decision_ruleset_digest(d);
-
-    char *json = chipcheck_decision_json(d, 0);
-    if (json == NULL) {
-        errorf("out of memory");
-        return 0;
-    }
-    cJSON *dj = cJSON_ParseWithOpts(json, NULL, 1);
-    chipcheck_free(json);
-    if (dj == NULL) {
-        errorf("cannot read the decision JSON");
-        return 0;
-    }
-
-    if (id != NULL)
-        printf("shipment: %s\n", id);
-    const cJSON *date = cJSON_GetObjectItemCaseSensitive(dj, "date");
-    if (rs != NULL) {
-        printf("rule set: %s@%s (%s)", rs, ver != NULL ? ver : "?", digest != NULL ? digest : "no digest");
-        if (cJSON_IsString(date))
-            printf(", export date %s", date->valuestring);
-        putchar('\n');
-    } else if (cJSON_IsString(date)) {
-        printf("rule set: none in force on %s\n", date->valuestring);
-    } else {
-        puts("rule set: none in force");
-    }
-    print_regimes_and_freshness(d);
-
-    size_t nc = chipcheck_decision_classification_count(d);
-    fputs("classification:", stdout);
-    if (nc == 0)
-        fputs(" none", stdout);
-    for (size_t i = 0; i < nc; i++)
-        printf("%s%s", i == 0 ? " " : ", ", chipcheck_decision_classification(d, i));
-    putchar('\n');
-
-    if (chipcheck_decision_verdict(d) != CHIPCHECK_INDETERMINATE && chipcheck_decision_missing_count(d) > 0) {
-        fputs("missing (could add a requirement, or a stricter policy):", stdout);
-        for (size_t i = 0; i < chipcheck_decision_missing_count(d); i++)
-            printf("%s%s", i == 0 ? " " : ", ", chipcheck_decision_missing(d, i));
-        putchar('\n');
-    }
-
-    /* Rules that hold or are open, with every check; then one short line per rule that does not hold,
-     * with the checks that failed. The reasons in the JSON are in the same order as the accessors'. */
-    const cJSON *jreasons = cJSON_GetObjectItemCaseSensitive(dj, "reasons");
-    size_t nr = chipcheck_decision_reason_count(d);
-    for (int pass = 0; pass < 2; pass++) {
-        int printed = 0;
-        for (size_t i = 0; i < nr; i++) {
-            const chipcheck_reason *r = chipcheck_decision_reason(d, i);
-            int res = chipcheck_reason_result(r);
-            if ((pass == 0) != (res != 0))
-                continue;
-            if (!printed++)
-                puts(pass == 0 ? "reasons:" : "checked, does not apply:");
-            const char *code = chipcheck_reason_code(r);
-            if (code == NULL)
-                code = chipcheck_reason_rule(r);
-            const cJSON *jr = cJSON_GetArrayItem(jreasons, (int)i);
-            print_reason(r, code, jr, pass == 0);
-        }
-    }
-    print_conditions_and_exceptions(dj, named_exception);
-    print_not_screened(dj);
-    cJSON_Delete(dj);
-    return 1;
 }
 
 /* ---- the command ----------------------------------------------------------------------------------- */
@@ -459,6 +195,10 @@ int cmd_check(int argc, char **argv)
     d = chipcheck_check_json(rules, raw ? spec_text : ship_text, &opts, &err);
     if (d == NULL) {
         print_lib_error(&err, c.spec, raw);
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND && strcmp(err.field, "chip") == 0)
+            errorf("see `chipcheck chips list` for the chips in the catalog");
+        else if (err.code == CHIPCHECK_ERR_NOT_FOUND && strcmp(err.field, "ruleset") == 0)
+            ruleset_hint(rules, c.ruleset);
         goto done;
     }
 
@@ -468,7 +208,7 @@ int cmd_check(int argc, char **argv)
             goto nomem;
         printf("%s\n", out);
         chipcheck_free(out);
-    } else if (!print_text(d, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ship, "exception")))) {
+    } else if (!print_decision_text(rules, d, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ship, "exception")))) {
         goto done;
     }
     status = finish_stdout((int)chipcheck_decision_verdict(d));

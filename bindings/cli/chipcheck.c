@@ -57,7 +57,9 @@ static const char help_text[] =
     "  chips list [--rules DIR]        the catalog chips: name, vendor, TPP (given or derived; - if unknown)\n"
     "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n"
     "\n"
-    "  --help, --version\n";
+    "  --help, --version    (after a command: its usage)\n"
+    "\n"
+    "The manual: man chipcheck (installed by make install; in the source tree: man -l bindings/cli/chipcheck.1).\n";
 
 static void usage_short(FILE *f)
 {
@@ -92,10 +94,14 @@ int main(int argc, char **argv)
         printf("chipcheck %s\n", chipcheck_version());
         return finish_stdout(EXIT_OK);
     }
+    static const char *const commands[] = {"check", "batch", "rules", "chips", "help"};
+    static const char *const options[] = {"--help", "--version"};
+    char near[96];
     if (c[0] == '-')
-        errorf("unknown option '%s'", c);
+        suggest(c, options, 2, near, sizeof near);
     else
-        errorf("unknown command '%s'", c);
+        suggest(c, commands, sizeof commands / sizeof commands[0], near, sizeof near);
+    errorf("unknown %s '%s'%s%s", c[0] == '-' ? "option" : "command", c, near[0] ? "; " : "", near);
     usage_short(stderr);
     return EXIT_USAGE;
 }
@@ -172,6 +178,27 @@ int usage_error(const args *a, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nusage: chipcheck %s\nTry 'chipcheck --help' for more.\n", a->usage);
     return EXIT_USAGE;
+}
+
+int unknown_option(const args *a, const char *opt, const char *const *known, size_t n)
+{
+    char near[160];
+    suggest(opt, known, n, near, sizeof near);
+    return usage_error(a, "unknown option '%s'%s%s", opt, near[0] ? "; " : "", near);
+}
+
+int bad_value(const args *a, const char *opt, const char *val, const char *const *known, size_t n)
+{
+    char near[160], list[160];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < n && used < sizeof list; i++) {
+        int k = snprintf(list + used, sizeof list - used, "%s%.*s", i == 0 ? "" : i + 1 == n ? " or " : ", ",
+                         (int)strcspn(known[i], " "), known[i]);
+        used += k > 0 ? (size_t)k : 0;
+    }
+    suggest(val, known, n, near, sizeof near);
+    return usage_error(a, "%s must be %s; got '%s'%s%s", opt, list, val, near[0] ? "; " : "", near);
 }
 
 /* ---- errors ---------------------------------------------------------------------------------------- */

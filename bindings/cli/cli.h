@@ -20,6 +20,10 @@ int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
 
+/* Print a decision as text for people (text.c); exception is the license exception the shipment names, or
+ * NULL. Returns 0 after printing an error (out of memory). */
+int print_decision_text(const chipcheck_rules *rules, const chipcheck_decision *d, const char *exception);
+
 /* Print what changed from rule set version va to vb ("ID@VERSION" each); with chips, also every catalog chip
  * whose verdict changed for some destination. Returns the exit status. */
 int rules_diff(const chipcheck_rules *rules, const char *va, const char *vb, int chips);
@@ -52,6 +56,25 @@ int args_no_value(args *a, const char *opt, const char *inline_val);
 
 /* Print "chipcheck: CMD: message" and the command's usage line to stderr; returns EXIT_USAGE. */
 int usage_error(const args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The usage error of an unknown option, with the nearest of known (candidates as for suggest()). */
+int unknown_option(const args *a, const char *opt, const char *const *known, size_t n);
+
+/* The usage error "OPT must be A, B or C; got 'VAL'" with the nearest of known. */
+int bad_value(const args *a, const char *opt, const char *val, const char *const *known, size_t n);
+
+/* ---- near matches (suggest.c) --------------------------------------------------------------------- */
+
+/* Edit distance of word and the cand_len bytes at cand (insert, delete, substitute, swap neighbours), ASCII
+ * case-insensitive; an abbreviation of 3 or more letters (past an option's dashes) is 1. As lib/util.c. */
+int suggest_distance(const char *word, const char *cand, size_t cand_len);
+
+/* "did you mean A?", "... A or B?", "... A, B or C?" with the candidates nearest to word, or "" when none
+ * is near. A candidate is "shown" or "shown other-spelling...": each spelling is matched, the first shown. */
+void suggest(const char *word, const char *const *cands, size_t ncands, char *out, size_t outsz);
+
+/* After "no rule set 'want' is loaded": a line naming the nearest version and `chipcheck rules list`. */
+void ruleset_hint(const chipcheck_rules *r, const char *want);
 
 /* ---- errors and output ---------------------------------------------------------------------------- */
 

@@ -305,9 +305,19 @@ static void quote_value(char *out, size_t outsz, const char *s, size_t len)
     out[n] = '\0';
 }
 
+/* "did you mean ...?" with the columns nearest to name (and the chip figures' JSON spelling "chip.tpp"). */
+static int near_column(const char *name, char *out, size_t outsz)
+{
+    const char *names[NCOLUMNS];
+    for (size_t k = 0; k < NCOLUMNS; k++)
+        names[k] = columns[k].name;
+    suggest(strncmp(name, "chip.", 5) == 0 ? name + 5 : name, names, NCOLUMNS, out, outsz);
+    return out[0] != '\0';
+}
+
 int csv_columns_from_header(csv_columns *cols, const csv_reader *r, char *msg, size_t msgsz)
 {
-    char shown[48];
+    char shown[48], near[160];
     memset(cols, 0, sizeof *cols);
     if (csv_record_error(r) != NULL) {
         snprintf(msg, msgsz, "header (line %lu): %s", csv_record_line(r), csv_record_error(r));
@@ -336,6 +346,8 @@ int csv_columns_from_header(csv_columns *cols, const csv_reader *r, char *msg, s
             quote_value(shown, sizeof shown, name, len);
             if (len == 0)
                 snprintf(msg, msgsz, "header: column %zu has no name", i + 1);
+            else if (near_column(shown, near, sizeof near))
+                snprintf(msg, msgsz, "header: unknown column '%s' (column %zu); %s", shown, i + 1, near);
             else
                 snprintf(msg, msgsz, "header: unknown column '%s' (column %zu); the columns are id, date, "
                          "destination, end_user_hq, export_from, quantity, exception, exception_authorization, "

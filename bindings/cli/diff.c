@@ -144,6 +144,17 @@ static int diff_aliases(const cJSON *a, const cJSON *b)
     return changes;
 }
 
+/* Print what element e (a rule or a metric) is called: a rule by its code, as `check` shows it, with its id
+ * when that differs ("H20_MI308_ALLOWANCE_2025_07 (rule id H20_MI308_APPROVAL_2025_07)"). */
+static void print_name(const cJSON *e, const char *id)
+{
+    const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code"));
+    if (code != NULL && strcmp(code, id) != 0)
+        printf("%s (rule id %s)", code, id);
+    else
+        fputs(id, stdout);
+}
+
 /* Compare two arrays of objects keyed by "id" (metrics, rules). A changed element is reported field by
  * field, skipping the fields in ignore (NULL-terminated). */
 static int diff_by_id(const cJSON *a, const cJSON *b, const char *key, const char *what, const char *const *ignore)
@@ -163,10 +174,16 @@ static int diff_by_id(const cJSON *a, const cJSON *b, const char *key, const cha
             const cJSON *text = cJSON_GetObjectItemCaseSensitive(e, "text");
             const cJSON *when = cJSON_GetObjectItemCaseSensitive(e, "when");
             const cJSON *formula = cJSON_GetObjectItemCaseSensitive(e, "formula");
-            printf("  + %s %s", what, id->valuestring);
+            printf("  + %s ", what);
+            const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code"));
+            int other_code = code != NULL && strcmp(code, id->valuestring) != 0;
+            fputs(other_code ? code : id->valuestring, stdout);
             if (cJSON_IsString(kind))
-                printf(" (%s%s%s)", kind->valuestring, cJSON_IsString(policy) ? ", " : "",
-                       cJSON_IsString(policy) ? policy->valuestring : "");
+                printf(" (%s%s%s%s%s)", kind->valuestring, cJSON_IsString(policy) ? ", " : "",
+                       cJSON_IsString(policy) ? policy->valuestring : "", other_code ? "; rule id " : "",
+                       other_code ? id->valuestring : "");
+            else if (other_code)
+                printf(" (rule id %s)", id->valuestring);
             if (cJSON_IsString(text))
                 printf(": %s", text->valuestring);
             putchar('\n');
@@ -187,7 +204,9 @@ static int diff_by_id(const cJSON *a, const cJSON *b, const char *key, const cha
             if (skip || same(of, f))
                 continue;
             if (!header) {
-                printf("  ~ %s %s\n", what, id->valuestring);
+                printf("  ~ %s ", what);
+                print_name(old, id->valuestring);
+                putchar('\n');
                 header = 1;
                 changes++;
             }
@@ -201,7 +220,9 @@ static int diff_by_id(const cJSON *a, const cJSON *b, const char *key, const cha
     cJSON_ArrayForEach(e, xa) {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
         if (cJSON_IsString(id) && find_by_id(xb, id->valuestring) == NULL) {
-            printf("  - %s %s\n", what, id->valuestring);
+            printf("  - %s ", what);
+            print_name(e, id->valuestring);
+            putchar('\n');
             changes++;
         }
     }
@@ -216,6 +237,8 @@ static cJSON *version_json(const chipcheck_rules *r, const char *id_at_version)
     char *text = chipcheck_rules_version_json(r, id_at_version, 0, &err);
     if (text == NULL) {
         errorf("rules diff: %s", error_message_body(&err));
+        if (err.code == CHIPCHECK_ERR_NOT_FOUND)
+            ruleset_hint(r, id_at_version);
         return NULL;
     }
     cJSON *j = cJSON_ParseWithOpts(text, NULL, 1);

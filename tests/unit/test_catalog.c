@@ -106,9 +106,11 @@ static void test_catalog_ambiguous_name_is_refused(void)
     j = chipcheck_rules_chip_json(unit_rules, "Instinct MI300X", &err);
     CU_ASSERT_PTR_NOT_NULL(j ? strstr(j, "\"name\":\"Instinct MI300X\"") : NULL);
     chipcheck_free(j);
-    /* an unknown name keeps its message */
+    /* an unknown name says so, with the nearest names */
     CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "MI3000", &err));
-    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'MI3000'");
+    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'MI3000'; did you mean MI300A or MI300X?");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "QQQQQQ", &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'QQQQQQ'");
 }
 
 /* "A100" and "H100" stay short names of the SXM parts. That is safe only while every variant of the

@@ -102,7 +102,7 @@ static void test_rules_load_catalog_lookup(void)
     chipcheck_free(j);
     CU_ASSERT_PTR_NULL(chipcheck_rules_chip_json(unit_rules, "H2000", &err));
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
-    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'H2000'");
+    CU_ASSERT_STRING_EQUAL(err.message, "no catalog chip is named 'H2000'; did you mean H200?");
     CU_ASSERT_STRING_EQUAL(chipcheck_rules_chip_name(unit_rules, 0), "A100 SXM4 80GB");
     CU_ASSERT_PTR_NULL(chipcheck_rules_chip_name(unit_rules, 1000));
 }

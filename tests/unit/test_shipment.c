@@ -30,14 +30,28 @@ static void test_shipment_bad_values_are_errors(void)
     bad(SHIP("{\"datacenter\":\"yes\"}"), CHIPCHECK_ERR_INPUT, "chip.datacenter",
         "chip.datacenter: must be true, false or null, got a string");
     bad(SHIP("{\"throughput\":[{\"precision\":\"fp12\",\"tops\":1}]}"), CHIPCHECK_ERR_INPUT, "chip.throughput.precision",
-        "chip.throughput.precision: unknown precision 'fp12' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)");
+        "chip.throughput.precision: unknown precision 'fp12'; did you mean fp32 or fp16?");
+    bad(SHIP("{\"throughput\":[{\"precision\":\"half\",\"tops\":1}]}"), CHIPCHECK_ERR_INPUT, "chip.throughput.precision",
+        "chip.throughput.precision: unknown precision 'half' (known: fp64 fp32 tf32 bf16 fp16 fp8 fp6 fp4 int32 int16 int8 int4)");
     bad(SHIP("{\"throughput\":[{\"precision\":\"fp16\",\"tops\":1,\"bits\":8}]}"), CHIPCHECK_ERR_INPUT, "chip.throughput.bits",
         "chip.throughput.bits: 8 bits does not match precision 'fp16'");
     bad(SHIP("{\"tpp\":1,\"tpp\":2}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: appears twice in the same object");
     bad(SHIP("{\"tpp_min\":1}"), CHIPCHECK_ERR_INPUT, "chip.tpp_min", "chip.tpp_min: unknown key in a chip");
+    /* a near miss names the key meant */
+    bad(SHIP("{\"TPP\":1}"), CHIPCHECK_ERR_INPUT, "chip.TPP", "chip.TPP: unknown key in a chip; did you mean tpp?");
+    bad(SHIP("{\"die_area\":1}"), CHIPCHECK_ERR_INPUT, "chip.die_area",
+        "chip.die_area: unknown key in a chip; did you mean die_area_mm2?");
+    bad(SHIP("{\"throughput\":[{\"precision\":\"fp16\",\"top\":1}]}"), CHIPCHECK_ERR_INPUT, "chip.throughput.top",
+        "chip.throughput.top: unknown key; did you mean tops?");
+    bad(SHIP("{\"throughput\":[{\"precision\":\"FP16\",\"tops\":1}]}"), CHIPCHECK_ERR_INPUT, "chip.throughput.precision",
+        "chip.throughput.precision: unknown precision 'FP16'; did you mean fp16?");
     bad(SHIP("{\"kind\":\"gpu\"}"), CHIPCHECK_ERR_INPUT, "chip.kind", "chip.kind: 'gpu' is not \"accelerator\" or \"hbm\"");
     bad(SHIP("\"H2000\""), CHIPCHECK_ERR_NOT_FOUND, "chip",
-        "chip: no catalog chip is named 'H2000'; give the chip's figures instead");
+        "chip: no catalog chip is named 'H2000'; did you mean H200? Or give the chip's figures instead");
+    bad(SHIP("\"H1OO\""), CHIPCHECK_ERR_NOT_FOUND, "chip",
+        "chip: no catalog chip is named 'H1OO'; did you mean H100? Or give the chip's figures instead");
+    bad(SHIP("\"Z9000\""), CHIPCHECK_ERR_NOT_FOUND, "chip",
+        "chip: no catalog chip is named 'Z9000'; give the chip's figures instead");
     bad(SHIP("42"), CHIPCHECK_ERR_INPUT, "chip", "chip: must be a catalog chip name or an object of figures, got a number");
 }
 
@@ -48,7 +62,11 @@ static void test_shipment_bad_countries_and_dates_are_errors(void)
     bad("{\"destination\":\"China\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "destination",
         "destination: 'China' is not an ISO 3166-1 alpha-2 country code");
     bad("{\"destination\":\"CN\",\"end_user_hq\":\"UK\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "end_user_hq",
-        "end_user_hq: 'UK' is not an ISO 3166-1 alpha-2 country code");
+        "end_user_hq: 'UK' is not an ISO 3166-1 alpha-2 country code; did you mean GB?");
+    bad("{\"destination\":\"chn\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "destination",
+        "destination: 'chn' is not an ISO 3166-1 alpha-2 country code; did you mean CN?");
+    bad("{\"destination\":\"CN\",\"export_from\":\"USA\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "export_from",
+        "export_from: 'USA' is not an ISO 3166-1 alpha-2 country code; did you mean US?");
     bad("{\"date\":\"2025-02-30\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
         "date: '2025-02-30' is not a real calendar date");
     bad("{\"date\":\"02/05/2025\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
@@ -69,8 +87,13 @@ static void test_shipment_bad_json_is_an_error(void)
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"destination\":\"DE\"}", CHIPCHECK_ERR_INPUT, "destination",
         "destination: appears twice in the same object");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"end_user_HQ\":\"DE\"}", CHIPCHECK_ERR_INPUT, "end_user_HQ",
-        "end_user_HQ: unknown key in a shipment (known: id, date, destination, destination_region, end_user_hq, "
+        "end_user_HQ: unknown key in a shipment; did you mean end_user_hq?");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"colour\":\"red\"}", CHIPCHECK_ERR_INPUT, "colour",
+        "colour: unknown key in a shipment (known: id, date, destination, destination_region, end_user_hq, "
         "export_from, quantity, chip, eccn, exception, exception_authorization, licenses)");
+    /* a chip figure given beside the chip, not in it */
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"tpp\":1}", CHIPCHECK_ERR_INPUT, "tpp",
+        "tpp: unknown key in a shipment; did you mean chip.tpp?");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"quantity\":1.5}", CHIPCHECK_ERR_INPUT, "quantity",
         "quantity: must be a whole number from 0 to 1e9");
     bad("{\"destination\":\"CN\",\"chip\":\"H20\"} trailing", CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 34");

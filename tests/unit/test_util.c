@@ -1,4 +1,4 @@
-/* test_util.c: dates, country codes, SHA-256, version and status names. */
+/* test_util.c: dates, country codes, near matches, SHA-256, version and status names. */
 #include <string.h>
 
 #include "internal.h"
@@ -28,6 +28,64 @@ static void test_util_country_codes_are_iso_assigned(void)
     CU_ASSERT_FALSE(country_is_iso(country_index("UK"))); /* reserved, not assigned: GB */
     CU_ASSERT_EQUAL(country_index("cn"), -1);
     CU_ASSERT_EQUAL(country_index("CHN"), -1);
+}
+
+static void test_util_country_suggestions(void)
+{
+    char cc[3] = "";
+    CU_ASSERT_TRUE(country_suggest("UK", cc));
+    CU_ASSERT_STRING_EQUAL(cc, "GB");
+    CU_ASSERT_TRUE(country_suggest("el", cc));
+    CU_ASSERT_STRING_EQUAL(cc, "GR");
+    CU_ASSERT_TRUE(country_suggest("CHN", cc));
+    CU_ASSERT_STRING_EQUAL(cc, "CN");
+    CU_ASSERT_TRUE(country_suggest("ZWE", cc)); /* the last entry */
+    CU_ASSERT_STRING_EQUAL(cc, "ZW");
+    CU_ASSERT_TRUE(country_suggest("abw", cc)); /* the first */
+    CU_ASSERT_STRING_EQUAL(cc, "AW");
+    CU_ASSERT_FALSE(country_suggest("XX", cc));
+    CU_ASSERT_FALSE(country_suggest("XXX", cc));
+    CU_ASSERT_FALSE(country_suggest("China", cc));
+    CU_ASSERT_FALSE(country_suggest("", cc));
+    CU_ASSERT_FALSE(country_suggest(NULL, cc));
+}
+
+static void test_util_near_matches(void)
+{
+    CU_ASSERT_EQUAL(near_distance("TPP", "tpp"), 0);
+    CU_ASSERT_EQUAL(near_distance("dest", "destination"), 1);    /* abbreviation */
+    CU_ASSERT_EQUAL(near_distance("de", "destination"), 9);      /* too short to be one */
+    CU_ASSERT_EQUAL(near_distance("destinaton", "destination"), 1);
+    CU_ASSERT_EQUAL(near_distance("form", "from"), 1);           /* neighbours swapped */
+    CU_ASSERT_EQUAL(near_distance("kitten", "sitting"), 3);
+    CU_ASSERT_EQUAL(near_distance("", "a"), 99);
+    near_pick p;
+    char out[96];
+    near_init(&p, "fp12", -1);
+    CU_ASSERT_EQUAL(p.limit, 1);
+    near_offer(&p, near_distance("fp12", "fp64"), "fp64", NULL);
+    near_offer(&p, near_distance("fp12", "fp32"), "fp32", NULL);
+    near_offer(&p, near_distance("fp12", "fp16"), "fp16", NULL);
+    near_offer(&p, near_distance("fp12", "fp16"), "fp16", NULL); /* named once */
+    near_format(&p, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "did you mean fp32 or fp16?");
+    near_offer(&p, 0, "fp12x", NULL); /* a nearer one replaces them */
+    near_format(&p, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "did you mean fp12x?");
+    near_init(&p, "abcdefghi", -1);
+    CU_ASSERT_EQUAL(p.limit, 3);
+    near_offer(&p, 4, "far", NULL);
+    near_format(&p, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "");
+    static const int owner = 0;
+    near_init(&p, "x", 2);
+    near_offer(&p, 1, "A", &owner);
+    near_offer(&p, 1, "A alias", &owner);
+    near_offer(&p, 1, "B", NULL);
+    near_offer(&p, 1, "C", NULL);
+    near_offer(&p, 1, "D", NULL); /* at most three */
+    near_format(&p, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "did you mean A, B or C?");
 }
 
 static void test_util_sha256_known_vectors(void)
@@ -66,6 +124,8 @@ int register_util_suite(void)
         return -1;
     ADD_TEST(s, test_util_date_parse_accepts_real_dates_only);
     ADD_TEST(s, test_util_country_codes_are_iso_assigned);
+    ADD_TEST(s, test_util_country_suggestions);
+    ADD_TEST(s, test_util_near_matches);
     ADD_TEST(s, test_util_sha256_known_vectors);
     ADD_TEST(s, test_util_version_and_names);
     return 0;

@@ -67,12 +67,14 @@ def _candidates():
 
 
 def _load():
-    """Load libchipcheck: $CHIPCHECK_LIBRARY (a path), else a libchipcheck.so* next to this package,
-    else ``ctypes.util.find_library("chipcheck")``. Raises ImportError saying what was tried."""
+    """Load libchipcheck: $CHIPCHECK_LIBRARY (a path, to override), else the libchipcheck.so.0 next to this
+    package (the wheel built by bindings/python/_build carries it there), else the installed one
+    (``ctypes.util.find_library("chipcheck")``). Raises ImportError saying what to do."""
     candidates = _candidates()
     if not candidates:
-        raise ImportError("chipcheck: libchipcheck.so not found: set CHIPCHECK_LIBRARY to its path, put it "
-                          "next to the chipcheck package, or install it (make install)")
+        raise ImportError("chipcheck: libchipcheck.so.%d not found: install the package from a built tree (make, "
+                          "then pip install bindings/python: the wheel carries the library), set CHIPCHECK_LIBRARY "
+                          "to its path, or install the library (make install, then ldconfig)" % MAJOR)
     where, path = candidates[0]
     try:
         return ctypes.CDLL(path)
