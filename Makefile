@@ -218,9 +218,10 @@ fuzz: deps
 $(BUILD)/bench: tests/bench/bench.c $(STLIB) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
 
-bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI)
+bench: deps pg-deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) pg-extension
 	$(BUILD)/bench $(CLI)
+	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/bench.sh $(CLI)
 
 # ---- demo -------------------------------------------------------------------------------------------
 
