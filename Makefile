@@ -21,6 +21,8 @@ VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
                 python3 python3-pytest python3-setuptools python3-venv python3-pip man-db
 PKGS := libxml-2.0 libpcre2-8 libcjson
+PG_DEB_PACKAGES := postgresql-15 postgresql-server-dev-15
+PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -43,7 +45,7 @@ CLI       := $(BUILD)/chipcheck
 
 .PHONY: all lib deps test check test-run demo demo-run install uninstall clean headertest examples \
         unit-test cli-test python-test example-test export-test thread-test fuzz-replay newcomer-test \
-        sanitize tsan valgrind fuzz
+        sanitize tsan valgrind fuzz pg-deps pg-test pg-extension
 
 all: $(STLIB) $(BUILD)/libchipcheck.so $(CLI) $(BUILD)/chipcheck.pc
 
@@ -58,6 +60,10 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+# The PostgreSQL extension's build and tests need Debian's server and its PGXS files (only those targets).
+pg-deps: deps
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(PG_DEB_PACKAGES)"
 
 $(BUILD)/obj/%.o: lib/%.c lib/internal.h include/chipcheck.h | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
@@ -109,10 +115,11 @@ $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(B
 
 # `test` first makes sure the packages are there, then runs everything in a fresh make (so pkg-config
 # sees what was just installed).
-test check: deps
+test check: deps pg-deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test newcomer-test
+test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test newcomer-test \
+          pg-test
 	@echo "make test: all suites passed"
 
 unit-test: $(BUILD)/tests/unit
@@ -154,6 +161,14 @@ newcomer-test: all
 # Every CHIPCHECK_API function in the header is exported, and nothing else is.
 export-test: $(BUILD)/libchipcheck.so
 	sh tests/check_exports.sh include/chipcheck.h $(SHLIB)
+
+# The PostgreSQL extension (bindings/postgresql, PGXS), linked with this build's static library; pg-test
+# installs it into the PostgreSQL installation (as root on CI) and tests it on a server it starts itself.
+pg-extension: $(STLIB)
+	$(MAKE) -C bindings/postgresql PG_CONFIG=$(PG_CONFIG) CHIPCHECK_LIB=$(CURDIR)/$(STLIB)
+
+pg-test: pg-extension $(CLI)
+	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/run.sh $(CLI)
 
 python-test: $(BUILD)/libchipcheck.so $(CLI)
 	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python CHIPCHECK_CLI=$(CURDIR)/$(CLI) \
@@ -221,9 +236,10 @@ fuzz: deps
 $(BUILD)/bench: tests/bench/bench.c $(STLIB) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
 
-bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI)
+bench: deps pg-deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) pg-extension
 	$(BUILD)/bench $(CLI)
+	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/bench.sh $(CLI)
 
 # ---- demo -------------------------------------------------------------------------------------------
 
@@ -258,3 +274,4 @@ uninstall:
 
 clean:
 	rm -rf $(BUILD)
+	rm -f bindings/postgresql/*.o bindings/postgresql/*.so bindings/postgresql/*.bc
