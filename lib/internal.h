@@ -233,7 +233,10 @@ CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens,
  * normalises to nothing. */
 CC_HIDDEN char *chip_key_dup(const char *name);
 CC_HIDDEN int chip_names_match(const char *a, const char *b);
-CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len);
+/* Read a whole regular file (opened non-blocking, so a FIFO never hangs the loader) of at most
+ * MAX_FILE_BYTES into a NUL-terminated buffer. 0, or -1 with the reason in why. */
+#define MAX_FILE_BYTES ((long long)64 << 20)
+CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len, char *why, size_t whysz);
 /* The well-formed UTF-8 sequence at s (no overlong form, surrogate or code point past U+10FFFF): its
  * length, with the code point in *cp; 0 when malformed or at the terminating NUL. */
 CC_HIDDEN size_t utf8_next(const char *s, uint32_t *cp);

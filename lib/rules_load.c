@@ -1179,20 +1179,81 @@ done:
     return r;
 }
 
-typedef struct pathlist { char **p; size_t n; } pathlist;
+/* The rule files found under a directory, and the directories already walked (by device and inode: a
+ * symbolic link back to one of them, as in a loop, is walked once). */
+typedef struct pathlist {
+    char **p; size_t n;
+    struct { dev_t dev; ino_t ino; } *dirs; size_t ndirs;
+} pathlist;
 
 static int path_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+#define WALK_MAX_DEPTH 16
+
+/* 1 when the directory was walked before, else records it. -1 when out of memory. */
+static int dir_seen(pathlist *out, const struct stat *st)
+{
+    for (size_t i = 0; i < out->ndirs; i++)
+        if (out->dirs[i].dev == st->st_dev && out->dirs[i].ino == st->st_ino)
+            return 1;
+    void *nd = realloc(out->dirs, (out->ndirs + 1) * sizeof *out->dirs);
+    if (!nd)
+        return -1;
+    out->dirs = nd;
+    out->dirs[out->ndirs].dev = st->st_dev;
+    out->dirs[out->ndirs++].ino = st->st_ino;
+    return 0;
+}
+
+static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipcheck_error *err);
+
+/* One directory entry (not hidden): a subdirectory is walked, a rule file (*.xml, chips/ *.json) listed.
+ * An entry that cannot be examined is an error naming it: skipping it could drop a version or a catalog. */
+static int walk_entry(const char *p, const char *name, int depth, int in_chips, pathlist *out, chipcheck_error *err)
+{
+    struct stat st;
+    if (stat(p, &st) != 0)
+        return err_set(err, CHIPCHECK_ERR_IO, p, 0, 0, NULL, "cannot read this entry of the rules directory: %s",
+                       strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return strcmp(name, "schema") != 0 ? walk(p, depth + 1, !strcmp(name, "chips"), out, err) : 0;
+    if (!ends_with(p, ".xml") && !(in_chips && ends_with(p, ".json")))
+        return 0;
+    if (!S_ISREG(st.st_mode))
+        return err_set(err, CHIPCHECK_ERR_IO, p, 0, 0, NULL, "is not a regular file");
+    char *copy = xstrdup(p);
+    char **np = copy ? realloc(out->p, (out->n + 1) * sizeof *np) : NULL;
+    if (!np) {
+        free(copy);
+        return err_set(err, CHIPCHECK_ERR_NOMEM, p, 0, 0, NULL, "out of memory");
+    }
+    out->p = np;
+    out->p[out->n++] = copy;
+    return 0;
+}
+
 static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipcheck_error *err)
 {
-    if (depth > 16)
-        return 0;
+    struct stat st;
+    if (depth > WALK_MAX_DEPTH)
+        return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "directories nested more than %d deep", WALK_MAX_DEPTH);
+    if (stat(dir, &st) != 0)
+        return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
+    int seen = dir_seen(out, &st);
+    if (seen != 0)
+        return seen < 0 ? err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory") : 0;
     DIR *d = opendir(dir);
     if (!d)
         return err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
     struct dirent *e;
     int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
+    while (rc == 0) {
+        errno = 0;
+        if ((e = readdir(d)) == NULL) {
+            if (errno)
+                rc = err_set(err, CHIPCHECK_ERR_IO, dir, 0, 0, NULL, "cannot read directory: %s", strerror(errno));
+            break;
+        }
         if (e->d_name[0] == '.')
             continue;
         size_t len = strlen(dir) + strlen(e->d_name) + 2;
@@ -1202,29 +1263,8 @@ static int walk(const char *dir, int depth, int in_chips, pathlist *out, chipche
             break;
         }
         snprintf(p, len, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (stat(p, &st) != 0) {
-            free(p);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            if (strcmp(e->d_name, "schema") != 0)
-                rc = walk(p, depth + 1, !strcmp(e->d_name, "chips"), out, err);
-            free(p);
-            continue;
-        }
-        if (ends_with(p, ".xml") || (in_chips && ends_with(p, ".json"))) {
-            char **np = realloc(out->p, (out->n + 1) * sizeof *np);
-            if (!np) {
-                free(p);
-                rc = err_set(err, CHIPCHECK_ERR_NOMEM, dir, 0, 0, NULL, "out of memory");
-                break;
-            }
-            out->p = np;
-            out->p[out->n++] = p;
-        } else {
-            free(p);
-        }
+        rc = walk_entry(p, e->d_name, depth, in_chips, out, err);
+        free(p);
     }
     closedir(d);
     return rc;
@@ -1248,9 +1288,13 @@ chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n, 
     for (; i < n; i++) {
         unsigned char *data;
         size_t len;
-        if (!paths[i] || read_file(paths[i], &data, &len) != 0) {
-            err_set(err, CHIPCHECK_ERR_IO, paths[i] ? paths[i] : "(null)", 0, 0, NULL, "cannot read file: %s",
-                    strerror(errno));
+        char why[128];
+        if (!paths[i]) {
+            err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "paths", "paths[%zu] is NULL", i);
+            goto done;
+        }
+        if (read_file(paths[i], &data, &len, why, sizeof why) != 0) {
+            err_set(err, CHIPCHECK_ERR_IO, paths[i], 0, 0, NULL, "%s", why);
             goto done;
         }
         in[i].path = paths[i];
@@ -1272,7 +1316,7 @@ chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
         err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "dir is NULL");
         return NULL;
     }
-    pathlist pl = {NULL, 0};
+    pathlist pl = {NULL, 0, NULL, 0};
     chipcheck_rules *r = NULL;
     size_t dl = strlen(dir);
     while (dl > 1 && dir[dl - 1] == '/')
@@ -1285,6 +1329,7 @@ chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipcheck_error *err)
     for (size_t i = 0; i < pl.n; i++)
         free(pl.p[i]);
     free(pl.p);
+    free(pl.dirs);
     free(root);
     return r;
 }

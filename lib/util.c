@@ -4,11 +4,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -126,39 +129,54 @@ int chip_names_match(const char *a, const char *b)
     }
 }
 
-int read_file(const char *path, unsigned char **out, size_t *len)
+int read_file(const char *path, unsigned char **out, size_t *len, char *why, size_t whysz)
 {
     *out = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    why[0] = '\0';
+    /* Non-blocking, so that opening a FIFO never waits for a writer; then only a regular file is read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, whysz, "cannot read file: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
-    size_t cap = 65536, n = 0;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
+        snprintf(why, whysz, "%s", S_ISREG(st.st_mode) ? "is larger than 64 MiB" : "is not a regular file");
+        close(fd);
+        return -1;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0; /* one byte more: a file that grows is noticed */
     unsigned char *buf = malloc(cap + 1);
     while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (n < cap)
-            break;
-        if (cap >= ((size_t)64 << 20)) { /* a rule file over 64 MiB is refused */
-            free(buf);
-            buf = NULL;
-            errno = EFBIG;
-            break;
-        }
-        unsigned char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got < 0) {
+                snprintf(why, whysz, "cannot read file: %s", strerror(errno));
+                free(buf);
+                buf = NULL;
+            }
             break;
         }
-        buf = nb;
-        cap *= 2;
+        n += (size_t)got;
+        if (n == cap) { /* it grew while being read */
+            unsigned char *nb = cap > MAX_FILE_BYTES ? NULL : realloc(buf, cap * 2 + 1);
+            if (!nb) {
+                snprintf(why, whysz, "%s", cap > MAX_FILE_BYTES ? "is larger than 64 MiB" : "out of memory");
+                free(buf);
+            }
+            buf = nb;
+            cap *= 2;
+        }
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
+    close(fd);
+    if (!buf) {
+        if (!why[0])
+            snprintf(why, whysz, "out of memory");
         return -1;
     }
     buf[n] = '\0';

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "unit.h"
 
@@ -155,6 +158,110 @@ static void test_rules_load_catastrophic_pattern_is_bounded(void)
     chipcheck_rules_free(r);
 }
 
+/* A scratch rules directory holding one valid rule file, a.xml. */
+static void scratch_dir(char *dir, size_t n)
+{
+    snprintf(dir, n, "/tmp/chipcheck-unit.XXXXXX");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    CU_ASSERT_EQUAL_FATAL(chmod(dir, 0755), 0);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "cp rules/hostile/long-catalog-names/a.xml %s/a.xml", dir);
+    CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "chmod -R u+rwx %s && rm -rf %s", dir, dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* Load dir; expect failure with this status, the source ending in tail, and this message. */
+static void load_fails(const char *dir, int code, const char *tail, const char *message)
+{
+    chipcheck_error err;
+    chipcheck_rules *r = chipcheck_rules_load_dir(dir, &err);
+    CU_ASSERT_PTR_NULL(r);
+    chipcheck_rules_free(r);
+    size_t sl = strlen(err.source), tl = strlen(tail);
+    CU_ASSERT_EQUAL(err.code, code);
+    CU_ASSERT_TRUE(sl >= tl && !strcmp(err.source + sl - tl, tail));
+    CU_ASSERT_STRING_EQUAL(err.message, message);
+    if (err.code != code || strcmp(err.message, message) != 0)
+        fprintf(stderr, "\n%s: got %s %s: %s\n", dir, chipcheck_status_name(err.code), err.source, err.message);
+}
+
+/* Issue 9, items 4 and 8: an entry of a rules directory that cannot be read is an error naming it (a
+ * dangling symlink for a version was skipped, and the versions before it decided); a FIFO is refused
+ * without blocking; symbolic-link loops are walked once; nesting past 16 levels is an error. */
+static void test_rules_load_dir_entries_fail_closed(void)
+{
+    char dir[64], path[256], target[400];
+    scratch_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/b.xml", dir);
+    CU_ASSERT_EQUAL(symlink("no-such-version.xml", path), 0);
+    load_fails(dir, CHIPCHECK_ERR_IO, "/b.xml", "cannot read this entry of the rules directory: No such file or directory");
+    unlink(path);
+    /* a dangling symlink that could be a directory of rules */
+    snprintf(path, sizeof path, "%s/us-ear", dir);
+    CU_ASSERT_EQUAL(symlink("/nonexistent/us-ear", path), 0);
+    load_fails(dir, CHIPCHECK_ERR_IO, "/us-ear", "cannot read this entry of the rules directory: No such file or directory");
+    unlink(path);
+    /* a FIFO: refused at once, by the directory walk and by a file list */
+    snprintf(path, sizeof path, "%s/x.xml", dir);
+    CU_ASSERT_EQUAL(mkfifo(path, 0644), 0);
+    load_fails(dir, CHIPCHECK_ERR_IO, "/x.xml", "is not a regular file");
+    const char *files[] = {path};
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_files(files, 1, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "is not a regular file");
+    unlink(path);
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_files((const char *[]){"/dev/zero"}, 1, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "is not a regular file");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_files((const char *[]){NULL}, 1, &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
+    CU_ASSERT_STRING_EQUAL(err.message, "paths[0] is NULL");
+    /* three links back to the directory itself: each directory is walked once, one version loads */
+    for (int i = 1; i <= 3; i++) {
+        snprintf(path, sizeof path, "%s/l%d", dir, i);
+        CU_ASSERT_EQUAL(symlink(".", path), 0);
+    }
+    chipcheck_rules *r = chipcheck_rules_load_dir(dir, &err);
+    CU_ASSERT_PTR_NOT_NULL(r);
+    CU_ASSERT_EQUAL(chipcheck_rules_count(r), 1);
+    chipcheck_rules_free(r);
+    /* 17 nested directories */
+    snprintf(path, sizeof path, "%s", dir);
+    for (int i = 0; i < 17; i++) {
+        strcat(path, "/d");
+        CU_ASSERT_EQUAL(mkdir(path, 0755), 0);
+    }
+    load_fails(dir, CHIPCHECK_ERR_IO, "/d/d", "directories nested more than 16 deep");
+    snprintf(path, sizeof path, "%s/d", dir);
+    remove_dir(path);
+    /* a subdirectory that can be listed but not searched: its entries cannot be examined */
+    snprintf(path, sizeof path, "%s/sub", dir);
+    CU_ASSERT_EQUAL(mkdir(path, 0755), 0);
+    snprintf(target, sizeof target, "cp rules/hostile/catastrophic-regex/a.xml %s/sub/c.xml", dir);
+    CU_ASSERT_EQUAL(system(target), 0);
+    CU_ASSERT_EQUAL(chmod(path, 0644), 0);
+    pid_t pid = fork();
+    CU_ASSERT_TRUE_FATAL(pid >= 0);
+    if (pid == 0) { /* as root, permissions do not apply: become an ordinary user first */
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        chipcheck_error e;
+        chipcheck_rules *x = chipcheck_rules_load_dir(dir, &e);
+        size_t sl = strlen(e.source);
+        _exit(!x && e.code == CHIPCHECK_ERR_IO && sl > 10 && !strcmp(e.source + sl - 10, "/sub/c.xml") &&
+              !strcmp(e.message, "cannot read this entry of the rules directory: Permission denied") ? 0 : 1);
+    }
+    int status = 0;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    remove_dir(dir);
+}
+
 int register_rules_load_suite(void)
 {
     CU_pSuite s = CU_add_suite("rules_load", NULL, NULL);
@@ -167,5 +274,6 @@ int register_rules_load_suite(void)
     ADD_TEST(s, test_rules_load_missing_dir_is_io_error);
     ADD_TEST(s, test_rules_load_version_json_describes_resolved_rules);
     ADD_TEST(s, test_rules_load_catastrophic_pattern_is_bounded);
+    ADD_TEST(s, test_rules_load_dir_entries_fail_closed);
     return 0;
 }
