@@ -31,6 +31,7 @@ typedef struct batch_state {
     int summary, progress;
     code_count *codes;
     size_t ncodes, codes_cap;
+    int write_errno; /* writing stdout failed (EPIPE when the reader went away): the batch stops */
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
@@ -56,9 +57,22 @@ static cJSON *input_id(const char *line)
     return id != NULL ? id : cJSON_CreateNull();
 }
 
+/* Write one output line. Every write is checked: returns 0 when stdout failed (b->write_errno set), so
+ * that a batch whose reader is gone stops, even with SIGPIPE ignored. */
+static int emit(batch_state *b, const char *text)
+{
+    errno = 0;
+    if (fputs(text, stdout) == EOF || putchar('\n') == EOF || ferror(stdout)) {
+        b->write_errno = errno ? errno : EIO;
+        return 0;
+    }
+    return 1;
+}
+
 /* Write the error record of one bad line; id (a string or JSON null) is taken over. Returns 0 when out of
- * memory. */
-static int write_error_record(cJSON *id, unsigned long lineno, const char *file, const chipcheck_error *err)
+ * memory or when writing failed. */
+static int write_error_record(batch_state *b, cJSON *id, unsigned long lineno, const char *file,
+                              const chipcheck_error *err)
 {
     cJSON *rec = cJSON_CreateObject();
     cJSON *e = cJSON_CreateObject();
@@ -85,9 +99,7 @@ static int write_error_record(cJSON *id, unsigned long lineno, const char *file,
     text = cJSON_PrintUnformatted(rec);
     if (text == NULL)
         goto done;
-    fputs(text, stdout);
-    putchar('\n');
-    ok = 1;
+    ok = emit(b, text);
 done:
     if (text != NULL)
         cJSON_free(text);
@@ -165,7 +177,7 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
         }
         if (id != NULL)
             err.line = err.column = 0;
-        return write_error_record(id != NULL ? id : input_id(json), lineno, file, &err);
+        return write_error_record(b, id != NULL ? id : input_id(json), lineno, file, &err);
     }
     cJSON_Delete(id);
     char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
@@ -179,31 +191,37 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
     case CHIPCHECK_INDETERMINATE: b->indeterminate++; break;
     default: break;
     }
-    int ok = !b->summary || count_codes(b, d, b->lines);
-    fputs(text, stdout);
-    putchar('\n');
+    int ok = (!b->summary || count_codes(b, d, b->lines)) && emit(b, text);
     chipcheck_free(text);
     chipcheck_decision_free(d);
     return ok;
 }
 
-/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory). */
-static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+/* A line that cannot be a shipment: an error record (id null) saying why. Returns 0 on a fatal error. */
+static int batch_bad_line(batch_state *b, const char *why, unsigned long lineno, const char *file)
 {
     chipcheck_error err;
-    b->lines++;
-    progress(b);
-    if (strlen(line) != len) {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "the line contains a NUL byte; expected a JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
-    }
-    if (line[strspn(line, " \t\r\f\v")] == '\0') {
-        b->errors++;
-        make_error(&err, CHIPCHECK_ERR_PARSE, "empty line; expected a shipment JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
-    }
+    b->errors++;
+    make_error(&err, CHIPCHECK_ERR_PARSE, why);
+    return write_error_record(b, cJSON_CreateNull(), lineno, file, &err);
+}
+
+/* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory,
+ * or writing failed). */
+static int batch_line(batch_state *b, char *line, size_t len, unsigned long lineno, const char *file)
+{
+    if (strlen(line) != len)
+        return batch_bad_line(b, "the line contains a NUL byte; expected a JSON object", lineno, file);
+    if (line[strspn(line, " \t\r\f\v")] == '\0')
+        return batch_bad_line(b, "empty line; expected a shipment JSON object", lineno, file);
     return batch_check(b, line, NULL, lineno, file);
+}
+
+/* Say why the batch stopped early (writing stdout is reported once, by cmd_batch). */
+static void report_fatal(const batch_state *b, const char *shown, unsigned long lineno)
+{
+    if (!b->write_errno)
+        errorf("%s:%lu: out of memory", shown, lineno);
 }
 
 /* Check the current data row of a CSV input and write its output line. Returns 0 on a fatal error. */
@@ -224,7 +242,7 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
             return 0;
         }
         b->errors++;
-        return write_error_record(id, lineno, file, &err);
+        return write_error_record(b, id, lineno, file, &err);
     }
     char *json = cJSON_PrintUnformatted(ship);
     cJSON_Delete(ship);
@@ -237,32 +255,100 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
     return ok;
 }
 
+/* A line reader over a stream that holds at most BATCH_MAX_LINE bytes of a line: a longer line is read to
+ * its end but not kept, so that no input (an endless line, /dev/zero) grows memory without bound. */
+enum { BATCH_MAX_LINE = 64 << 20 };
+typedef struct line_reader {
+    FILE *f;
+    char *line;
+    size_t cap;
+    char in[65536];
+    size_t pos, len;
+} line_reader;
+
+/* The next line, without its newline, NUL-terminated in lr->line (which may hold NUL bytes: *len is its
+ * length). Returns 1, 0 at the end of the input, -1 on a read error. *too_long is set when the line was
+ * longer than BATCH_MAX_LINE (*len is then 0). */
+static int next_line(line_reader *lr, size_t *len, int *too_long)
+{
+    size_t n = 0;
+    int any = 0;
+    *too_long = 0;
+    for (;;) {
+        if (lr->pos == lr->len) {
+            lr->pos = 0;
+            lr->len = fread(lr->in, 1, sizeof lr->in, lr->f);
+            if (lr->len == 0) {
+                if (ferror(lr->f))
+                    return -1;
+                if (!any)
+                    return 0;
+                break; /* a last line without a newline */
+            }
+        }
+        any = 1;
+        const char *start = lr->in + lr->pos, *nl = memchr(start, '\n', lr->len - lr->pos);
+        size_t take = nl != NULL ? (size_t)(nl - start) : lr->len - lr->pos;
+        lr->pos += take + (nl != NULL);
+        if (!*too_long && n + take > BATCH_MAX_LINE) {
+            *too_long = 1;
+            n = 0;
+        }
+        if (!*too_long) {
+            if (n + take + 1 > lr->cap) {
+                size_t cap = lr->cap ? lr->cap : 4096;
+                while (cap < n + take + 1)
+                    cap *= 2;
+                char *nb = realloc(lr->line, cap);
+                if (nb == NULL)
+                    return -2;
+                lr->line = nb;
+                lr->cap = cap;
+            }
+            memcpy(lr->line + n, start, take);
+            n += take;
+        }
+        if (nl != NULL)
+            break;
+    }
+    if (lr->line == NULL && (lr->line = malloc(lr->cap = 4096)) == NULL)
+        return -2;
+    lr->line[n] = '\0';
+    *len = n;
+    return 1;
+}
+
 /* Process one input. Returns 0 on a fatal error (already reported). */
 static int batch_stream(batch_state *b, FILE *f, const char *file)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    line_reader *lr = calloc(1, sizeof *lr);
+    const char *shown = file != NULL ? file : "<stdin>";
     unsigned long lineno = 0;
-    int ok = 1;
-    while ((n = getline(&line, &cap, f)) != -1) {
-        size_t len = (size_t)n;
+    size_t len;
+    int rc, too_long, ok = 1;
+    if (lr == NULL) {
+        errorf("%s: out of memory", shown);
+        return 0;
+    }
+    lr->f = f;
+    while (ok && (rc = next_line(lr, &len, &too_long)) == 1) {
         lineno++;
-        if (len > 0 && line[len - 1] == '\n')
-            line[--len] = '\0';
-        if (len > 0 && line[len - 1] == '\r')
-            line[--len] = '\0';
-        if (!batch_line(b, line, len, lineno, file)) {
-            errorf("%s:%lu: out of memory", file != NULL ? file : "<stdin>", lineno);
-            ok = 0;
-            break;
-        }
+        b->lines++;
+        progress(b);
+        if (len > 0 && lr->line[len - 1] == '\r')
+            lr->line[--len] = '\0';
+        ok = too_long ? batch_bad_line(b, "the line is longer than 64 MiB; expected one shipment JSON object", lineno, file)
+                      : batch_line(b, lr->line, len, lineno, file);
+        if (!ok)
+            report_fatal(b, shown, lineno);
     }
-    if (ok && ferror(f)) {
-        errorf("%s: read error after line %lu", file != NULL ? file : "<stdin>", lineno);
-        ok = 0;
-    }
-    free(line);
+    if (ok && rc == -2)
+        errorf("%s: out of memory at line %lu", shown, lineno + 1);
+    else if (ok && rc < 0)
+        errorf("%s: read error after line %lu", shown, lineno);
+    ok = ok && rc >= 0;
+    free(lr->line);
+    free(lr);
     return ok;
 }
 
@@ -326,7 +412,7 @@ static int batch_csv_stream(batch_state *b, csv_input *in)
         return 1;
     while ((rc = csv_read_record(in->r)) == 1) {
         if (!batch_csv_row(b, &in->cols, in->r, in->name)) {
-            errorf("%s:%lu: out of memory", shown, csv_record_line(in->r));
+            report_fatal(b, shown, csv_record_line(in->r));
             return 0;
         }
     }
@@ -501,7 +587,11 @@ int cmd_batch(int argc, char **argv)
                 fclose(f);
         }
     }
-    fflush(stdout);
+    errno = 0;
+    if (b.write_errno == 0 && fflush(stdout) != 0)
+        b.write_errno = errno ? errno : EIO;
+    if (b.write_errno)
+        errorf("batch: cannot write the output: %s", strerror(b.write_errno));
     if (b.progress && b.lines >= PROGRESS_EVERY) /* clear the progress line */
         fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
     if (summary)
@@ -509,6 +599,8 @@ int cmd_batch(int argc, char **argv)
     free(b.codes);
     chipcheck_rules_free(rules);
     free(files);
+    if (b.write_errno)
+        return EXIT_USAGE;
     return finish_stdout(fatal || unreadable || b.errors > 0 ? EXIT_USAGE : EXIT_OK);
 
 usage:

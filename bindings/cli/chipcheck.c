@@ -228,6 +228,8 @@ int finish_stdout(int status)
     return status;
 }
 
+#define MAX_INPUT_FILE ((size_t)64 << 20) /* bytes of a spec file */
+
 /* ---- files and JSON -------------------------------------------------------------------------------- */
 
 char *read_whole_file(const char *path)
@@ -244,13 +246,22 @@ char *read_whole_file(const char *path)
         goto nomem;
     for (;;) {
         if (cap - len < 2) {
-            char *nb = realloc(buf, cap * 2);
+            if (len > MAX_INPUT_FILE) { /* as rule files: a spec is bounded, whatever it is */
+                errorf("%s: is larger than 64 MiB; expected one JSON object", path);
+                goto fail;
+            }
+            size_t ncap = cap * 2 < MAX_INPUT_FILE + 2 ? cap * 2 : MAX_INPUT_FILE + 2;
+            char *nb = realloc(buf, ncap);
             if (nb == NULL)
                 goto nomem;
             buf = nb;
-            cap *= 2;
+            cap = ncap;
         }
         size_t n = fread(buf + len, 1, cap - len - 1, f);
+        if (memchr(buf + len, '\0', n) != NULL) { /* refused at once, not after reading the rest */
+            errorf("%s: contains a NUL byte; expected JSON text", path);
+            goto fail;
+        }
         len += n;
         if (n == 0)
             break;
@@ -260,10 +271,6 @@ char *read_whole_file(const char *path)
         goto fail;
     }
     buf[len] = '\0';
-    if (strlen(buf) != len) {
-        errorf("%s: contains a NUL byte; expected JSON text", path);
-        goto fail;
-    }
     if (!is_stdin)
         fclose(f);
     return buf;

@@ -72,8 +72,9 @@ chipcheck_rules *load_rules(const char *dir);
 /* Finish writing stdout; prints an error and returns EXIT_USAGE when writing failed, else status. */
 int finish_stdout(int status);
 
-/* Read a whole file ("-" is stdin) into a NUL-terminated buffer; the caller frees it. On failure prints an
- * error and returns NULL. Files with a NUL byte inside are refused (JSON cannot contain one). */
+/* Read a whole file ("-" is stdin) of at most 64 MiB into a NUL-terminated buffer; the caller frees it. On
+ * failure prints an error and returns NULL. A NUL byte is refused as soon as it is read (JSON cannot
+ * contain one), so /dev/zero is refused at once. */
 char *read_whole_file(const char *path);
 
 /* Line (1-based) and column (1-based, in bytes) of position pos in text. */
@@ -88,7 +89,8 @@ int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
 
 /* A streaming RFC 4180 record reader: fields separated by commas, records by LF, CR LF or CR; a field in
  * double quotes may hold commas, quotes (doubled) and line breaks. Only the current record is held in
- * memory, however long its fields. Blank lines are skipped. */
+ * memory, and at most 64 MiB and 1,024 fields of it: a longer record is read to its end and is malformed.
+ * Blank lines are skipped. */
 typedef struct csv_reader csv_reader;
 
 /* A reader over f, which stays the caller's (it is never closed here). Returns NULL when out of memory. */

@@ -16,6 +16,8 @@
 
 /* ---- the record reader ------------------------------------------------------------------------------ */
 
+enum { CSV_MAX_BYTES = 64 << 20, CSV_MAX_FIELDS = 1024 }; /* bounds of one record */
+
 struct csv_reader {
     FILE *f;
     unsigned char in[65536];   /* read buffer */
@@ -27,6 +29,7 @@ struct csv_reader {
     size_t len, cap;
     size_t *starts;            /* offset in buf of each field */
     size_t nfields, fcap;
+    int overflow;              /* the record is past a bound: the rest of it is skipped */
     unsigned long rec_line;    /* line where the current record starts */
     char rec_error[96];        /* why the record is malformed, "" when it is not */
 };
@@ -86,8 +89,23 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     return 1;
 }
 
+static void record_error(csv_reader *r, const char *what)
+{
+    if (r->rec_error[0] == '\0')
+        snprintf(r->rec_error, sizeof r->rec_error, "malformed CSV: %s (field %zu)", what, r->nfields);
+}
+
+/* A record past CSV_MAX_BYTES or CSV_MAX_FIELDS is read to its end, as any other, but nothing more of it is
+ * kept (overflow): it becomes one error, and memory stays bounded whatever the input. */
 static int put_byte(csv_reader *r, int c)
 {
+    if (r->overflow)
+        return 1;
+    if (r->len + 2 > CSV_MAX_BYTES) {
+        record_error(r, "a record longer than 64 MiB");
+        r->overflow = 1;
+        return 1;
+    }
     if (!grow((void **)&r->buf, &r->cap, r->len + 2, 1)) {
         r->nomem = 1;
         return 0;
@@ -98,18 +116,19 @@ static int put_byte(csv_reader *r, int c)
 
 static int start_field(csv_reader *r)
 {
+    if (r->overflow)
+        return 1;
+    if (r->nfields == CSV_MAX_FIELDS) {
+        record_error(r, "a record with more than 1024 fields");
+        r->overflow = 1;
+        return 1;
+    }
     if (!grow((void **)&r->starts, &r->fcap, r->nfields + 1, sizeof *r->starts)) {
         r->nomem = 1;
         return 0;
     }
     r->starts[r->nfields++] = r->len;
     return 1;
-}
-
-static void record_error(csv_reader *r, const char *what)
-{
-    if (r->rec_error[0] == '\0')
-        snprintf(r->rec_error, sizeof r->rec_error, "malformed CSV: %s (field %zu)", what, r->nfields);
 }
 
 /* Count lines: LF, CR, and CR LF as one. */
@@ -127,6 +146,7 @@ int csv_read_record(csv_reader *r)
     enum { START, UNQUOTED, QUOTED, QUOTE_SEEN } st = START;
     r->len = 0;
     r->nfields = 0;
+    r->overflow = 0;
     r->rec_error[0] = '\0';
     if (r->nomem || r->read_error)
         return -1;
@@ -199,7 +219,9 @@ int csv_read_record(csv_reader *r)
             return -1;
     }
 end:
-    if (!put_byte(r, '\0'))
+    if (r->overflow)
+        r->buf[r->len++] = '\0'; /* the last byte kept left room for it */
+    else if (!put_byte(r, '\0'))
         return -1;
     if (r->read_error)
         return -1;
