@@ -123,7 +123,7 @@ FUZZ_TARGETS := rules shipment expr csv
 $(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c $(STLIB) $(DEP_LIBS) -o $@
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(STLIB) | $(BUILD)/tests
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(STLIB) $(DEP_LIBS) -o $@
 
 fuzz-replay: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/tests/replay_$(t))

@@ -164,7 +164,7 @@ typedef struct derive_def {
 
 /* One parsed rule file. */
 typedef struct rfile {
-    char *path;            /* as given, for messages */
+    char *path;            /* as given (bytes outside UTF-8 shown as U+FFFD), for messages and JSON */
     unsigned char *bytes;  /* the file's bytes, for the digest */
     size_t len;
     char *regime, *version, *effective, *extends, *title, *description;
@@ -241,6 +241,8 @@ CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len, char
  * length, with the code point in *cp; 0 when malformed or at the terminating NUL. */
 CC_HIDDEN size_t utf8_next(const char *s, uint32_t *cp);
 CC_HIDDEN int utf8_valid(const char *s); /* 1 when the whole string is well-formed UTF-8 */
+/* A copy (malloc'd) with each byte outside a well-formed UTF-8 sequence replaced by U+FFFD. */
+CC_HIDDEN char *utf8_sanitize_dup(const char *s);
 CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
 
 /* ---- strict JSON input (json_input.c) ------------------------------------------------------------- */

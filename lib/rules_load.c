@@ -1035,7 +1035,7 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
         if (!f)
             goto nomem;
         r->files[r->nfiles++] = f;
-        f->path = xstrdup(in[i].path);
+        f->path = utf8_sanitize_dup(in[i].path); /* shown in messages and JSON: a file name may not be UTF-8 */
         f->bytes = malloc(in[i].len + 1);
         if (!f->path || !f->bytes)
             goto nomem;

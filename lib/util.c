@@ -54,17 +54,66 @@ void err_clear(chipcheck_error *err)
     err->offset = -1;
 }
 
-/* Copy src into dst (size n), keeping the tail when it does not fit: paths are told apart by their end. */
-static void copy_tail(char *dst, size_t n, const char *src)
+/* Copy src into dst (size n) as one line of valid UTF-8: each byte outside a well-formed sequence becomes
+ * U+FFFD, a control character a space, and the copy never ends inside a sequence. With keep_tail, a src that does not fit keeps its end after "..."
+ * (paths are told apart by their end); else its start. */
+static void utf8_fit(char *dst, size_t n, const char *src, int keep_tail)
 {
-    size_t len = src ? strlen(src) : 0;
-    if (len < n) {
-        memcpy(dst, src ? src : "", len + 1);
+    char tmp[3 * 1024 + 1];
+    size_t len = src ? strlen(src) : 0, t = 0;
+    const char *p = src ? src + (keep_tail && len > 1024 ? len - 1024 : 0) : "";
+    for (size_t i = 0, m; p[i] && t + 3 < sizeof tmp; i += m) {
+        uint32_t cp;
+        m = utf8_next(p + i, &cp);
+        if (m == 1 && cp < 0x20) {
+            tmp[t++] = ' '; /* one line: a message quoting input (or libxml2's) may hold line breaks */
+        } else if (m) {
+            memcpy(tmp + t, p + i, m);
+            t += m;
+        } else {
+            memcpy(tmp + t, "\xEF\xBF\xBD", 3);
+            t += 3;
+            m = 1;
+        }
+    }
+    tmp[t] = '\0';
+    if (t < n) {
+        memcpy(dst, tmp, t + 1);
         return;
     }
-    dst[0] = dst[1] = dst[2] = '.';
-    memcpy(dst + 3, src + len - (n - 4), n - 4);
-    dst[n - 1] = '\0';
+    if (!keep_tail) {
+        size_t k = n - 1;
+        while (k > 0 && ((unsigned char)tmp[k] & 0xC0) == 0x80) /* tmp[k] would start the cut-off part */
+            k--;
+        memcpy(dst, tmp, k);
+        dst[k] = '\0';
+        return;
+    }
+    size_t from = t - (n - 4);
+    while (from < t && ((unsigned char)tmp[from] & 0xC0) == 0x80)
+        from++;
+    memcpy(dst, "...", 3);
+    memcpy(dst + 3, tmp + from, t - from + 1);
+}
+
+char *utf8_sanitize_dup(const char *s)
+{
+    size_t len = strlen(s), j = 0;
+    char *out = malloc(3 * len + 1);
+    for (size_t i = 0, m; out && s[i]; i += m) {
+        uint32_t cp;
+        if ((m = utf8_next(s + i, &cp)) != 0) {
+            memcpy(out + j, s + i, m);
+            j += m;
+        } else {
+            memcpy(out + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            m = 1;
+        }
+    }
+    if (out)
+        out[j] = '\0';
+    return out;
 }
 
 int err_set(chipcheck_error *err, int code, const char *src, int line, int column, const char *field,
@@ -75,12 +124,15 @@ int err_set(chipcheck_error *err, int code, const char *src, int line, int colum
     err->code = code;
     err->line = line;
     err->column = column;
-    copy_tail(err->source, sizeof err->source, src ? src : "");
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    /* Every string of an error is valid UTF-8 (it quotes input, which may not be): callers print it as JSON. */
+    utf8_fit(err->source, sizeof err->source, src, 1);
+    utf8_fit(err->field, sizeof err->field, field, 0);
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    utf8_fit(err->message, sizeof err->message, msg, 0);
     return code;
 }
 

@@ -37,15 +37,16 @@ typedef struct batch_state {
 enum { PROGRESS_EVERY = 10000 };
 
 /* The input's "id" when the line is a JSON object with a string or number id, else JSON null. A number is
- * given as a string, as in the decisions, so the records of one batch can be joined on id. */
-static cJSON *input_id(const char *line)
+ * given as a string, as in the decisions, so the records of one batch can be joined on id. *replaced says
+ * whether bytes that are not UTF-8 were replaced (the output stays valid UTF-8 JSON). */
+static cJSON *input_id(const char *line, int *replaced)
 {
     cJSON *root = cJSON_ParseWithOpts(line, NULL, 0);
     cJSON *id = NULL;
     if (cJSON_IsObject(root)) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "id");
         if (cJSON_IsString(v)) {
-            id = cJSON_CreateString(v->valuestring);
+            id = json_text(v->valuestring, replaced);
         } else if (cJSON_IsNumber(v)) {
             char *text = cJSON_PrintUnformatted(v);
             if (text != NULL)
@@ -69,15 +70,17 @@ static int emit(batch_state *b, const char *text)
     return 1;
 }
 
-/* Write the error record of one bad line; id (a string or JSON null) is taken over. Returns 0 when out of
- * memory or when writing failed. */
-static int write_error_record(batch_state *b, cJSON *id, unsigned long lineno, const char *file,
+/* Write the error record of one bad line; id (a string or JSON null) is taken over, id_replaced says whether
+ * bytes of it that were not UTF-8 were replaced by U+FFFD. Every record is valid UTF-8 JSON: a file name
+ * is made so the same way, and "invalid_utf8" lists the fields that were. Returns 0 when out of memory or
+ * when writing failed. */
+static int write_error_record(batch_state *b, cJSON *id, int id_replaced, unsigned long lineno, const char *file,
                               const chipcheck_error *err)
 {
     cJSON *rec = cJSON_CreateObject();
     cJSON *e = cJSON_CreateObject();
     char *text = NULL;
-    int ok = 0;
+    int ok = 0, file_replaced = 0;
     if (rec == NULL || e == NULL || id == NULL) {
         cJSON_Delete(id);
         goto done;
@@ -85,7 +88,14 @@ static int write_error_record(batch_state *b, cJSON *id, unsigned long lineno, c
     cJSON_AddItemToObject(rec, "id", id);
     cJSON_AddNumberToObject(rec, "line", (double)lineno);
     if (file != NULL)
-        cJSON_AddStringToObject(rec, "file", file);
+        cJSON_AddItemToObject(rec, "file", json_text(file, &file_replaced));
+    if (id_replaced || file_replaced) {
+        cJSON *list = cJSON_AddArrayToObject(rec, "invalid_utf8");
+        if (id_replaced)
+            cJSON_AddItemToArray(list, cJSON_CreateString("id"));
+        if (file_replaced)
+            cJSON_AddItemToArray(list, cJSON_CreateString("file"));
+    }
     cJSON_AddStringToObject(e, "code", chipcheck_status_name(err->code));
     if (err->field[0])
         cJSON_AddStringToObject(e, "field", err->field);
@@ -164,7 +174,8 @@ static void progress(const batch_state *b)
 /* Check one shipment (JSON text) and write its output line; id is the error record's id (taken over), made
  * from the text when NULL. When id is given the JSON was generated (CSV), so an error's column in it would
  * mean nothing to the user and is dropped. Returns 0 on a fatal error (out of memory). */
-static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned long lineno, const char *file)
+static int batch_check(batch_state *b, const char *json, cJSON *id, int id_replaced, unsigned long lineno,
+                       const char *file)
 {
     chipcheck_error err;
     memset(&err, 0, sizeof err);
@@ -175,9 +186,12 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
             cJSON_Delete(id);
             return 0;
         }
+        int replaced = id_replaced;
         if (id != NULL)
             err.line = err.column = 0;
-        return write_error_record(b, id != NULL ? id : input_id(json), lineno, file, &err);
+        else
+            id = input_id(json, &replaced);
+        return write_error_record(b, id, replaced, lineno, file, &err);
     }
     cJSON_Delete(id);
     char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
@@ -203,7 +217,7 @@ static int batch_bad_line(batch_state *b, const char *why, unsigned long lineno,
     chipcheck_error err;
     b->errors++;
     make_error(&err, CHIPCHECK_ERR_PARSE, why);
-    return write_error_record(b, cJSON_CreateNull(), lineno, file, &err);
+    return write_error_record(b, cJSON_CreateNull(), 0, lineno, file, &err);
 }
 
 /* Check one line (without its newline) and write its output line. Returns 0 on a fatal error (out of memory,
@@ -214,7 +228,7 @@ static int batch_line(batch_state *b, char *line, size_t len, unsigned long line
         return batch_bad_line(b, "the line contains a NUL byte; expected a JSON object", lineno, file);
     if (line[strspn(line, " \t\r\f\v")] == '\0')
         return batch_bad_line(b, "empty line; expected a shipment JSON object", lineno, file);
-    return batch_check(b, line, NULL, lineno, file);
+    return batch_check(b, line, NULL, 0, lineno, file);
 }
 
 /* Say why the batch stopped early (writing stdout is reported once, by cmd_batch). */
@@ -232,7 +246,8 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
     const char *idcell = csv_record_id(cols, r);
     b->lines++;
     progress(b);
-    cJSON *id = idcell != NULL ? cJSON_CreateString(idcell) : cJSON_CreateNull();
+    int id_replaced = 0;
+    cJSON *id = idcell != NULL ? json_text(idcell, &id_replaced) : cJSON_CreateNull();
     if (id == NULL)
         return 0;
     cJSON *ship = csv_record_to_shipment(cols, r, &err);
@@ -242,7 +257,7 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
             return 0;
         }
         b->errors++;
-        return write_error_record(b, id, lineno, file, &err);
+        return write_error_record(b, id, id_replaced, lineno, file, &err);
     }
     char *json = cJSON_PrintUnformatted(ship);
     cJSON_Delete(ship);
@@ -250,7 +265,7 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
         cJSON_Delete(id);
         return 0;
     }
-    int ok = batch_check(b, json, id, lineno, file);
+    int ok = batch_check(b, json, id, id_replaced, lineno, file);
     cJSON_free(json);
     return ok;
 }

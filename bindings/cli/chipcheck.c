@@ -30,7 +30,8 @@ static const char help_text[] =
     "  batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv]\n"
     "        [--brief] [--summary] [FILE...]\n"
     "      Read shipments as JSON Lines from the files or stdin; write one line per input line: the\n"
-    "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}.\n"
+    "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}\n"
+    "      (valid UTF-8 JSON: invalid bytes of an id become U+FFFD, listed in \"invalid_utf8\").\n"
     "      --brief writes the brief decision (no metrics or reasons; \"codes\" of the reasons that\n"
     "      hold and \"unknown\" ones instead).\n"
     "      --input-format csv reads CSV with a header row instead (columns named like the shipment's\n"
@@ -325,4 +326,50 @@ int json_numbers_finite(const cJSON *item, char *path, size_t pathsz)
 {
     path[0] = '\0';
     return numbers_finite_at(item, path, pathsz, 0);
+}
+
+/* Length of the well-formed UTF-8 sequence at p, 0 when malformed (or at the end). */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (c == 0 || n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
+        return 0;
+    unsigned long cp = n == 1 ? c : c & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+cJSON *json_text(const char *s, int *replaced)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s), i = 0, j = 0, n;
+    while (i < len && (n = utf8_len(p + i)) != 0)
+        i += n;
+    *replaced = i < len;
+    if (!*replaced)
+        return cJSON_CreateString(s);
+    char *out = malloc(3 * len + 1);
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < len; i += n) {
+        if ((n = utf8_len(p + i)) != 0) {
+            memcpy(out + j, s + i, n);
+            j += n;
+        } else {
+            memcpy(out + j, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            j += 3;
+            n = 1;
+        }
+    }
+    out[j] = '\0';
+    cJSON *item = cJSON_CreateString(out);
+    free(out);
+    return item;
 }

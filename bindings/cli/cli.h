@@ -85,6 +85,10 @@ void text_position(const char *text, const char *pos, int *line, int *column);
  * the first bad number into path. */
 int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
 
+/* A JSON string item of s, valid UTF-8 whatever s holds: each byte outside a well-formed UTF-8 sequence
+ * becomes U+FFFD, and *replaced says whether any did. NULL when out of memory. */
+cJSON *json_text(const char *s, int *replaced);
+
 /* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
 
 /* A streaming RFC 4180 record reader: fields separated by commas, records by LF, CR LF or CR; a field in

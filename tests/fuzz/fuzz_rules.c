@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -15,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     load_input in = {"fuzz.xml", data, size};
     chipcheck_error err;
     chipcheck_rules *r = rules_load_inputs(&in, 1, xsd->data, xsd->len, &err);
+    if (!r && !FUZZ_ERROR_OK(err))
+        abort(); /* every failure says why, in UTF-8 */
     if (r) {
         chipcheck_decision *d = chipcheck_check_json(r, "{\"date\":\"2025-05-02\",\"destination\":\"CN\",\"chip\":{\"name\":\"H20\","
                                                      "\"tpp\":2368,\"die_area_mm2\":814,\"memory_bandwidth_gbs\":4000}}", NULL, &err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "chipcheck.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,11 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (v != CHIPCHECK_ALLOWED && v != CHIPCHECK_LICENSE_REQUIRED && v != CHIPCHECK_INDETERMINATE)
             abort();
         char *j = chipcheck_decision_json(d, 0);
-        if (!j)
+        if (!j || !fuzz_valid_utf8(j))
             abort();
         chipcheck_free(j);
-    } else if (err.code == CHIPCHECK_OK || err.message[0] == '\0') {
-        abort(); /* every failure says why */
+    } else if (!FUZZ_ERROR_OK(err)) {
+        abort(); /* every failure says why, in UTF-8 */
     }
     chipcheck_decision_free(d);
     free(s);

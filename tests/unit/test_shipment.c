@@ -328,6 +328,64 @@ static void test_shipment_keys_checked_in_one_pass_and_arrays_bounded(void)
     chipcheck_decision_free(d);
 }
 
+/* 1 when s is well-formed UTF-8 (checked here independently of the library's own decoder). */
+static int valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        int n = *p < 0x80 ? 0 : *p >= 0xC2 && *p <= 0xDF ? 1 : *p >= 0xE0 && *p <= 0xEF ? 2 : *p >= 0xF0 && *p <= 0xF4 ? 3 : -1;
+        if (n < 0)
+            return 0;
+        for (int i = 1; i <= n; i++)
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+        if ((n == 2 && *p == 0xE0 && p[1] < 0xA0) || (n == 2 && *p == 0xED && p[1] > 0x9F) ||
+            (n == 3 && *p == 0xF0 && p[1] < 0x90) || (n == 3 && *p == 0xF4 && p[1] > 0x8F))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* Issue 9, item 12: every string of an error is valid UTF-8, whatever the input quoted in it (a key that is
+ * not UTF-8, a value cut in the middle of a character), so that it can be written as JSON. */
+static void test_shipment_error_strings_are_valid_utf8(void)
+{
+    const char *inputs[] = {
+        "{\"destination\":\"CN\",\"chip\":\"H20\",\"\xff\xfe\":1}",
+        "{\"destination\":\"CN\",\"chip\":{\"tpp\":1,\"\xc3\":2}}",
+        "{\"destination\":\"" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\xc3\xa9" "\",\"chip\":\"H20\"}",
+        "{\"destination\":\"CN\",\"chip\":\"" "HHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHHH\xe2\x82\xac" "\"}",
+        "{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"\xe2\x82\":1}]}",
+        "{\"date\":\"\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\",\"destination\":\"CN\",\"chip\":\"H20\"}",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        chipcheck_error err;
+        CU_ASSERT_EQUAL(unit_verdict(inputs[i], &err), -1);
+        CU_ASSERT_TRUE(valid_utf8(err.message));
+        CU_ASSERT_TRUE(valid_utf8(err.field));
+        CU_ASSERT_TRUE(valid_utf8(err.source));
+    }
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"\xff\":1}", CHIPCHECK_ERR_INPUT, "\xef\xbf\xbd",
+        "\xef\xbf\xbd: unknown key in a shipment (known: id, date, destination, end_user_hq, export_from, quantity, chip, "
+        "exception, exception_authorization, licenses)");
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_rules_version_json(unit_rules, "\xff@\xfe", 0, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "no rule set '\xef\xbf\xbd@\xef\xbf\xbd' is loaded (expected ID@VERSION)");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_dir("rules/no-such-\xff", &err));
+    CU_ASSERT_STRING_EQUAL(err.source, "rules/no-such-\xef\xbf\xbd");
+    /* a long path keeps its end, cut at a character boundary */
+    char path[600] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(path, "\xc3\xa9");
+    strcat(path, "/xy"); /* 403 bytes: the last 252, kept after "...", would start inside an e-acute */
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_dir(path, &err));
+    CU_ASSERT_EQUAL(strlen(err.source), 254);
+    CU_ASSERT_EQUAL(strncmp(err.source, "...\xc3\xa9", 5), 0);
+    CU_ASSERT_STRING_EQUAL(err.source + 254 - 5, "\xc3\xa9/xy");
+    CU_ASSERT_TRUE(valid_utf8(err.source));
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -342,5 +400,6 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_blank_and_invisible_strings_are_refused);
     ADD_TEST(s, test_shipment_nul_in_json_strings_is_refused);
     ADD_TEST(s, test_shipment_keys_checked_in_one_pass_and_arrays_bounded);
+    ADD_TEST(s, test_shipment_error_strings_are_valid_utf8);
     return 0;
 }
