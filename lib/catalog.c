@@ -27,104 +27,139 @@ void catalog_free_chip(cat_chip *c)
     free(c->source_kind); free(c->as_of); free(c->json);
 }
 
+#define CAT_MAX_TEXT 1024   /* bytes of a name, alias, vendor, ... (a shipment's chip name is at most that) */
+#define CAT_MAX_NOTE 65536  /* bytes of a note or a source */
+
 static int cerr(chipcheck_error *err, const char *path, const char *chip, const char *field, const char *msg)
 {
     return err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, field, "chip '%s': %s: %s", chip ? chip : "?", field, msg);
 }
 
-static int strings(const cJSON *a, char ***out, size_t *n)
+/* A string value as a catalog holds it: a usable text (util.c: text_problem()); free text (notes, sources)
+ * may hold line breaks. Returns 0, or an error naming the chip and field. */
+static int cat_text(const cJSON *v, const char *path, const char *chip, const char *field, int free_text,
+                    chipcheck_error *err)
+{
+    char why[96];
+    if (!cJSON_IsString(v))
+        return cerr(err, path, chip, field, "must be a string");
+    if (text_problem(v->valuestring, free_text ? CAT_MAX_NOTE : CAT_MAX_TEXT, free_text, why, sizeof why))
+        return cerr(err, path, chip, field, why);
+    return 0;
+}
+
+static int strings(const cJSON *a, char ***out, size_t *n, const char *path, const char *chip, const char *field,
+                   int free_text, chipcheck_error *err)
 {
     if (!cJSON_IsArray(a))
-        return -1;
+        return cerr(err, path, chip, field, "must be an array of strings");
     size_t cnt = (size_t)cJSON_GetArraySize(a);
     *out = calloc(cnt + 1, sizeof **out);
     if (!*out)
-        return -1;
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     const cJSON *it;
     cJSON_ArrayForEach(it, a) {
-        if (!cJSON_IsString(it) || !it->valuestring[0])
+        if (cat_text(it, path, chip, field, free_text, err))
             return -1;
-        (*out)[(*n)++] = xstrdup(it->valuestring);
+        if (!((*out)[(*n)++] = xstrdup(it->valuestring)))
+            return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     }
     return 0;
 }
 
+static int parse_throughput(const cJSON *it, cat_chip *c, const char *path, chipcheck_error *err)
+{
+    static const char *const keys[] = {"precision", "tops", "bits", "sparse"};
+    if (!cJSON_IsArray(it))
+        return cerr(err, path, c->name, "throughput", "must be an array");
+    c->tp = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *c->tp);
+    if (!c->tp)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+    const cJSON *t;
+    cJSON_ArrayForEach(t, it) {
+        const cJSON *v[4] = {NULL, NULL, NULL, NULL};
+        uint64_t seen = 0;
+        int bad = !cJSON_IsObject(t);
+        for (const cJSON *e = bad ? NULL : t->child; e && !bad; e = e->next) {
+            int k = json_key_slot(e, keys, 4, &seen);
+            bad = k < 0;
+            if (!bad)
+                v[k] = e;
+        }
+        int bits = cJSON_IsString(v[0]) ? throughput_bits(v[0]->valuestring) : 0;
+        if (bad || !bits || !cJSON_IsNumber(v[1]) || !isfinite(v[1]->valuedouble) || v[1]->valuedouble < 0 ||
+            (v[2] && (!cJSON_IsNumber(v[2]) || v[2]->valuedouble != bits)) || (v[3] && !cJSON_IsBool(v[3])))
+            return cerr(err, path, c->name, "throughput", "each entry is {precision, tops, bits, sparse} with a known "
+                        "precision, tops >= 0 and matching bits");
+        chipcheck_throughput *ct = &c->tp[c->ntp++];
+        if (!(ct->precision = xstrdup(v[0]->valuestring)))
+            return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
+        ct->tops = v[1]->valuedouble;
+        ct->bits = bits;
+        ct->sparse = cJSON_IsTrue(v[3]);
+    }
+    return 0;
+}
+
+/* One member of a catalog chip; k is its index in parse_chip's keys. */
+static int chip_member(const cJSON *it, int k, cat_chip *c, const char *path, chipcheck_error *err)
+{
+    const char *key = it->string;
+    char **strs[] = {&c->vendor, &c->part_number, &c->kind, &c->source_kind, &c->as_of};
+    if (k < F_NUMBER_COUNT) {
+        if (cJSON_IsNull(it))
+            return 0;
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0)
+            return cerr(err, path, c->name, key, "must be a finite number >= 0 or null");
+        c->num[k] = it->valuedouble;
+        c->have[k] = 1;
+        return 0;
+    }
+    k -= F_NUMBER_COUNT;
+    if (k == 0) /* name: read first */
+        return 0;
+    if (k == 1)
+        return cat_text(it, path, c->name, key, 1, err);
+    if (k < 7) {
+        if (cat_text(it, path, c->name, key, 0, err))
+            return -1;
+        return (*strs[k - 2] = xstrdup(it->valuestring)) ? 0 : err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL,
+                                                                         "out of memory");
+    }
+    if (k == 7) {
+        if (!cJSON_IsNull(it) && !cJSON_IsBool(it))
+            return cerr(err, path, c->name, key, "must be true, false or null");
+        c->datacenter = cJSON_IsNull(it) ? -1 : cJSON_IsTrue(it);
+        return 0;
+    }
+    if (k == 8)
+        return strings(it, &c->aliases, &c->naliases, path, c->name, key, 0, err);
+    if (k == 9)
+        return strings(it, &c->sources, &c->nsources, path, c->name, key, 1, err);
+    return parse_throughput(it, c, path, err);
+}
+
 static int parse_chip(const cJSON *o, cat_chip *c, const char *path, chipcheck_error *err)
 {
-    static const char *const numbers[F_NUMBER_COUNT] = {"tpp", "die_area_mm2", "memory_bandwidth_gbs",
-                                                        "interconnect_bandwidth_gbs", "hbm_bandwidth_density"};
+    static const char *const keys[] = {"tpp", "die_area_mm2", "memory_bandwidth_gbs", "interconnect_bandwidth_gbs",
+                                       "hbm_bandwidth_density", "name", "note", "vendor", "part_number", "kind",
+                                       "source_kind", "as_of", "datacenter", "aliases", "sources", "throughput"};
     const cJSON *nm = cJSON_GetObjectItemCaseSensitive(o, "name");
-    if (!cJSON_IsString(nm) || !nm->valuestring[0])
-        return cerr(err, path, "?", "name", "every catalog chip needs a non-empty string name");
-    c->name = xstrdup(nm->valuestring);
+    if (!nm)
+        return cerr(err, path, "?", "name", "every catalog chip needs a name");
+    if (cat_text(nm, path, "?", "name", 0, err))
+        return -1;
+    if (!(c->name = xstrdup(nm->valuestring)))
+        return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
     c->datacenter = -1;
-    const cJSON *it;
-    for (const cJSON *x = o->child; x; x = x->next)
-        for (const cJSON *y = x->next; y; y = y->next)
-            if (x->string && y->string && !strcmp(x->string, y->string))
-                return cerr(err, path, c->name, x->string, "appears twice in the same chip");
-    cJSON_ArrayForEach(it, o) {
-        const char *k = it->string;
-        int num = -1;
-        for (int i = 0; i < F_NUMBER_COUNT; i++)
-            if (!strcmp(k, numbers[i]))
-                num = i;
-        if (num >= 0) {
-            if (cJSON_IsNull(it))
-                continue;
-            if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < 0)
-                return cerr(err, path, c->name, k, "must be a finite number >= 0 or null");
-            c->num[num] = it->valuedouble;
-            c->have[num] = 1;
-        } else if (!strcmp(k, "name")) {
-        } else if (!strcmp(k, "note")) {
-            if (!cJSON_IsString(it))
-                return cerr(err, path, c->name, k, "must be a string");
-        } else if (!strcmp(k, "vendor") || !strcmp(k, "part_number") || !strcmp(k, "kind") ||
-                   !strcmp(k, "source_kind") || !strcmp(k, "as_of")) {
-            if (!cJSON_IsString(it))
-                return cerr(err, path, c->name, k, "must be a string");
-            char **dst = !strcmp(k, "vendor") ? &c->vendor : !strcmp(k, "part_number") ? &c->part_number
-                       : !strcmp(k, "kind") ? &c->kind : !strcmp(k, "source_kind") ? &c->source_kind : &c->as_of;
-            *dst = xstrdup(it->valuestring);
-        } else if (!strcmp(k, "datacenter")) {
-            if (cJSON_IsNull(it))
-                continue;
-            if (!cJSON_IsBool(it))
-                return cerr(err, path, c->name, k, "must be true, false or null");
-            c->datacenter = cJSON_IsTrue(it);
-        } else if (!strcmp(k, "aliases")) {
-            if (strings(it, &c->aliases, &c->naliases) != 0)
-                return cerr(err, path, c->name, k, "must be an array of non-empty strings");
-        } else if (!strcmp(k, "sources")) {
-            if (strings(it, &c->sources, &c->nsources) != 0)
-                return cerr(err, path, c->name, k, "must be an array of non-empty strings");
-        } else if (!strcmp(k, "throughput")) {
-            if (!cJSON_IsArray(it))
-                return cerr(err, path, c->name, k, "must be an array");
-            c->tp = calloc((size_t)cJSON_GetArraySize(it) + 1, sizeof *c->tp);
-            if (!c->tp)
-                return err_set(err, CHIPCHECK_ERR_NOMEM, path, 0, 0, NULL, "out of memory");
-            const cJSON *t;
-            cJSON_ArrayForEach(t, it) {
-                const cJSON *pr = cJSON_GetObjectItemCaseSensitive(t, "precision");
-                const cJSON *to = cJSON_GetObjectItemCaseSensitive(t, "tops");
-                const cJSON *bi = cJSON_GetObjectItemCaseSensitive(t, "bits");
-                const cJSON *sp = cJSON_GetObjectItemCaseSensitive(t, "sparse");
-                if (!cJSON_IsString(pr) || !throughput_bits(pr->valuestring) || !cJSON_IsNumber(to) ||
-                    !isfinite(to->valuedouble) || to->valuedouble < 0 ||
-                    (bi && (!cJSON_IsNumber(bi) || bi->valuedouble != throughput_bits(pr->valuestring))) ||
-                    (sp && !cJSON_IsBool(sp)))
-                    return cerr(err, path, c->name, k, "each entry needs a known precision, tops >= 0, matching bits");
-                chipcheck_throughput *ct = &c->tp[c->ntp++];
-                ct->precision = xstrdup(pr->valuestring);
-                ct->tops = to->valuedouble;
-                ct->bits = throughput_bits(pr->valuestring);
-                ct->sparse = cJSON_IsTrue(sp);
-            }
-        } else {
-            return cerr(err, path, c->name, k, "unknown key in a catalog chip");
-        }
+    uint64_t seen = 0;
+    for (const cJSON *it = o->child; it; it = it->next) { /* each key checked once: linear in the object */
+        int k = json_key_slot(it, keys, sizeof keys / sizeof keys[0], &seen);
+        if (k < 0)
+            return cerr(err, path, c->name, it->string, k == JSON_KEY_REPEATED ? "appears twice in the same chip"
+                                                                               : "unknown key in a catalog chip");
+        if (chip_member(it, k, c, path, err))
+            return -1;
     }
     if (c->kind && strcmp(c->kind, "accelerator") != 0 && strcmp(c->kind, "hbm") != 0)
         return cerr(err, path, c->name, "kind", "must be \"accelerator\" or \"hbm\"");
@@ -154,7 +189,21 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
         return rc;
     }
     const cJSON *chips = cJSON_GetObjectItemCaseSensitive(root, "chips");
-    int rc = 0;
+    int rc = 0, in_key;
+    char where[96];
+    const char *rest = end;
+    while (rest < (const char *)data + len && (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r'))
+        rest++;
+    if (rest < (const char *)data + len) {
+        rc = err_set(err, CHIPCHECK_ERR_PARSE, path, 0, 0, NULL, "text after the catalog's JSON object (byte %ld)",
+                     (long)(rest - (const char *)data));
+        goto done;
+    }
+    if (json_nul_string((const char *)data, (size_t)(end - (const char *)data), root, where, sizeof where, &in_key)) {
+        rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, where, "%s: %s a NUL character (\\u0000)", where,
+                     in_key ? "a key holds" : "holds");
+        goto done;
+    }
     if (!cJSON_IsArray(chips)) {
         rc = err_set(err, CHIPCHECK_ERR_INPUT, path, 0, 0, "chips", "a catalog file needs a \"chips\" array");
         goto done;

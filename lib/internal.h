@@ -160,6 +160,7 @@ typedef struct derive_def {
     expr *e;
     char *text;
     const source *src;
+    int line;              /* of the <derive> element */
 } derive_def;
 
 /* One parsed rule file. */
@@ -241,6 +242,10 @@ CC_HIDDEN int read_file(const char *path, unsigned char **out, size_t *len, char
  * length, with the code point in *cp; 0 when malformed or at the terminating NUL. */
 CC_HIDDEN size_t utf8_next(const char *s, uint32_t *cp);
 CC_HIDDEN int utf8_valid(const char *s); /* 1 when the whole string is well-formed UTF-8 */
+/* Why v is not a usable text value, or 0: at most max bytes of well-formed UTF-8, not empty or only white
+ * space, with no control or invisible formatting character (free_text allows tabs and line breaks).
+ * Returns 1 with the reason in why ("is empty; ...", "contains a control character (U+000A)"). */
+CC_HIDDEN int text_problem(const char *v, size_t max, int free_text, char *why, size_t whysz);
 /* A copy (malloc'd) with each byte outside a well-formed UTF-8 sequence replaced by U+FFFD. */
 CC_HIDDEN char *utf8_sanitize_dup(const char *s);
 CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */

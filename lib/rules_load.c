@@ -295,6 +295,22 @@ static int compile_kids(loader *L, xmlNodePtr n, cond *c, int depth)
     return 0;
 }
 
+/* Intern a classification name; evaluation keeps one slot per name, so there are at most MAX_CLASSES. */
+static int intern_class(loader *L, xmlNodePtr n, const char *attr, const char *name)
+{
+    int id = intern(&L->r->class_names, &L->r->nclass_names, name, strlen(name));
+    if (id < 0) {
+        err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+        return -1;
+    }
+    if (id >= MAX_CLASSES) {
+        rerr(L, n, attr, "more than %d distinct classifications across the rule files ('%s' is one too many)",
+             MAX_CLASSES, name);
+        return -1;
+    }
+    return id;
+}
+
 static const char *const op_texts[] = {">=", ">", "<=", "<", "==", "!="};
 const char *cmp_op_text(cmp_op op) { return op_texts[op]; }
 
@@ -407,7 +423,7 @@ static cond *compile_cond(loader *L, xmlNodePtr n, int depth)
         c->classes = calloc(nc ? nc : 1, sizeof *c->classes);
         ok = c->classes != NULL && nc > 0;
         for (size_t i = 0; ok && i < nc; i++) {
-            int cid = intern(&L->r->class_names, &L->r->nclass_names, cl[i], strlen(cl[i]));
+            int cid = intern_class(L, n, "as", cl[i]);
             ok = cid >= 0;
             c->classes[c->nclasses++] = cid;
         }
@@ -503,8 +519,10 @@ static int compile_rule(loader *L, xmlNodePtr n, rule *r)
     free(p);
     if (r->kind == R_CLASSIFICATION) {
         char *cl = prop(n, "class");
-        r->class_id = cl ? intern(&L->r->class_names, &L->r->nclass_names, cl, strlen(cl)) : -1;
+        r->class_id = cl ? intern_class(L, n, "class", cl) : -1;
         free(cl);
+        if (r->class_id < 0)
+            return -1;
     }
     if (r->kind == R_ALLOWANCE || r->kind == R_EXCEPTION) {
         char *ap = prop(n, "applies-to");
@@ -636,6 +654,7 @@ static int compile_file(loader *L, xmlNodePtr root)
         if (!is_elem(k, "derive"))
             continue;
         derive_def *d = &f->derives[f->nderives++];
+        d->line = (int)xmlGetLineNo(k);
         char *id = prop(k, "id");
         char *ex = prop(k, "expr"), *mo = prop(k, "max-over-dense-throughput");
         d->slot = id ? lookup(L->r->metric_names, L->r->nmetrics, id) : -1;
@@ -800,10 +819,11 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
     for (rfile *c = f; c; ) {
         for (size_t i = 0; i < n; i++)
             if (chain[i] == c)
-                return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "cyclic extends chain at %s@%s",
-                               c->regime, c->version);
+                return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, attr_column(f, f->line, "extends"), "extends",
+                               "cyclic extends chain at %s@%s", c->regime, c->version);
         if (n == 64)
-            return err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "extends", "extends chain longer than 64");
+            return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, attr_column(f, f->line, "extends"), "extends",
+                           "extends chain longer than 64");
         chain[n++] = c;
         if (!c->extends)
             break;
@@ -854,7 +874,7 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
             uint32_t used = expr_slots(d->e);
             for (int s = F_NUMBER_COUNT; s < MAX_SLOTS; s++)
                 if ((used >> s & 1u) && !v->derive_by_slot[s] && s != d->slot)
-                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, 0, 0, "derive",
+                    return err_set(err, CHIPCHECK_ERR_RULES, c->path, d->line, attr_column(c, d->line, "expr"), "derive",
                                    "derived metric '%s' uses '%s', which is not derived before it",
                                    r->metric_names[d->slot], r->metric_names[s]);
             size_t j = 0;
@@ -977,8 +997,9 @@ static int ends_with(const char *s, const char *suffix)
 }
 
 /* Intern the ids of derived metrics declared anywhere, so expressions can name them. */
-static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
+static int collect_derive_ids(loader *L, xmlNodePtr root)
 {
+    chipcheck_rules *r = L->r;
     for (xmlNodePtr k = root->children; k; k = k->next) {
         if (!is_elem(k, "metrics"))
             continue;
@@ -987,11 +1008,14 @@ static int collect_derive_ids(chipcheck_rules *r, xmlNodePtr root)
                 continue;
             char *id = prop(d, "id");
             if (!id)
-                return -1;
+                return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
             int slot = intern(&r->metric_names, &r->nmetrics, id, strlen(id));
             free(id);
-            if (slot < 0 || slot >= MAX_SLOTS)
-                return -1;
+            if (slot < 0)
+                return err_set(L->err, CHIPCHECK_ERR_NOMEM, L->f->path, 0, 0, NULL, "out of memory");
+            if (slot >= MAX_SLOTS)
+                return rerr(L, d, "id", "more than %d derived metrics across the rule files (%d metrics with the %d "
+                            "raw figures)", MAX_SLOTS - F_NUMBER_COUNT, MAX_SLOTS, F_NUMBER_COUNT);
         }
     }
     return 0;
@@ -1056,10 +1080,9 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, const unsigne
             err_set(err, CHIPCHECK_ERR_SCHEMA, f->path, 0, 0, NULL, "does not match the rule schema");
             goto fail;
         }
-        if (collect_derive_ids(r, xmlDocGetRootElement(docs[r->nfiles - 1])) != 0) {
-            err_set(err, CHIPCHECK_ERR_RULES, f->path, 0, 0, "derive", "more than %d metrics", MAX_SLOTS);
+        loader L = {r, err, f};
+        if (collect_derive_ids(&L, xmlDocGetRootElement(docs[r->nfiles - 1])) != 0)
             goto fail;
-        }
     }
     /* phase 2: compile */
     for (size_t i = 0; i < r->nfiles; i++) {

@@ -82,47 +82,13 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
     return 0;
 }
 
-/* Code points a shipment string may not hold: C0 and C1 controls, DEL, the line and paragraph separators,
- * and invisible formatting characters (zero-width spaces and joiners, bidirectional controls, the byte
- * order mark, the soft hyphen), which can make one name look like another. */
-static const char *forbidden_kind(uint32_t c)
-{
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
-        return "a control character";
-    if (c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-        (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF)
-        return "an invisible formatting character";
-    return NULL;
-}
-
-static int is_space(uint32_t c)
-{
-    return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
-           c == 0x3000;
-}
-
-/* Every string of a shipment: at most MAX_TEXT bytes of well-formed UTF-8, not empty or only white space
- * (that is not a value: leave the field out), and with no control or invisible character, except that
+/* Every string of a shipment is a usable text value (util.c: text_problem()) of at most MAX_TEXT bytes;
  * free-text ids (free_text) may hold tabs and line breaks. */
 static int text_check(const char *v, const char *field, int free_text, chipcheck_error *err)
 {
-    if (!v)
-        return 0;
-    size_t len = strlen(v);
-    if (len > MAX_TEXT)
-        return ierr(err, field, "is longer than %d bytes", MAX_TEXT);
-    int blank = 1;
-    for (size_t i = 0, n; i < len; i += n) {
-        uint32_t cp;
-        if (!(n = utf8_next(v + i, &cp)))
-            return ierr(err, field, "is not valid UTF-8");
-        const char *bad = forbidden_kind(cp);
-        if (bad && !(free_text && (cp == '\t' || cp == '\n' || cp == '\r')))
-            return ierr(err, field, "contains %s (U+%04X)", bad, (unsigned)cp);
-        blank &= is_space(cp) || bad != NULL;
-    }
-    if (blank)
-        return ierr(err, field, "is %s; leave the field out when it is not known", len ? "only white space" : "empty");
+    char why[64];
+    if (v && text_problem(v, MAX_TEXT, free_text, why, sizeof why))
+        return ierr(err, field, "%s", why);
     return 0;
 }
 

@@ -267,6 +267,51 @@ int utf8_valid(const char *s)
     return 1;
 }
 
+/* Code points a text value may not hold: C0 and C1 controls, DEL, the line and paragraph separators, and
+ * invisible formatting characters (zero-width spaces and joiners, bidirectional controls, the byte order
+ * mark, the soft hyphen), which can make one name look like another. */
+static const char *forbidden_kind(uint32_t c)
+{
+    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029)
+        return "a control character";
+    if (c == 0xAD || c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+        (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF)
+        return "an invisible formatting character";
+    return NULL;
+}
+
+static int is_space(uint32_t c)
+{
+    return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
+}
+
+int text_problem(const char *v, size_t max, int free_text, char *why, size_t whysz)
+{
+    size_t len = strlen(v);
+    if (len > max) {
+        snprintf(why, whysz, "is longer than %zu bytes", max);
+        return 1;
+    }
+    int blank = 1;
+    for (size_t i = 0, n; i < len; i += n) {
+        uint32_t cp;
+        if (!(n = utf8_next(v + i, &cp))) {
+            snprintf(why, whysz, "is not valid UTF-8");
+            return 1;
+        }
+        const char *bad = forbidden_kind(cp);
+        if (bad && !(free_text && (cp == '\t' || cp == '\n' || cp == '\r'))) {
+            snprintf(why, whysz, "contains %s (U+%04X)", bad, (unsigned)cp);
+            return 1;
+        }
+        blank &= is_space(cp) || bad != NULL;
+    }
+    if (blank)
+        snprintf(why, whysz, "is %s; leave the field out when it is not known", len ? "only white space" : "empty");
+    return blank;
+}
+
 /* ---- precisions ------------------------------------------------------------------------------------ */
 
 static const struct { const char *name; int bits; } precisions[] = {

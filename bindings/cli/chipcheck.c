@@ -188,6 +188,17 @@ const char *error_message_body(const chipcheck_error *err)
     return msg;
 }
 
+/* Is an error's source a file (a rule file, a catalog, a directory), rather than the library's names for
+ * input that is not one ("<shipment>", "<options>", ...)? */
+static int is_file_source(const char *src)
+{
+    static const char *const not_files[] = {"", "<shipment>", "<string>", "<options>", "<rules>", "<catalog>"};
+    for (size_t i = 0; i < sizeof not_files / sizeof not_files[0]; i++)
+        if (strcmp(src, not_files[i]) == 0)
+            return 0;
+    return 1;
+}
+
 void print_lib_error(const chipcheck_error *err, const char *prefix, int positions_ok)
 {
     const char *msg = err->message[0] ? err->message : chipcheck_status_name(err->code);
@@ -200,11 +211,12 @@ void print_lib_error(const chipcheck_error *err, const char *prefix, int positio
         return;
     }
     fputs("chipcheck: ", stderr);
-    if (prefix != NULL)
+    if (prefix != NULL) {
         fprintf(stderr, "%s: ", prefix);
-    else if (err->source[0] && err->field[0] == '\0' && strcmp(err->source, "<shipment>") != 0 &&
-             strcmp(err->source, "<string>") != 0)
-        fprintf(stderr, "%s: ", err->source);
+    } else if (is_file_source(err->source)) { /* a load error always names its file; the message says the rest */
+        fprintf(stderr, "%s: %s\n", err->source, msg);
+        return;
+    }
     if (err->field[0])
         fprintf(stderr, "%s: ", err->field);
     fprintf(stderr, "%s\n", error_message_body(err));

@@ -56,7 +56,8 @@ int usage_error(const args *a, const char *fmt, ...) __attribute__((format(print
 /* ---- errors and output ---------------------------------------------------------------------------- */
 
 /* Print a library error to stderr: "chipcheck: source:line:column: message" when it has a position,
- * else "chipcheck: [prefix: ][field: ]message". When positions_ok is 0 the position is dropped (it would
+ * "chipcheck: source: message" when its source is a file (every load error names its file), else
+ * "chipcheck: [prefix: ][field: ]message". When positions_ok is 0 the position is dropped (it would
  * point into JSON the command generated, which the user never saw); prefix may be NULL. */
 void print_lib_error(const chipcheck_error *err, const char *prefix, int positions_ok);
 
