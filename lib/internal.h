@@ -54,8 +54,12 @@ static inline void cset_add(country_set *s, int i) { s->bits[i / 64] |= (uint64_
 static inline int cset_has(const country_set *s, int i) { return (int)((s->bits[i / 64] >> (i % 64)) & 1u); }
 
 /* ---- dates ---------------------------------------------------------------------------------------- */
-/* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed or not a real calendar date. */
+/* Parse "YYYY-MM-DD" into YYYYMMDD; 0 when malformed, not a real calendar date or out of range.
+ * date_check() says which (a date_status), and date_status_text() says it in words for a message. */
+enum date_status { DATE_OK, DATE_MALFORMED, DATE_NOT_REAL, DATE_OUT_OF_RANGE };
 CC_HIDDEN int date_parse(const char *s);
+CC_HIDDEN int date_check(const char *s, int *ymd);
+CC_HIDDEN const char *date_status_text(int status);
 CC_HIDDEN int date_today(void);
 CC_HIDDEN void date_format(int ymd, char out[11]);
 

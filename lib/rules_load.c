@@ -569,10 +569,11 @@ static int compile_file(loader *L, xmlNodePtr root)
     if (!f->regime || !f->version || !f->effective)
         return err_set(L->err, CHIPCHECK_ERR_NOMEM, f->path, 0, 0, NULL, "out of memory");
     const char *dates[] = {"version", "effective", "extends"};
+    int st, ymd;
     const char *vals[] = {f->version, f->effective, f->extends};
     for (int i = 0; i < 3; i++)
-        if (vals[i] && !date_parse(vals[i]))
-            return rerr(L, root, dates[i], "'%s' is not a real calendar date (YYYY-MM-DD)", vals[i]);
+        if (vals[i] && (st = date_check(vals[i], &ymd)) != DATE_OK)
+            return rerr(L, root, dates[i], "'%s' %s", vals[i], date_status_text(st));
     f->effective_ymd = date_parse(f->effective);
     f->line = (int)xmlGetLineNo(root);
     if (f->extends && strcmp(f->extends, f->version) >= 0)
@@ -604,8 +605,8 @@ static int compile_file(loader *L, xmlNodePtr root)
         for (size_t i = 0; i + 1 < f->nsources; i++)
             if (s->id && !strcmp(f->sources[i].id, s->id))
                 return rerr(L, k, "id", "duplicate source id '%s'", s->id);
-        if (s->as_of && !date_parse(s->as_of))
-            return rerr(L, k, "as-of", "'%s' is not a real calendar date (YYYY-MM-DD)", s->as_of);
+        if (s->as_of && (st = date_check(s->as_of, &ymd)) != DATE_OK)
+            return rerr(L, k, "as-of", "'%s' %s", s->as_of, date_status_text(st));
     }
     /* country groups and aliases */
     size_t ng = count_children(groups, "group"), na = count_children(groups, "alias");

@@ -70,7 +70,9 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
         return 0; /* not given */
     if (isfinite(v) && v > 0 && v <= MAX_FIGURE)
         return 0; /* the usual case: no message to format */
-    snprintf(buf, sizeof buf, "%g", v);
+    snprintf(buf, sizeof buf, "%.15g", v); /* as given: 1000000001, not 1e+09 (which is the limit) */
+    if (isfinite(v) && strtod(buf, NULL) != v)
+        snprintf(buf, sizeof buf, "%.17g", v);
     if (!isfinite(v))
         return ierr(err, field, "%s is not a finite number", buf);
     if (v < 0)
@@ -237,11 +239,9 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
     if (country(in->destination, "destination", &s->dest, err) || country(in->end_user_hq, "end_user_hq", &s->hq, err) ||
         country(in->export_from, "export_from", &s->from, err))
         return CHIPCHECK_ERR_INPUT;
-    if (in->date) {
-        s->date = date_parse(in->date);
-        if (!s->date)
-            return ierr(err, "date", "'%.40s' is not a real calendar date (YYYY-MM-DD)", in->date);
-    }
+    int st;
+    if (in->date && (st = date_check(in->date, &s->date)) != DATE_OK)
+        return ierr(err, "date", "'%.40s' %s", in->date, date_status_text(st));
     if (!in->chip && !in->chip_name)
         return ierr(err, "chip", "is required: a catalog chip name or the chip's figures");
     if (in->chip_name) {
@@ -266,10 +266,11 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
         int ci;
         if (country(l->destination, "licenses.destination", &ci, err))
             return CHIPCHECK_ERR_INPUT;
-        if (l->valid_from && !date_parse(l->valid_from))
-            return ierr(err, "licenses.valid_from", "'%.40s' is not a real calendar date", l->valid_from);
-        if (l->valid_to && !date_parse(l->valid_to))
-            return ierr(err, "licenses.valid_to", "'%.40s' is not a real calendar date", l->valid_to);
+        int ymd;
+        if (l->valid_from && (st = date_check(l->valid_from, &ymd)) != DATE_OK)
+            return ierr(err, "licenses.valid_from", "'%.40s' %s", l->valid_from, date_status_text(st));
+        if (l->valid_to && (st = date_check(l->valid_to, &ymd)) != DATE_OK)
+            return ierr(err, "licenses.valid_to", "'%.40s' %s", l->valid_to, date_status_text(st));
     }
     s->licenses = in->licenses;
     s->nlicenses = in->n_licenses;
@@ -292,10 +293,14 @@ static int prepare(const chipcheck_rules *rules, const chipcheck_shipment *shipm
         return rc;
     if (!s->date) {
         const char *dd = opts ? opts->default_date : NULL;
-        s->date = dd ? date_parse(dd) : date_today();
-        if (!s->date)
-            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
-                           "date: default date '%.40s' is not a real calendar date", dd);
+        int st = DATE_OK;
+        if (dd)
+            st = date_check(dd, &s->date);
+        else
+            s->date = date_today();
+        if (st != DATE_OK)
+            return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' %s", dd,
+                           date_status_text(st));
     }
     return 0;
 }

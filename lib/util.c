@@ -196,7 +196,8 @@ int read_file(const char *path, unsigned char **out, size_t *len, char *why, siz
         return -1;
     }
     if (!S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
-        snprintf(why, whysz, "%s", S_ISREG(st.st_mode) ? "is larger than 64 MiB" : "is not a regular file");
+        snprintf(why, whysz, "%s", S_ISREG(st.st_mode) ? "is larger than 64 MiB"
+                                   : S_ISDIR(st.st_mode) ? "is a directory, not a file" : "is not a regular file");
         close(fd);
         return -1;
     }
@@ -346,23 +347,42 @@ int field_lookup(const char *name)
 
 /* ---- dates ------------------------------------------------------------------------------------------ */
 
-int date_parse(const char *s)
+int date_check(const char *s, int *ymd)
 {
+    *ymd = 0;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
+        return DATE_MALFORMED;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return 0;
+            return DATE_MALFORMED;
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-        return 0;
+    if (m < 1 || m > 12 || d < 1)
+        return DATE_NOT_REAL;
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int max = mdays[m - 1] + (m == 2 && leap);
-    if (d > max)
-        return 0;
-    return y * 10000 + m * 100 + d;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return DATE_NOT_REAL;
+    if (y < 1900 || y > 2999)
+        return DATE_OUT_OF_RANGE;
+    *ymd = y * 10000 + m * 100 + d;
+    return DATE_OK;
+}
+
+const char *date_status_text(int status)
+{
+    switch (status) {
+    case DATE_MALFORMED: return "is not a date in the form YYYY-MM-DD";
+    case DATE_NOT_REAL: return "is not a real calendar date";
+    case DATE_OUT_OF_RANGE: return "is outside the supported range 1900-01-01 to 2999-12-31";
+    default: return "is a date";
+    }
+}
+
+int date_parse(const char *s)
+{
+    int ymd;
+    return date_check(s, &ymd) == DATE_OK ? ymd : 0;
 }
 
 int date_today(void)

@@ -23,7 +23,7 @@ static void test_shipment_bad_values_are_errors(void)
     bad(SHIP("{\"tpp\":-1}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: -1 is negative; figures are 0 or more");
     bad(SHIP("{\"tpp\":1e400}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: inf is not a finite number");
     bad(SHIP("{\"tpp\":2e9}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
-        "chip.tpp: 2e+09 is larger than any real chip figure (limit 1e9)");
+        "chip.tpp: 2000000000 is larger than any real chip figure (limit 1e9)");
     bad(SHIP("{\"tpp\":\"4800\"}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
         "chip.tpp: must be a number, got a string (numbers are not quoted)");
     bad(SHIP("{\"die_area_mm2\":0}"), CHIPCHECK_ERR_INPUT, "chip.die_area_mm2", "chip.die_area_mm2: must be greater than 0, got 0");
@@ -50,9 +50,9 @@ static void test_shipment_bad_countries_and_dates_are_errors(void)
     bad("{\"destination\":\"CN\",\"end_user_hq\":\"UK\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "end_user_hq",
         "end_user_hq: 'UK' is not an ISO 3166-1 alpha-2 country code");
     bad("{\"date\":\"2025-02-30\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
-        "date: '2025-02-30' is not a real calendar date (YYYY-MM-DD)");
+        "date: '2025-02-30' is not a real calendar date");
     bad("{\"date\":\"02/05/2025\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
-        "date: '02/05/2025' is not a real calendar date (YYYY-MM-DD)");
+        "date: '02/05/2025' is not a date in the form YYYY-MM-DD");
     bad("{\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "destination",
         "destination: is required (ISO 3166-1 alpha-2 country of destination)");
     bad("{\"destination\":\"CN\"}", CHIPCHECK_ERR_INPUT, "chip", "chip: is required: a catalog chip name or the chip's figures");
@@ -386,6 +386,34 @@ static void test_shipment_error_strings_are_valid_utf8(void)
     CU_ASSERT_TRUE(valid_utf8(err.source));
 }
 
+/* Issue 9, item 15: messages state the real cause. 1000000001 read "1e+09 is larger than ... (limit 1e9)"
+ * and 9999-12-31 "not a real calendar date", when it is a real date outside the supported range. */
+static void test_shipment_messages_state_the_real_cause(void)
+{
+    bad(SHIP("{\"tpp\":1000000001}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
+        "chip.tpp: 1000000001 is larger than any real chip figure (limit 1e9)");
+    bad(SHIP("{\"memory_bandwidth_gbs\":1000000000.5}"), CHIPCHECK_ERR_INPUT, "chip.memory_bandwidth_gbs",
+        "chip.memory_bandwidth_gbs: 1000000000.5 is larger than any real chip figure (limit 1e9)");
+    bad(SHIP("{\"tpp\":-0.1}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: -0.1 is negative; figures are 0 or more");
+    bad("{\"date\":\"9999-12-31\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
+        "date: '9999-12-31' is outside the supported range 1900-01-01 to 2999-12-31");
+    bad("{\"date\":\"1899-12-31\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
+        "date: '1899-12-31' is outside the supported range 1900-01-01 to 2999-12-31");
+    bad("{\"date\":\"2025-5-2\",\"destination\":\"CN\",\"chip\":\"H20\"}", CHIPCHECK_ERR_INPUT, "date",
+        "date: '2025-5-2' is not a date in the form YYYY-MM-DD");
+    bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"valid_from\":\"3000-01-01\"}]}",
+        CHIPCHECK_ERR_INPUT, "licenses.valid_from",
+        "licenses.valid_from: '3000-01-01' is outside the supported range 1900-01-01 to 2999-12-31");
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.default_date = "9999-12-31";
+    chipcheck_error err;
+    CU_ASSERT_PTR_NULL(chipcheck_check_json(unit_rules, "{\"destination\":\"CN\",\"chip\":\"H20\"}", &o, &err));
+    CU_ASSERT_STRING_EQUAL(err.message,
+                           "date: default date '9999-12-31' is outside the supported range 1900-01-01 to 2999-12-31");
+    CU_ASSERT_PTR_NULL(chipcheck_rules_load_files((const char *[]){"rules"}, 1, &err));
+    CU_ASSERT_STRING_EQUAL(err.message, "is a directory, not a file");
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -401,5 +429,6 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_nul_in_json_strings_is_refused);
     ADD_TEST(s, test_shipment_keys_checked_in_one_pass_and_arrays_bounded);
     ADD_TEST(s, test_shipment_error_strings_are_valid_utf8);
+    ADD_TEST(s, test_shipment_messages_state_the_real_cause);
     return 0;
 }
