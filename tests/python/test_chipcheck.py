@@ -1,5 +1,6 @@
 """Tests of the Python binding: verdicts, the trace, errors, batches, and the package itself."""
 import ctypes
+import ctypes.util
 import datetime
 import json
 import os
@@ -450,3 +451,116 @@ def test_not_found_lookups_raise(rules):
         rules.version("us-ear-advanced-computing@1999-01-01")
     assert e.value.code == "CHIPCHECK_ERR_NOT_FOUND"
     assert rules.chip("h-20")["name"] == "H20"   # case, spaces and hyphens ignored
+
+
+def test_shipment_text_with_nul_is_refused(rules):
+    """Issue 9, item 5: text after a NUL was ignored (the C string ends there), so this came out allowed."""
+    text = '{"destination":"CN","chip":"H20","date":"2025-05-02"}\x00,"end_user_hq":"CN"}'
+    for given in (text, text.encode()):
+        with pytest.raises(chipcheck.Error) as e:
+            rules.check_shipment(given)
+        assert e.value.code == "CHIPCHECK_ERR_PARSE"
+        assert e.value.message == "the shipment text holds a NUL character at byte 53; expected JSON text"
+        assert e.value.offset == 53
+    # in a dict, json.dumps writes the NUL as \u0000, which the library refuses naming the field
+    with pytest.raises(chipcheck.Error) as e:
+        rules.check(chip={"name": "\x00H20", "tpp": 100}, to="CN", date="2025-05-02")
+    assert (e.value.field, e.value.message) == ("chip.name", "chip.name: holds a NUL character (\\u0000)")
+    # check_many with errors="yield" goes on after such a line
+    out = list(rules.check_many([text, {"chip": "H20", "destination": "DE", "end_user_hq": "DE"}], errors="yield"))
+    assert [type(o).__name__ for o in out] == ["Error", "Decision"]
+
+
+def test_nul_in_other_arguments_is_a_value_error(rules):
+    """A NUL would cut the C string: a ruleset, a name or a path is never silently read shorter."""
+    with pytest.raises(ValueError):
+        rules.check(chip="H20", to="CN", date="2025-05-02", ruleset="us-ear-advanced-computing@2025-04-09\x00x")
+    with pytest.raises(ValueError):
+        rules.chip("H20\x00 and more")
+    with pytest.raises(ValueError):
+        rules.version("us-ear-advanced-computing@2025-04-09\x00")
+    with pytest.raises(ValueError):
+        chipcheck.Rules.from_dir(os.path.join(ROOT, "rules") + "\x00/elsewhere")
+
+
+def test_wrong_argument_types_raise_type_error(rules):
+    """Issue 9, item 14: wrong types are TypeError (they raised AttributeError), and one path given to
+    from_files is refused rather than read as one-letter paths."""
+    with pytest.raises(TypeError, match="id_at_version must be a str"):
+        rules.version(None)
+    with pytest.raises(TypeError, match="ruleset must be a str"):
+        rules.check(chip="H20", to="CN", ruleset=5)
+    with pytest.raises(TypeError, match="name must be a str"):
+        rules.chip(b"H20")
+    with pytest.raises(TypeError, match="date must be a str"):
+        rules.check(chip="H20", to="CN", date=20250502)
+    with pytest.raises(TypeError, match="a shipment must be a dict or JSON text"):
+        rules.check_shipment(["H20", "CN"])
+    for one in ("a.xml", b"a.xml", __import__("pathlib").Path("a.xml")):
+        with pytest.raises(TypeError, match="paths must be a list of paths"):
+            chipcheck.Rules.from_files(one)
+    with pytest.raises(TypeError):
+        chipcheck.Rules.from_dir(5)
+
+
+CLOSE_WHILE_CHECKING = r"""
+import threading, chipcheck
+rules = chipcheck.Rules.default()
+start = threading.Barrier(5)
+done = {"decisions": 0, "closed": 0, "other": 0}
+lock = threading.Lock()
+def worker():
+    start.wait()
+    while True:
+        try:
+            rules.check(chip="H20", to="CN", hq="CN", date="2025-05-02")
+            key = "decisions"
+        except chipcheck.Error as e:
+            key = "closed" if e.message == "the rule collection is closed" else "other"
+        with lock:
+            done[key] += 1
+        if key != "decisions":
+            return
+threads = [threading.Thread(target=worker) for _ in range(4)]
+for t in threads:
+    t.start()
+start.wait()
+while True:
+    with lock:
+        if done["decisions"] >= 200:
+            break
+rules.close()
+for t in threads:
+    t.join()
+print(done["closed"], done["other"], done["decisions"] >= 200)
+"""
+
+
+def test_close_waits_for_checks_in_flight():
+    """Issue 9, item 9: close() while other threads check crashed the interpreter (the handle was read
+    outside the lock and close() did not wait). Run in a child, so that a crash is a failure, not the end
+    of the test run."""
+    for _ in range(5):
+        run = subprocess.run([sys.executable, "-c", CLOSE_WHILE_CHECKING], capture_output=True, text=True,
+                             env=os.environ.copy(), timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout == "4 0 True\n"
+
+
+def test_wrong_library_is_an_import_error(tmp_path):
+    """Issue 9, item 14: CHIPCHECK_LIBRARY naming another library, or a libchipcheck without a function the
+    package needs, raised AttributeError; the documented error is ImportError."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    src = tmp_path / "old.c"
+    src.write_text("int chipcheck_version_number(void) { return 100; }\n"
+                   "const char *chipcheck_version(void) { return \"0.1.0\"; }\n")
+    old = tmp_path / "libchipcheck.so.0.0.9"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(old), str(src)], check=True)
+    libc = ctypes.util.find_library("c")
+    for lib, symbol in ((str(old), "chipcheck_status_name"), (libc, "chipcheck_version")):
+        env = dict(os.environ, CHIPCHECK_LIBRARY=lib)
+        run = subprocess.run([sys.executable, "-c", "import chipcheck"], capture_output=True, text=True, env=env)
+        assert run.returncode == 1
+        last = run.stderr.strip().splitlines()[-1]
+        assert last == ("ImportError: chipcheck: %s has no %s: it is not libchipcheck, or older than this package "
+                        "(0.x with every function of include/chipcheck.h)" % (lib, symbol)), run.stderr

@@ -12,6 +12,8 @@ The library is found through the ``CHIPCHECK_LIBRARY`` environment variable (a p
 package checks that the library's major version and its ``chipcheck_error`` layout match. Bad input raises
 ``chipcheck.Error``.
 """
+import collections.abc
+import contextlib
 import ctypes
 import datetime
 import json
@@ -36,7 +38,27 @@ def _date_text(date):
     """YYYY-MM-DD for a str, a datetime.date or a datetime.datetime (its date)."""
     if isinstance(date, datetime.datetime):
         date = date.date()
-    return date.isoformat() if isinstance(date, datetime.date) else str(date)
+    if isinstance(date, datetime.date):
+        return date.isoformat()
+    return _text(date, "date", "a str (YYYY-MM-DD) or a datetime.date")
+
+
+def _text(value, what, expected="a str"):
+    """A str argument on its way to C: anything else is a TypeError, and a NUL (which would end the C string
+    early, so that the library would read a shorter value than the caller gave) a ValueError."""
+    if not isinstance(value, str):
+        raise TypeError("%s must be %s, not %s" % (what, expected, type(value).__name__))
+    if "\x00" in value:
+        raise ValueError("%s holds a NUL character: %r" % (what, value))
+    return value
+
+
+def _path(path, what="path"):
+    """A file system path (str, bytes or os.PathLike) as bytes for C; a NUL in it is a ValueError."""
+    raw = os.fsencode(path)
+    if b"\x00" in raw:
+        raise ValueError("%s holds a NUL character: %r" % (what, path))
+    return raw
 
 
 def _options(date, ruleset):
@@ -44,7 +66,7 @@ def _options(date, ruleset):
     if date is not None:
         opts.default_date = _date_text(date).encode()
     if ruleset is not None:
-        opts.ruleset = ruleset.encode()
+        opts.ruleset = _text(ruleset, "ruleset", 'a str ("ID@VERSION" or "ID")').encode()
     return opts
 
 
@@ -59,9 +81,9 @@ def _shipment(chip, to, hq=None, date=None, export_from=None, licenses=None, exc
     return ship
 
 
-def _input_error(field, message, shipment):
-    return Error("%s: %s" % (field, message) if field else message, code="CHIPCHECK_ERR_INPUT",
-                 field=field, source="<shipment>", status=-6, offset=-1, id=_shipment_id(shipment))
+def _input_error(field, message, shipment, code="CHIPCHECK_ERR_INPUT", status=-6, offset=-1):
+    return Error("%s: %s" % (field, message) if field else message, code=code,
+                 field=field, source="<shipment>", status=status, offset=offset, id=_shipment_id(shipment))
 
 
 def _shipment_id(shipment):
@@ -89,9 +111,18 @@ def _json_default(value):
 
 
 def _shipment_json(shipment):
-    """The JSON text of a shipment dict (a str is taken as JSON text already)."""
+    """The JSON text of a shipment dict (a str or bytes is taken as JSON text already). The library reads a
+    NUL-terminated string, so JSON text holding a NUL (which JSON cannot) is refused here, as the command
+    refuses such a line: what follows it would be silently ignored."""
     if isinstance(shipment, (str, bytes)):
-        return shipment.encode() if isinstance(shipment, str) else shipment
+        text = shipment.encode("utf-8", "surrogateescape") if isinstance(shipment, str) else shipment
+        nul = text.find(b"\x00")
+        if nul >= 0:
+            raise _input_error("", "the shipment text holds a NUL character at byte %d; expected JSON text" % nul,
+                               None, code="CHIPCHECK_ERR_PARSE", status=-3, offset=nul)
+        return text
+    if not isinstance(shipment, collections.abc.Mapping):
+        raise TypeError("a shipment must be a dict or JSON text (str or bytes), not %s" % type(shipment).__name__)
     _finite(shipment, "", shipment)
     try:
         return json.dumps(shipment, default=_json_default, allow_nan=False).encode()
@@ -111,13 +142,16 @@ class Rules:
     def __init__(self, handle):
         """Wrap a ``chipcheck_rules *`` handle (internal: use ``Rules.default()`` or ``Rules.from_dir()``)."""
         self._h = handle
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._busy = 0  # calls in flight that use the handle; close() waits for them
 
     def __repr__(self):
-        if not self._h:
+        try:
+            with self._using() as h:
+                return "<chipcheck.Rules: %d rule-set versions, %d chips>" % (
+                    _ffi.rules_count(h), _ffi.rules_chip_count(h))
+        except Error:
             return "<chipcheck.Rules (closed)>"
-        return "<chipcheck.Rules: %d rule-set versions, %d chips>" % (
-            _ffi.rules_count(self._h), _ffi.rules_chip_count(self._h))
 
     @classmethod
     def default(cls):
@@ -130,27 +164,46 @@ class Rules:
         """Every rule file (*.xml) and catalog (chips/*.json) below a directory laid out like rules/.
         A bad file raises ``chipcheck.Error`` with its ``source`` (the file), ``line`` and ``column``."""
         err = _ffi.Error()
-        return cls(_ffi.rules_load_dir(os.fsencode(path), ctypes.byref(err)))
+        return cls(_ffi.rules_load_dir(_path(path), ctypes.byref(err)))
 
     @classmethod
     def from_files(cls, paths):
-        """An explicit list of rule files (XML) and catalogs (JSON); a file's extends must be in the list."""
-        paths = [os.fsencode(p) for p in paths]
+        """An explicit list of rule files (XML) and catalogs (JSON); a file's extends must be in the list.
+        ``paths`` is a list (or other iterable) of paths; one path given alone is a TypeError, not read as
+        one-letter file names."""
+        if isinstance(paths, (str, bytes, os.PathLike)):
+            raise TypeError("paths must be a list of paths, not one %s: from_files([path])" % type(paths).__name__)
+        paths = [_path(p) for p in paths]
         arr = (ctypes.c_char_p * len(paths))(*paths)
         err = _ffi.Error()
         return cls(_ffi.rules_load_files(arr, len(paths), ctypes.byref(err)))
 
-    def _handle(self):
-        if not self._h:
-            raise Error("the rule collection is closed")
-        return self._h
+    @contextlib.contextmanager
+    def _using(self):
+        """The handle, for one call: counted while in use, so that close() frees it only after every call in
+        flight on other threads has returned (freeing it under them crashed the interpreter)."""
+        with self._cond:
+            if not self._h:
+                raise Error("the rule collection is closed")
+            self._busy += 1
+            h = self._h
+        try:
+            yield h
+        finally:
+            with self._cond:
+                self._busy -= 1
+                if self._busy == 0:
+                    self._cond.notify_all()
 
     def close(self):
-        """Free the collection. Decisions already made stay usable (they hold Python data)."""
-        with self._lock:
-            if self._h:
-                _ffi.rules_free(self._h)
-                self._h = None
+        """Free the collection, once the calls in flight on other threads have returned; calls made after
+        close() raise ``chipcheck.Error``. Decisions already made stay usable (they hold Python data)."""
+        with self._cond:
+            h, self._h = self._h, None
+            while self._busy:
+                self._cond.wait()
+        if h:
+            _ffi.rules_free(h)
 
     def __enter__(self):
         """Use the collection in a ``with`` block; it is closed at the end."""
@@ -178,15 +231,16 @@ class Rules:
         text = _shipment_json(shipment)
         err = _ffi.Error()
         opts = _options(date, ruleset)
-        try:
-            d = _ffi.check_json(self._handle(), text, ctypes.byref(opts), ctypes.byref(err))
-        except Error as e:
-            e.id = _shipment_id(shipment)
-            raise
-        try:
-            return Decision(_ffi.take_string(_ffi.decision_json(d, 0)))
-        finally:
-            _ffi.decision_free(d)
+        with self._using() as h:
+            try:
+                d = _ffi.check_json(h, text, ctypes.byref(opts), ctypes.byref(err))
+            except Error as e:
+                e.id = _shipment_id(shipment)
+                raise
+            try:
+                return Decision(_ffi.take_string(_ffi.decision_json(d, 0)))
+            finally:
+                _ffi.decision_free(d)
 
     def check(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
               authorization=None, id=None, quantity=None, ruleset=None):
@@ -226,30 +280,33 @@ class Rules:
     def versions(self):
         """Every loaded rule-set version, ordered by regime id then effective date: a list of dicts with
         ``id``, ``version``, ``effective``, ``title`` and ``digest`` (``"sha256:..."``)."""
-        h = self._handle()
         out = []
-        for i in range(_ffi.rules_count(h)):
-            vals = [ctypes.c_char_p() for _ in range(5)]
-            _ffi.rules_info(h, i, *[ctypes.byref(v) for v in vals])
-            out.append(dict(zip(("id", "version", "effective", "title", "digest"),
-                                (v.value.decode() if v.value is not None else None for v in vals))))
+        with self._using() as h:
+            for i in range(_ffi.rules_count(h)):
+                vals = [ctypes.c_char_p() for _ in range(5)]
+                _ffi.rules_info(h, i, *[ctypes.byref(v) for v in vals])
+                out.append(dict(zip(("id", "version", "effective", "title", "digest"),
+                                    (v.value.decode() if v.value is not None else None for v in vals))))
         return out
 
     def version(self, id_at_version):
         """One resolved version (after extends) as a dict: files, groups, metrics, rules."""
+        want = _text(id_at_version, "id_at_version", 'a str ("ID@VERSION")').encode()
         err = _ffi.Error()
-        return json.loads(_ffi.take_string(
-            _ffi.rules_version_json(self._handle(), id_at_version.encode(), 0, ctypes.byref(err))))
+        with self._using() as h:
+            return json.loads(_ffi.take_string(_ffi.rules_version_json(h, want, 0, ctypes.byref(err))))
 
     def chips(self):
         """Names of the catalog chips."""
-        h = self._handle()
-        return [_ffi.rules_chip_name(h, i).decode() for i in range(_ffi.rules_chip_count(h))]
+        with self._using() as h:
+            return [_ffi.rules_chip_name(h, i).decode() for i in range(_ffi.rules_chip_count(h))]
 
     def chip(self, name):
         """One catalog chip's entry (figures, sources) as a dict."""
+        want = _text(name, "name").encode()
         err = _ffi.Error()
-        return json.loads(_ffi.take_string(_ffi.rules_chip_json(self._handle(), name.encode(), ctypes.byref(err))))
+        with self._using() as h:
+            return json.loads(_ffi.take_string(_ffi.rules_chip_json(h, want, ctypes.byref(err))))
 
 
 _default = None

@@ -134,8 +134,14 @@ NAMES = []
 
 def _fn(name, argtypes, restype, errcheck=None):
     """Declare ``chipcheck_<name>`` once: its argument and return types and its errcheck hook. The
-    function becomes this module's attribute ``<name>``."""
-    f = getattr(lib, "chipcheck_" + name)
+    function becomes this module's attribute ``<name>``. A library without it (another library, or an
+    older libchipcheck) is an ImportError, as the package documents."""
+    try:
+        f = getattr(lib, "chipcheck_" + name)
+    except AttributeError:
+        raise ImportError("chipcheck: %s has no chipcheck_%s: it is not libchipcheck, or older than this "
+                          "package (%d.x with every function of include/chipcheck.h)"
+                          % (lib._name, name, MAJOR)) from None
     f.argtypes = argtypes
     f.restype = restype
     if errcheck is not None:
