@@ -171,7 +171,9 @@ typedef struct chipcheck_chip {
     const char *name;                  /**< product name; matched by product-determination patterns */
     const char *vendor;                /**< may be NULL */
     const char *part_number;           /**< may be NULL */
-    const char *kind;                  /**< "accelerator" (default when NULL) or "hbm" (a standalone memory stack) */
+    const char *kind;                  /**< "accelerator" or "hbm" (a standalone memory stack); NULL means
+                                            "accelerator" unless hbm_bandwidth_density is given, when the
+                                            kind is missing (rules that need it are unknown) */
     double tpp;                        /**< total processing performance; derived from throughput when unset */
     double die_area_mm2;               /**< applicable (non-planar logic) die area in mm^2 */
     double memory_bandwidth_gbs;       /**< total DRAM bandwidth in GB/s */

@@ -41,6 +41,7 @@ CC_HIDDEN int field_lookup(const char *name); /* -1 if not a field */
 /* Bounds that let evaluation run without allocating; the loader refuses rule sets beyond them. */
 #define MAX_RULES 256   /* rules in one resolved version */
 #define MAX_CLASSES 64  /* distinct classification names */
+#define MAX_VERSION_NODES 4096 /* condition and expression nodes of one resolved version: a check's cost */
 #define MEMO_SLOTS 16   /* pattern results an evaluator remembers */
 typedef struct memo_entry { int field; char text[64]; uint64_t known, value; } memo_entry;
 
@@ -145,6 +146,7 @@ typedef struct rule {
     char **conditions;     /* R_ALLOWANCE: condition texts */
     size_t nconditions;
     cond *when;
+    size_t nodes;          /* condition elements and expression operations in when: its cost to evaluate */
     int line;
     const struct rfile *file;
 } rule;

@@ -253,11 +253,14 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
     }
     if (in->chip && apply_chip(in->chip, s, err))
         return CHIPCHECK_ERR_INPUT;
-    if (!s->kind) {
+    /* kind defaults to "accelerator" for a chip by figures, but not for one that gives a memory bandwidth
+     * density: that figure describes a memory stack, so its kind is left missing (3A090.c is then unknown
+     * rather than false, and an HBM stack given without kind can never come out allowed). */
+    if (!s->kind && !s->have[F_HBM_DENSITY]) {
         s->kind = "accelerator";
         s->kind_defaulted = 1;
     }
-    if (strcmp(s->kind, "accelerator") != 0 && strcmp(s->kind, "hbm") != 0)
+    if (s->kind && strcmp(s->kind, "accelerator") != 0 && strcmp(s->kind, "hbm") != 0)
         return ierr(err, "chip.kind", "'%.20s' is not \"accelerator\" or \"hbm\"", s->kind);
     s->exception = in->exception;
     s->exception_auth = in->exception_authorization;
