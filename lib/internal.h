@@ -264,6 +264,11 @@ CC_HIDDEN int json_nul_string(const char *text, size_t len, const struct cJSON *
                               int *in_key);
 /* Which of known[] (at most 64) an object member's key is, marking it in *seen: JSON_KEY_UNKNOWN, or
  * JSON_KEY_REPEATED when seen before. One call per member keeps an object's check linear in its size. */
+/* Why cJSON stopped at byte off of text, and where (1-based line and column): nesting past cJSON's limit
+ * is said as such, anything else is "malformed JSON near byte N". json_nesting_at() is the depth of
+ * arrays and objects open at off. */
+CC_HIDDEN void json_parse_error(const char *text, size_t off, char *msg, size_t msgsz, int *line, int *column);
+CC_HIDDEN int json_nesting_at(const char *text, size_t off);
 #define JSON_KEY_UNKNOWN (-1)
 #define JSON_KEY_REPEATED (-2)
 CC_HIDDEN int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen);

@@ -385,6 +385,8 @@ static int jnum(const cJSON *v, const char *field, double *out, chipcheck_error 
     *out = v->valuedouble;
     if (isnan(*out))
         return ierr(err, field, "is not a number");
+    if (isinf(*out)) /* cJSON reads 1e400 as infinity: the input was a number too large to hold */
+        return ierr(err, field, "is out of range: a number %s than any double", *out > 0 ? "larger" : "more negative");
     return 0;
 }
 
@@ -591,10 +593,10 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
     memset(j, 0, sizeof *j);
     if (!root) {
         long off = end ? (long)(end - json) : 0;
-        int col = 1;
-        for (long i = 0; i < off; i++)
-            col = json[i] == '\n' ? 1 : col + 1;
-        err_set(err, CHIPCHECK_ERR_PARSE, "<shipment>", 1, col, NULL, "malformed JSON near byte %ld", off);
+        int line, col;
+        char msg[96];
+        json_parse_error(json, (size_t)off, msg, sizeof msg, &line, &col);
+        err_set(err, CHIPCHECK_ERR_PARSE, "<shipment>", line, col, NULL, "%s", msg);
         if (err)
             err->offset = off;
         return CHIPCHECK_ERR_PARSE;
