@@ -73,8 +73,9 @@ int json_nul_string(const char *text, size_t len, const struct cJSON *root, char
 
 int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen)
 {
-    for (size_t i = 0; i < nknown && i < 64; i++)
-        if (member->string && !strcmp(member->string, known[i])) {
+    const char *key = member->string;
+    for (size_t i = 0; key && i < nknown && i < 64; i++)
+        if (key[0] == known[i][0] && !strcmp(key, known[i])) {
             if (*seen >> i & 1u)
                 return JSON_KEY_REPEATED;
             *seen |= (uint64_t)1 << i;
