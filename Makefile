@@ -214,7 +214,9 @@ valgrind: deps
 	$(VALGRIND) $(VG_BUILD)/chipcheck chips list > /dev/null
 	$(VALGRIND) $(VG_BUILD)/chipcheck batch --input-format csv < tests/cli/cases/batch-csv/stdin > /dev/null; \
 	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 2
-	@echo "valgrind: 7 passed, 0 failed"
+	$(VALGRIND) $(VG_BUILD)/chipcheck batch < tests/cli/cases/batch-invalid-utf8-id/stdin > /dev/null; test $$? -eq 2
+	$(VALGRIND) $(VG_BUILD)/chipcheck rules list --rules tests/rules/invalid/catalog-nul-name 2> /dev/null; test $$? -eq 2
+	@echo "valgrind: 9 passed, 0 failed"
 
 # libFuzzer (clang): `make fuzz FUZZ_SECONDS=60` runs each target that long on its corpus.
 FUZZ_SECONDS ?= 30

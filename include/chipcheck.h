@@ -107,7 +107,10 @@ CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_default(chipcheck_error *err
 /** Load every rule file (*.xml, recursively, except under schema/) and every chip catalog file
  *  (chips/ *.json) below a directory laid out like rules/. Each XML file is validated against the XSD
  *  compiled into the library, without network access, DTD loading or entity expansion; then the extends
- *  chains are resolved and every expression, pattern and reference is checked.
+ *  chains are resolved and every expression, pattern and reference is checked. Nothing is skipped: an
+ *  entry that cannot be examined (a dangling link, a directory that may not be searched), a rule file that
+ *  is not a regular file or is over 64 MiB, and nesting past 16 levels are CHIPCHECK_ERR_IO naming the
+ *  path. Links are followed; each directory is walked once.
  * @param dir  UTF-8 path of the directory.
  * @param err  filled on failure with the file, line, column and what was expected; may be NULL.
  * @return a new collection, freed with chipcheck_rules_free(), or NULL on error. */
@@ -115,7 +118,7 @@ CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_dir(const char *dir, chipche
 
 /** Load an explicit list of rule files (XML) and catalog files (JSON, told apart by their extension),
  *  with the same checks as chipcheck_rules_load_dir(). A file's extends must name a version in the list.
- * @param paths  array of n UTF-8 paths.
+ * @param paths  array of n UTF-8 paths (a NULL entry is CHIPCHECK_ERR_ARG).
  * @return a new collection, freed with chipcheck_rules_free(), or NULL on error. */
 CHIPCHECK_API chipcheck_rules *chipcheck_rules_load_files(const char *const *paths, size_t n,
                                                          chipcheck_error *err) CHIPCHECK_ATTR_WUR;
@@ -197,7 +200,9 @@ typedef struct chipcheck_chip {
     const char *name;                  /**< product name; matched by product-determination patterns */
     const char *vendor;                /**< may be NULL */
     const char *part_number;           /**< may be NULL */
-    const char *kind;                  /**< "accelerator" (default when NULL) or "hbm" (a standalone memory stack) */
+    const char *kind;                  /**< "accelerator" or "hbm" (a standalone memory stack); NULL means
+                                            "accelerator" unless hbm_bandwidth_density is given, when the
+                                            kind is missing (rules that need it are unknown) */
     double tpp;                        /**< total processing performance; derived from throughput when unset */
     double die_area_mm2;               /**< applicable (non-planar logic) die area in mm^2 */
     double memory_bandwidth_gbs;       /**< total DRAM bandwidth in GB/s */
@@ -286,7 +291,10 @@ typedef struct chipcheck_decision chipcheck_decision;
 /** Check one shipment given as JSON (the shipment format of the README: id, date, destination,
  *  end_user_hq, export_from, chip (object or catalog name), exception, licenses).
  * @param rules  a loaded collection (borrowed; must outlive the decision).
- * @param json   NUL-terminated UTF-8 JSON text of one shipment object.
+ * @param json   NUL-terminated UTF-8 JSON text of one shipment object. Every string in it must be valid
+ *               UTF-8 of at most 1 KiB with no \u0000, control or invisible formatting character, and not
+ *               empty or only white space (ids may hold tabs and line breaks); the struct API's strings
+ *               are held to the same rule.
  * @param opts   may be NULL for the defaults.
  * @param err    filled on bad input (field and why) and on other failures; may be NULL.
  * @return a new decision freed with chipcheck_decision_free(), or NULL on error. Missing data is not an

@@ -357,14 +357,11 @@ int catalog_parse(chipcheck_rules *r, const char *path, const unsigned char *dat
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)data, len, &end, 0);
     if (!root) {
-        long off = end ? (long)(end - (const char *)data) : -1;
-        int line = 1, col = 1;
-        for (long i = 0; i < off; i++, col++)
-            if (data[i] == '\n') {
-                line++;
-                col = 0;
-            }
-        int rc = err_set(err, CHIPCHECK_ERR_PARSE, path, line, col, NULL, "malformed JSON");
+        long off = end ? (long)(end - (const char *)data) : 0;
+        int line, col;
+        char msg[96];
+        json_parse_error((const char *)data, (size_t)off, msg, sizeof msg, &line, &col);
+        int rc = err_set(err, CHIPCHECK_ERR_PARSE, path, line, col, NULL, "%s", msg);
         if (err)
             err->offset = off;
         return rc;

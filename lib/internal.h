@@ -41,6 +41,7 @@ CC_HIDDEN int field_lookup(const char *name); /* -1 if not a field */
 /* Bounds that let evaluation run without allocating; the loader refuses rule sets beyond them. */
 #define MAX_RULES 256   /* rules in one resolved version */
 #define MAX_CLASSES 64  /* distinct classification names */
+#define MAX_VERSION_NODES 4096 /* condition and expression nodes of one resolved version: a check's cost */
 #define MEMO_SLOTS 16   /* pattern results an evaluator remembers */
 typedef struct memo_entry { int field; char text[64]; uint64_t known, value; } memo_entry;
 
@@ -173,6 +174,7 @@ typedef struct rule {
     char **conditions;     /* R_ALLOWANCE: condition texts */
     size_t nconditions;
     cond *when;
+    size_t nodes;          /* condition elements and expression operations in when: its cost to evaluate */
     int line;
     const struct rfile *file;
 } rule;
@@ -324,6 +326,11 @@ CC_HIDDEN int json_nul_string(const char *text, size_t len, const struct cJSON *
                               int *in_key);
 /* Which of known[] (at most 64) an object member's key is, marking it in *seen: JSON_KEY_UNKNOWN, or
  * JSON_KEY_REPEATED when seen before. One call per member keeps an object's check linear in its size. */
+/* Why cJSON stopped at byte off of text, and where (1-based line and column): nesting past cJSON's limit
+ * is said as such, anything else is "malformed JSON near byte N". json_nesting_at() is the depth of
+ * arrays and objects open at off. */
+CC_HIDDEN void json_parse_error(const char *text, size_t off, char *msg, size_t msgsz, int *line, int *column);
+CC_HIDDEN int json_nesting_at(const char *text, size_t off);
 #define JSON_KEY_UNKNOWN (-1)
 #define JSON_KEY_REPEATED (-2)
 CC_HIDDEN int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen);

@@ -73,12 +73,52 @@ int json_nul_string(const char *text, size_t len, const struct cJSON *root, char
 
 int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen)
 {
-    for (size_t i = 0; i < nknown && i < 64; i++)
-        if (member->string && !strcmp(member->string, known[i])) {
+    const char *key = member->string;
+    for (size_t i = 0; key && i < nknown && i < 64; i++)
+        if (key[0] == known[i][0] && !strcmp(key, known[i])) {
             if (*seen >> i & 1u)
                 return JSON_KEY_REPEATED;
             *seen |= (uint64_t)1 << i;
             return (int)i;
         }
     return JSON_KEY_UNKNOWN;
+}
+
+int json_nesting_at(const char *text, size_t off)
+{
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; i < off && text[i]; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return depth;
+}
+
+void json_parse_error(const char *text, size_t off, char *msg, size_t msgsz, int *line, int *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < off && text[i]; i++) {
+        if (text[i] == '\n') {
+            ++*line;
+            *column = 1;
+        } else {
+            ++*column;
+        }
+    }
+    if (json_nesting_at(text, off) >= CJSON_NESTING_LIMIT)
+        snprintf(msg, msgsz, "arrays and objects nested more than %d deep near byte %zu", CJSON_NESTING_LIMIT, off);
+    else
+        snprintf(msg, msgsz, "malformed JSON near byte %zu", off);
 }

@@ -500,6 +500,23 @@ static size_t count_children(xmlNodePtr n, const char *name)
     return c;
 }
 
+static size_t expr_nodes(const expr *e)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < e->nargs; i++)
+        n += expr_nodes(e->args[i]);
+    return n;
+}
+
+/* What a condition costs to evaluate: its elements and the operations of its expressions. */
+static size_t cond_nodes(const cond *c)
+{
+    size_t n = 1 + (c->left ? expr_nodes(c->left) : 0) + (c->right ? expr_nodes(c->right) : 0);
+    for (size_t i = 0; i < c->nkids; i++)
+        n += cond_nodes(c->kids[i]);
+    return n;
+}
+
 static int compile_rule(loader *L, xmlNodePtr n, rule *r)
 {
     const char *nm = (const char *)n->name;
@@ -558,6 +575,7 @@ static int compile_rule(loader *L, xmlNodePtr n, rule *r)
             r->when = c ? compile_cond(L, c, 0) : NULL;
             if (!r->when)
                 return -1;
+            r->nodes = cond_nodes(r->when);
         } else if (is_elem(k, "condition") && r->conditions)
             r->conditions[r->nconditions++] = text_of(k);
     }
@@ -877,6 +895,28 @@ static size_t mark_used_classes(const chipcheck_rules *r, const rversion *v, uns
     return files;
 }
 
+/* A resolved version must be able to require a license (one that cannot would allow every shipment: a
+ * version that withdraws every requirement is a mistake, never a repeal), and its conditions are bounded,
+ * so that a check costs at most MAX_VERSION_NODES evaluations. */
+static int version_bounds(const rversion *v, chipcheck_error *err)
+{
+    const rfile *f = v->file;
+    size_t nodes = 0, requirements = 0;
+    for (size_t i = 0; i < v->nrules; i++) {
+        nodes += v->rules[i]->nodes;
+        requirements += v->rules[i]->kind == R_REQUIREMENT || v->rules[i]->kind == R_DETERMINATION;
+    }
+    if (nodes > MAX_VERSION_NODES)
+        return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, elem_column(f, f->line, "ruleset"), "rules",
+                       "version %s has %zu condition and expression nodes; at most %d (a check evaluates them all)",
+                       f->version, nodes, MAX_VERSION_NODES);
+    if (!requirements)
+        return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, elem_column(f, f->line, "ruleset"), "rules",
+                       "version %s has no requirement or determination (none is defined, or every one is "
+                       "withdrawn): it could never require a license", f->version);
+    return 0;
+}
+
 static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_error *err)
 {
     rfile *chain[64];
@@ -990,6 +1030,8 @@ static int resolve_version(chipcheck_rules *r, rversion *v, rfile *f, chipcheck_
     if (v->nrules > MAX_RULES)
         return err_set(err, CHIPCHECK_ERR_RULES, f->path, f->line, 0, "rules", "version %s has %zu rules; at most %d",
                        f->version, v->nrules, MAX_RULES);
+    if (version_bounds(v, err) != 0)
+        return -1;
     /* references: classes in order, groups defined, derived metrics defined, applies-to ids */
     unsigned char *ready = calloc(r->nclass_names + 1, 1);
     v->applies_idx = calloc(v->nrules + 1, sizeof *v->applies_idx);

@@ -313,11 +313,14 @@ static int ship_from_struct(const chipcheck_rules *rules, const chipcheck_shipme
     }
     if (in->chip && apply_chip(in->chip, s, err))
         return CHIPCHECK_ERR_INPUT;
-    if (!s->kind) {
+    /* kind defaults to "accelerator" for a chip by figures, but not for one that gives a memory bandwidth
+     * density: that figure describes a memory stack, so its kind is left missing (3A090.c is then unknown
+     * rather than false, and an HBM stack given without kind can never come out allowed). */
+    if (!s->kind && !s->have[F_HBM_DENSITY]) {
         s->kind = "accelerator";
         s->kind_defaulted = 1;
     }
-    if (strcmp(s->kind, "accelerator") != 0 && strcmp(s->kind, "hbm") != 0)
+    if (s->kind && strcmp(s->kind, "accelerator") != 0 && strcmp(s->kind, "hbm") != 0)
         return ierr(err, "chip.kind", "'%.20s' is not \"accelerator\" or \"hbm\"", s->kind);
     s->exception = in->exception;
     s->exception_auth = in->exception_authorization;
@@ -466,6 +469,8 @@ static int jnum(const cJSON *v, const char *field, double *out, chipcheck_error 
     *out = v->valuedouble;
     if (isnan(*out))
         return ierr(err, field, "is not a number");
+    if (isinf(*out)) /* cJSON reads 1e400 as infinity: the input was a number too large to hold */
+        return ierr(err, field, "is out of range: a number %s than any double", *out > 0 ? "larger" : "more negative");
     return 0;
 }
 
@@ -677,10 +682,10 @@ static int parse_json(const char *json, cJSON **root_out, json_ship *j, chipchec
     memset(j, 0, sizeof *j);
     if (!root) {
         long off = end ? (long)(end - json) : 0;
-        int col = 1;
-        for (long i = 0; i < off; i++)
-            col = json[i] == '\n' ? 1 : col + 1;
-        err_set(err, CHIPCHECK_ERR_PARSE, "<shipment>", 1, col, NULL, "malformed JSON near byte %ld", off);
+        int line, col;
+        char msg[96];
+        json_parse_error(json, (size_t)off, msg, sizeof msg, &line, &col);
+        err_set(err, CHIPCHECK_ERR_PARSE, "<shipment>", line, col, NULL, "%s", msg);
         if (err)
             err->offset = off;
         return CHIPCHECK_ERR_PARSE;

@@ -297,6 +297,12 @@ int text_problem(const char *v, size_t max, int free_text, char *why, size_t why
     int blank = 1;
     for (size_t i = 0, n; i < len; i += n) {
         uint32_t cp;
+        unsigned char b = (unsigned char)v[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII, the usual case: no decoding */
+            blank &= b == ' ';
+            n = 1;
+            continue;
+        }
         if (!(n = utf8_next(v + i, &cp))) {
             snprintf(why, whysz, "is not valid UTF-8");
             return 1;

@@ -283,6 +283,7 @@ typedef struct line_reader {
     size_t cap;
     char in[65536];
     size_t pos, len;
+    int read_errno; /* why reading failed */
 } line_reader;
 
 /* The next line, without its newline, NUL-terminated in lr->line (which may hold NUL bytes: *len is its
@@ -296,10 +297,13 @@ static int next_line(line_reader *lr, size_t *len, int *too_long)
     for (;;) {
         if (lr->pos == lr->len) {
             lr->pos = 0;
+            errno = 0;
             lr->len = fread(lr->in, 1, sizeof lr->in, lr->f);
             if (lr->len == 0) {
-                if (ferror(lr->f))
+                if (ferror(lr->f)) {
+                    lr->read_errno = errno ? errno : EIO;
                     return -1;
+                }
                 if (!any)
                     return 0;
                 break; /* a last line without a newline */
@@ -395,8 +399,10 @@ static int batch_stream(batch_state *b, FILE *f, const char *file)
     }
     if (ok && rc == -2)
         errorf("%s: out of memory at line %lu", shown, lineno + 1);
+    else if (ok && rc < 0 && lineno == 0)
+        errorf("%s: cannot read: %s", shown, strerror(lr->read_errno));
     else if (ok && rc < 0)
-        errorf("%s: read error after line %lu", shown, lineno);
+        errorf("%s: cannot read after line %lu: %s", shown, lineno, strerror(lr->read_errno));
     ok = ok && rc >= 0;
     free(lr->line);
     free(lr);
@@ -431,7 +437,7 @@ static int csv_input_open(csv_input *in, const char *path)
     }
     int rc = csv_read_record(in->r);
     if (rc < 0) {
-        errorf("%s: %s in the header", shown, csv_reader_error(in->r));
+        errorf("%s: cannot read the header: %s", shown, csv_reader_error(in->r));
         return -1;
     }
     if (rc == 0)
@@ -468,7 +474,7 @@ static int batch_csv_stream(batch_state *b, csv_input *in)
         }
     }
     if (rc < 0) {
-        errorf("%s: %s after line %lu", shown, csv_reader_error(in->r), csv_record_line(in->r));
+        errorf("%s: cannot read after line %lu: %s", shown, csv_record_line(in->r), csv_reader_error(in->r));
         return 0;
     }
     return 1;

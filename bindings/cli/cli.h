@@ -142,7 +142,7 @@ unsigned long csv_record_line(const csv_reader *r);
 /* Why the current record is malformed ("malformed CSV: ... (field N)"), or NULL when it is well formed. */
 const char *csv_record_error(const csv_reader *r);
 
-/* "out of memory" or "read error" after csv_read_record() returned -1, else NULL. */
+/* "out of memory" or why reading failed (strerror) after csv_read_record() returned -1, else NULL. */
 const char *csv_reader_error(const csv_reader *r);
 
 /* The columns of a shipment CSV, from its header record: the names of the shipment JSON fields (id, date,

@@ -4,6 +4,7 @@
  * shipment JSON object. No library call: the fuzz target tests/fuzz/fuzz_csv.c links this file alone.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,7 +23,7 @@ struct csv_reader {
     FILE *f;
     unsigned char in[65536];   /* read buffer */
     size_t in_pos, in_len;
-    int eof, read_error, nomem;
+    int eof, read_error, nomem; /* read_error: the errno of a failed read */
     unsigned long line;        /* current physical line (1-based) */
     int prev_cr;               /* the last byte read was a CR: a following LF ends the same line */
     char *buf;                 /* the record's fields, each NUL-terminated */
@@ -59,12 +60,13 @@ static int next_byte(csv_reader *r)
     if (r->in_pos == r->in_len) {
         if (r->eof)
             return EOF;
+        errno = 0;
         r->in_len = fread(r->in, 1, sizeof r->in, r->f);
         r->in_pos = 0;
         if (r->in_len == 0) {
             r->eof = 1;
             if (ferror(r->f))
-                r->read_error = 1;
+                r->read_error = errno ? errno : EIO;
             return EOF;
         }
     }
@@ -255,7 +257,7 @@ const char *csv_record_error(const csv_reader *r)
 
 const char *csv_reader_error(const csv_reader *r)
 {
-    return r->nomem ? "out of memory" : r->read_error ? "read error" : NULL;
+    return r->nomem ? "out of memory" : r->read_error ? strerror(r->read_error) : NULL;
 }
 
 /* ---- shipment columns --------------------------------------------------------------------------------- */

@@ -630,6 +630,29 @@ static void test_evaluate_license_products_compare_whole_names(void)
     chipcheck_rules_free(r);
 }
 
+/* Issue 9, design choice: kind defaults to "accelerator", so a memory stack given without kind was not
+ * 3A090.c and could come out allowed. A chip that gives a memory bandwidth density is a memory stack: its
+ * kind is not defaulted, and 3A090.c is unknown until kind is given. */
+static void test_evaluate_hbm_stack_without_kind_is_never_allowed(void)
+{
+#define HBM(kind) "{\"date\":\"2025-01-10\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":{\"name\":\"HBM3E 12-Hi\"," kind \
+    "\"tpp\":0,\"die_area_mm2\":121,\"memory_bandwidth_gbs\":1200,\"interconnect_bandwidth_gbs\":0," \
+    "\"hbm_bandwidth_density\":9.9,\"datacenter\":false}}"
+    CU_ASSERT_EQUAL(unit_verdict(HBM(""), NULL), I);
+    chipcheck_decision *d = unit_decide(HBM(""));
+    CU_ASSERT_EQUAL(chipcheck_decision_missing_count(d), 1);
+    CU_ASSERT_STRING_EQUAL(chipcheck_decision_missing(d, 0), "kind");
+    chipcheck_decision_free(d);
+    CU_ASSERT_EQUAL(unit_verdict(HBM("\"kind\":\"hbm\","), NULL), L);
+    CU_ASSERT_EQUAL(unit_verdict(HBM("\"kind\":\"accelerator\","), NULL), A); /* co-packaged HBM: not 3A090.c */
+    /* before 3A090.c existed, kind changes nothing */
+    CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2024-06-01\",\"destination\":\"CN\",\"end_user_hq\":\"CN\",\"chip\":{\"name\":\"M\","
+                                 "\"tpp\":0,\"die_area_mm2\":121,\"hbm_bandwidth_density\":9.9,\"datacenter\":false}}", NULL), A);
+    /* a chip by figures without a density still defaults to an accelerator */
+    CU_ASSERT_EQUAL(spec("{\"name\":\"X\",\"tpp\":100,\"die_area_mm2\":100,\"datacenter\":true}", "CN", "2025-01-10"), A);
+#undef HBM
+}
+
 int register_evaluate_suite(void)
 {
     CU_pSuite s = CU_add_suite("evaluate", NULL, NULL);
@@ -658,5 +681,6 @@ int register_evaluate_suite(void)
     ADD_TEST(s, test_evaluate_fail_closed_property_over_grid);
     ADD_TEST(s, test_evaluate_review_fail_open_cases);
     ADD_TEST(s, test_evaluate_license_products_compare_whole_names);
+    ADD_TEST(s, test_evaluate_hbm_stack_without_kind_is_never_allowed);
     return 0;
 }

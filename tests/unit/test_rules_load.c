@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -201,7 +200,7 @@ static void load_fails(const char *dir, int code, const char *tail, const char *
  * without blocking; symbolic-link loops are walked once; nesting past 16 levels is an error. */
 static void test_rules_load_dir_entries_fail_closed(void)
 {
-    char dir[64], path[256], target[400];
+    char dir[64], path[256];
     scratch_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/b.xml", dir);
     CU_ASSERT_EQUAL(symlink("no-such-version.xml", path), 0);
@@ -244,26 +243,8 @@ static void test_rules_load_dir_entries_fail_closed(void)
     load_fails(dir, CHIPCHECK_ERR_IO, "/d/d", "directories nested more than 16 deep");
     snprintf(path, sizeof path, "%s/d", dir);
     remove_dir(path);
-    /* a subdirectory that can be listed but not searched: its entries cannot be examined */
-    snprintf(path, sizeof path, "%s/sub", dir);
-    CU_ASSERT_EQUAL(mkdir(path, 0755), 0);
-    snprintf(target, sizeof target, "cp rules/hostile/catastrophic-regex/a.xml %s/sub/c.xml", dir);
-    CU_ASSERT_EQUAL(system(target), 0);
-    CU_ASSERT_EQUAL(chmod(path, 0644), 0);
-    pid_t pid = fork();
-    CU_ASSERT_TRUE_FATAL(pid >= 0);
-    if (pid == 0) { /* as root, permissions do not apply: become an ordinary user first */
-        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
-            _exit(3);
-        chipcheck_error e;
-        chipcheck_rules *x = chipcheck_rules_load_dir(dir, &e);
-        size_t sl = strlen(e.source);
-        _exit(!x && e.code == CHIPCHECK_ERR_IO && sl > 10 && !strcmp(e.source + sl - 10, "/sub/c.xml") &&
-              !strcmp(e.message, "cannot read this entry of the rules directory: Permission denied") ? 0 : 1);
-    }
-    int status = 0;
-    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
-    CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    /* (a subdirectory that can be listed but not searched needs an ordinary user: see the CLI case
+     * rules-dir-unsearchable, which runs the command as one) */
     remove_dir(dir);
 }
 

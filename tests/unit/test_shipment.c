@@ -21,7 +21,8 @@ static void bad(const char *json, int code, const char *field, const char *messa
 static void test_shipment_bad_values_are_errors(void)
 {
     bad(SHIP("{\"tpp\":-1}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: -1 is negative; figures are 0 or more");
-    bad(SHIP("{\"tpp\":1e400}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: inf is not a finite number");
+    bad(SHIP("{\"tpp\":1e400}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
+        "chip.tpp: is out of range: a number larger than any double");
     bad(SHIP("{\"tpp\":2e9}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
         "chip.tpp: 2000000000 is larger than any real chip figure (limit 1e9)");
     bad(SHIP("{\"tpp\":\"4800\"}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
@@ -132,7 +133,8 @@ static void test_shipment_hostile_json_is_refused_cleanly(void)
     /* NaN and Infinity spellings are not JSON numbers */
     bad(SHIP("{\"tpp\":NaN}"), CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 54");
     bad(SHIP("{\"tpp\":Infinity}"), CHIPCHECK_ERR_PARSE, "", "malformed JSON near byte 54");
-    bad(SHIP("{\"tpp\":-1e999}"), CHIPCHECK_ERR_INPUT, "chip.tpp", "chip.tpp: -inf is not a finite number");
+    bad(SHIP("{\"tpp\":-1e999}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
+        "chip.tpp: is out of range: a number more negative than any double");
     /* deep nesting: refused by the parser's limit, no stack exhaustion */
     size_t depth = 100000;
     char *deep = malloc(2 * depth + 64);
@@ -145,6 +147,7 @@ static void test_shipment_hostile_json_is_refused_cleanly(void)
     chipcheck_error err;
     CU_ASSERT_EQUAL(unit_verdict(deep, &err), -1);
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_PARSE);
+    CU_ASSERT_STRING_EQUAL(err.message, "arrays and objects nested more than 1000 deep near byte 1026");
     free(deep);
     /* a very long name */
     char *longname = malloc(5000);
@@ -413,6 +416,7 @@ static void test_shipment_error_strings_are_valid_utf8(void)
  * and 9999-12-31 "not a real calendar date", when it is a real date outside the supported range. */
 static void test_shipment_messages_state_the_real_cause(void)
 {
+    chipcheck_error err;
     bad(SHIP("{\"tpp\":1000000001}"), CHIPCHECK_ERR_INPUT, "chip.tpp",
         "chip.tpp: 1000000001 is larger than any real chip figure (limit 1e9)");
     bad(SHIP("{\"memory_bandwidth_gbs\":1000000000.5}"), CHIPCHECK_ERR_INPUT, "chip.memory_bandwidth_gbs",
@@ -427,9 +431,13 @@ static void test_shipment_messages_state_the_real_cause(void)
     bad("{\"destination\":\"CN\",\"chip\":\"H20\",\"licenses\":[{\"id\":\"L\",\"valid_from\":\"3000-01-01\"}]}",
         CHIPCHECK_ERR_INPUT, "licenses.valid_from",
         "licenses.valid_from: '3000-01-01' is outside the supported range 1900-01-01 to 2999-12-31");
+    /* a parse error in text of several lines is placed on its line */
+    CU_ASSERT_EQUAL(unit_verdict("{\n  \"destination\": \"CN\",\n  \"chip\": \"H20\"\n  \"date\": 1\n}", &err), -1);
+    CU_ASSERT_EQUAL(err.line, 4);
+    CU_ASSERT_EQUAL(err.column, 3);
+    CU_ASSERT_STRING_EQUAL(err.message, "malformed JSON near byte 43");
     chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
     o.default_date = "9999-12-31";
-    chipcheck_error err;
     CU_ASSERT_PTR_NULL(chipcheck_check_json(unit_rules, "{\"destination\":\"CN\",\"chip\":\"H20\"}", &o, &err));
     CU_ASSERT_STRING_EQUAL(err.message,
                            "date: default date '9999-12-31' is outside the supported range 1900-01-01 to 2999-12-31");
