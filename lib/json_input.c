@@ -29,7 +29,7 @@ static long first_nul_literal(const char *text, size_t len)
                 continue;
             if (i + 5 < len && !memcmp(text + i + 1, "u0000", 5))
                 return lit;
-            i++; /* the escaped character (for \uXXXX the hex digits hold no quote or backslash) */
+            i++; /* the escaped character (after a \u the four hex digits hold no quote or backslash) */
         }
     }
     return -1;
