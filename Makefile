@@ -17,9 +17,11 @@ VER_MINOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MINOR \([0-9]*\).*/\1
 VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1/p' include/chipcheck.h)
 VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 
-# (man-db: the tests render the manual page, chipcheck.1, with man and groff.)
+# (man-db: the tests render the manual page, chipcheck.1, with man and groff. python3-pandas, python3-dask,
+# python3-distributed: chipcheck.screen_frame and chipcheck.dask, tested on a local two-process cluster.)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
-                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db
+                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db \
+                python3-pandas python3-dask python3-distributed
 PKGS := libxml-2.0 libpcre2-8 libcjson
 
 CC      ?= cc
