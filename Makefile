@@ -227,6 +227,14 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI)
 	$(BUILD)/bench $(CLI)
 
+# The Dask figure: 200,000 generated order lines through `chipcheck batch --brief`, screen_frame and
+# chipcheck.dask.screen on a local cluster of 2 worker processes (tests/bench/dask_bench.py).
+.PHONY: bench-dask
+bench: bench-dask
+bench-dask: deps
+	@$(MAKE) --no-print-directory $(CLI) $(BUILD)/libchipcheck.so
+	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python $(PYTHON) tests/bench/dask_bench.py $(CLI)
+
 # ---- demo -------------------------------------------------------------------------------------------
 
 demo: deps
