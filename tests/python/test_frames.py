@@ -128,11 +128,19 @@ def test_package_imports_without_pandas_or_dask():
             "try:\n"
             "    chipcheck.screen_frame(None)\n"
             "except ImportError as e:\n"
+            "    print(e)\n"
+            "import chipcheck.dask\n"
+            "try:\n"
+            "    chipcheck.dask.screen(None)\n"
+            "except ImportError as e:\n"
             "    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[0] == "license_required"
     assert out.splitlines()[1].startswith(
         "chipcheck.screen_frame needs pandas (Debian: apt-get install python3-pandas): ")
+    assert out.splitlines()[2].startswith(
+        "chipcheck.dask needs dask's DataFrame and pandas (Debian: apt-get install python3-dask python3-pandas, "
+        "and python3-distributed for a cluster): ")
 
 
 def batch_results(csv_path, date):

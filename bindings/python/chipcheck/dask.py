@@ -23,7 +23,11 @@ def screen(ddf, rules_dir=None, date=None, ruleset=None, ignore=()):
     A ``chipcheck.Rules`` object is refused: it is a handle to C memory of this process, and the workers
     load their own. Unknown columns raise ValueError here, before anything runs.
     """
-    import dask.dataframe as dd
+    try:
+        import dask.dataframe as dd
+    except ImportError as e:
+        raise ImportError("chipcheck.dask needs dask's DataFrame and pandas (Debian: apt-get install python3-dask "
+                          "python3-pandas, and python3-distributed for a cluster): %s" % e) from None
     if not isinstance(ddf, dd.DataFrame):
         raise TypeError("chipcheck.dask.screen takes a dask DataFrame, not %s" % type(ddf).__name__)
     if rules_dir is not None and not isinstance(rules_dir, (str, bytes, os.PathLike)):
