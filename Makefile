@@ -17,9 +17,11 @@ VER_MINOR := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_MINOR \([0-9]*\).*/\1
 VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1/p' include/chipcheck.h)
 VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 
-# (man-db: the tests render the manual page, chipcheck.1, with man and groff.)
+# (man-db: the tests render the manual page, chipcheck.1, with man and groff. python3-pandas, python3-dask,
+# python3-distributed: chipcheck.screen_frame and chipcheck.dask, tested on a local two-process cluster.)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
-                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db
+                python3 python3-pytest python3-setuptools python3-venv python3-pip man-db \
+                python3-pandas python3-dask python3-distributed
 PKGS := libxml-2.0 libpcre2-8 libcjson
 PG_DEB_PACKAGES := postgresql-15 postgresql-server-dev-15
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
@@ -242,6 +244,14 @@ bench: deps pg-deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) pg-extension
 	$(BUILD)/bench $(CLI)
 	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/bench.sh $(CLI)
+
+# The Dask figure: 200,000 generated order lines through `chipcheck batch --brief`, screen_frame and
+# chipcheck.dask.screen on a local cluster of 2 worker processes (tests/bench/dask_bench.py).
+.PHONY: bench-dask
+bench: bench-dask
+bench-dask: deps
+	@$(MAKE) --no-print-directory $(CLI) $(BUILD)/libchipcheck.so
+	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python $(PYTHON) tests/bench/dask_bench.py $(CLI)
 
 # ---- demo -------------------------------------------------------------------------------------------
 

@@ -336,3 +336,12 @@ def check(chip, to, **kwargs):
         if _default is None:
             _default = Rules.default()
     return _default.check(chip, to, **kwargs)
+
+
+def __getattr__(name):
+    """``chipcheck.screen_frame`` (pandas) is looked up on first use, so that the package imports without
+    pandas; ``import chipcheck.dask`` gives the Dask entry point."""
+    if name == "screen_frame":
+        from .frames import screen_frame
+        return screen_frame
+    raise AttributeError("module 'chipcheck' has no attribute %r" % name)
