@@ -579,3 +579,32 @@ int chipcheck_evaluator_verdict_json(chipcheck_evaluator *ev, const char *json, 
     json_ship_free(&j, root);
     return rc;
 }
+
+int ship_from_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
+                   int (*fn)(void *ctx, const ship *s), void *ctx, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !json)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and json must not be NULL");
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
+        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                       opts->version, CHIPCHECK_OPTIONS_VERSION);
+    cJSON *root;
+    json_ship j;
+    ship s;
+    int rc = parse_json(json, &root, &j, err);
+    if (rc == 0)
+        rc = ship_from_struct(rules, &j.sh, &s, err);
+    if (rc == 0 && !s.date) {
+        const char *dd = opts ? opts->default_date : NULL;
+        s.date = dd ? date_parse(dd) : date_today();
+        if (!s.date)
+            rc = err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date",
+                         "date: default date '%.40s' is not a real calendar date", dd);
+    }
+    if (rc == 0)
+        rc = fn(ctx, &s);
+    json_ship_free(&j, root);
+    return rc;
+}
