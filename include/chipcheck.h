@@ -470,8 +470,9 @@ CHIPCHECK_API char *chipcheck_headroom(const chipcheck_rules *rules, const char 
  *  Every cell is evaluated (at two points, which must agree; else CHIPCHECK_ERR_RULES: a comparison the analysis
  *  cannot read). The metrics not varied are held at the chip's figures, or when the chip does not give them at the
  *  lowest value at which a classification that also reads a varied metric can hold (e.g. interconnect 600 GB/s
- *  beside tpp in the 2022 rule), else 0. A chip without a name is analysed as a new design, not one the rules
- *  name: give "chip": {"name": "..."} (a name the rules' product patterns do not match) to say so.
+ *  beside tpp in the 2022 rule), else 0. A chip without a name cannot be ruled out as one the rules name (the
+ *  H20, the MI308: the region is indeterminate where those rules apply): name a new design ("chip": {"name":
+ *  "new design"}) to analyse it as one.
  * @param json       the shipment, as for chipcheck_check_json(); its chip's figures are the point marked.
  * @param metrics    the metrics to vary (e.g. {"tpp", "performance_density"}), or NULL for every metric the rules
  *                   in force compare; n_metrics names. A name the rules in force do not compare is CHIPCHECK_ERR_ARG.
