@@ -184,6 +184,21 @@ static void list_minus(const char *x, const char *y, char *out, size_t n)
     }
 }
 
+/* Add every word of words to out. */
+static void list_union(char *out, size_t n, const char *words)
+{
+    char word[128];
+    for (const char *p = words; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len < sizeof word) {
+            memcpy(word, p, len);
+            word[len] = '\0';
+            list_add(out, n, word);
+        }
+        p += len + (p[len] == ' ');
+    }
+}
+
 static void outcome_of(const chipcheck_decision *d, outcome *o)
 {
     memset(o, 0, sizeof *o);
@@ -436,6 +451,22 @@ static void put_rules(actx *a, cJSON *o, const char *key, const size_t *idx, siz
         if (k == i)
             put(a, arr, NULL, rule_json(a, &a->lv[idx[i]]));
     }
+}
+
+/* The rules of the comparisons in idx whose codes are in changed (the codes whose result differs on the two sides
+ * of a line), or all of them when none is. */
+static void put_rules_changed(actx *a, cJSON *o, const char *key, const size_t *idx, size_t n, const char *changed)
+{
+    size_t keep[64], nk = 0;
+    for (size_t i = 0; i < n && nk < 64; i++) {
+        const char *code = a->lv[idx[i]].r->code;
+        if (code && list_has(changed, code, strlen(code)))
+            keep[nk++] = idx[i];
+    }
+    if (nk)
+        put_rules(a, o, key, keep, nk);
+    else
+        put_rules(a, o, key, idx, n);
 }
 
 /* The shipment, the outcome and the versions it was decided under: the head of both answers. */
@@ -1482,9 +1513,33 @@ static int plane_implied(const env *e, const plane *p, const box *b, int side)
     return 0;
 }
 
+/* The codes whose result differs between pieces on the two sides of a line: the break of axis k at v (k >= 0), or
+ * plane p (k < 0), wherever the line is crossed. */
+static void changed_codes(const env *e, int k, double v, size_t p, char *out, size_t n)
+{
+    char part[480];
+    out[0] = '\0';
+    for (size_t i = 0; i < e->npc; i++)
+        for (size_t j = 0; j < e->npc; j++) {
+            const piece *x = &e->pc[i], *y = &e->pc[j];
+            int across = k >= 0 ? y->idx[k] == x->idx[k] + 1 && e->ax[k].iv[x->idx[k]].hi == v
+                                : x->side[p] == 1 && y->side[p] == -1;
+            for (size_t d = 0; across && d < e->nax; d++)
+                across = (int)d == k || x->idx[d] == y->idx[d];
+            for (size_t q = 0; across && q < e->npl; q++)
+                across = (k < 0 && q == p) || x->side[q] == y->side[q];
+            if (!across || x->out == y->out)
+                continue;
+            list_minus(e->outs[x->out].codes, e->outs[y->out].codes, part, sizeof part);
+            list_union(out, n, part);
+            list_minus(e->outs[y->out].codes, e->outs[x->out].codes, part, sizeof part);
+            list_union(out, n, part);
+        }
+}
+
 /* One constraint: {"metric" or "expr", "op", "value", "text", "rules"}. */
 static void put_constraint(actx *a, cJSON *arr, const char *key, const char *name, cmp_op op, double v,
-                           const idxlist *src)
+                           const idxlist *src, const char *changed)
 {
     cJSON *c = put(a, arr, NULL, cJSON_CreateObject());
     char text[320];
@@ -1493,7 +1548,7 @@ static void put_constraint(actx *a, cJSON *arr, const char *key, const char *nam
     put_num(a, c, "value", v);
     snprintf(text, sizeof text, "%s %s %.15g", name, cmp_op_text(op), tidy(v));
     put_str(a, c, "text", text);
-    put_rules(a, c, "rules", src ? src->v : NULL, src ? src->n : 0);
+    put_rules_changed(a, c, "rules", src ? src->v : NULL, src ? src->n : 0, changed);
 }
 
 static const idxlist *break_src(const axis *x, double v)
@@ -1529,18 +1584,24 @@ static void plane_text(const actx *a, const env *e, const plane *p, char *out, s
 static cJSON *box_constraints(actx *a, const env *e, const box *b)
 {
     cJSON *arr = cJSON_CreateArray();
+    char changed[960];
     for (size_t k = 0; k < e->nax; k++) {
         const axis *x = &e->ax[k];
         const ivl *lo = &x->iv[b->lo[k]], *hi = &x->iv[b->hi[k]];
         const char *name = slot_name(a, x->slot);
         if (lo->lo == lo->hi && b->lo[k] == b->hi[k]) {
-            put_constraint(a, arr, "metric", name, OP_EQ, lo->lo, break_src(x, lo->lo));
+            changed_codes(e, (int)k, lo->lo, 0, changed, sizeof changed);
+            put_constraint(a, arr, "metric", name, OP_EQ, lo->lo, break_src(x, lo->lo), changed);
             continue;
         }
-        if (lo->lo > 0 || !lo->lo_in)
-            put_constraint(a, arr, "metric", name, lo->lo_in ? OP_GE : OP_GT, lo->lo, break_src(x, lo->lo));
-        if (!isinf(hi->hi))
-            put_constraint(a, arr, "metric", name, hi->hi_in ? OP_LE : OP_LT, hi->hi, break_src(x, hi->hi));
+        if (lo->lo > 0 || !lo->lo_in) {
+            changed_codes(e, (int)k, lo->lo, 0, changed, sizeof changed);
+            put_constraint(a, arr, "metric", name, lo->lo_in ? OP_GE : OP_GT, lo->lo, break_src(x, lo->lo), changed);
+        }
+        if (!isinf(hi->hi)) {
+            changed_codes(e, (int)k, hi->hi, 0, changed, sizeof changed);
+            put_constraint(a, arr, "metric", name, hi->hi_in ? OP_LE : OP_LT, hi->hi, break_src(x, hi->hi), changed);
+        }
     }
     for (size_t p = 0; p < e->npl; p++) {
         if (!b->side[p] || plane_implied(e, &e->pl[p], b, b->side[p]))
@@ -1549,7 +1610,9 @@ static cJSON *box_constraints(actx *a, const env *e, const box *b)
         int sign;
         cmp_op op = b->side[p] > 0 ? e->pl[p].op : op_negate(e->pl[p].op);
         plane_text(a, e, &e->pl[p], text, sizeof text, &sign);
-        put_constraint(a, arr, "expr", text, sign < 0 ? op_mirror(op) : op, -e->pl[p].f.c * sign, &e->pl[p].src);
+        changed_codes(e, -1, 0, p, changed, sizeof changed);
+        put_constraint(a, arr, "expr", text, sign < 0 ? op_mirror(op) : op, -e->pl[p].f.c * sign, &e->pl[p].src,
+                       changed);
     }
     return arr;
 }
@@ -1629,6 +1692,7 @@ static void put_regions(actx *a, const env *e, cJSON *root)
 static void put_axes(actx *a, const env *e, cJSON *root)
 {
     static const char *const side_names[] = {"above", "below", "point"};
+    char changed[960];
     cJSON *axes = put(a, root, "axes", cJSON_CreateArray());
     for (size_t k = 0; k < e->nax; k++) {
         const axis *x = &e->ax[k];
@@ -1639,7 +1703,8 @@ static void put_axes(actx *a, const env *e, cJSON *root)
             cJSON *b = put(a, bs, NULL, cJSON_CreateObject());
             put_num(a, b, "value", x->b[i].v);
             put_str(a, b, "side", side_names[x->b[i].side]);
-            put_rules(a, b, "rules", x->b[i].src.v, x->b[i].src.n);
+            changed_codes(e, (int)k, x->b[i].v, 0, changed, sizeof changed);
+            put_rules_changed(a, b, "rules", x->b[i].src.v, x->b[i].src.n, changed);
         }
         cJSON *ivs = put(a, j, "intervals", cJSON_CreateArray());
         for (size_t i = 0; i < x->niv; i++) {
@@ -1655,6 +1720,7 @@ static void put_axes(actx *a, const env *e, cJSON *root)
 static void put_planes(actx *a, const env *e, cJSON *root)
 {
     cJSON *pls = put(a, root, "planes", cJSON_CreateArray());
+    char changed[960];
     for (size_t p = 0; p < e->npl; p++) {
         const plane *pl = &e->pl[p];
         cJSON *j = put(a, pls, NULL, cJSON_CreateObject());
@@ -1675,7 +1741,8 @@ static void put_planes(actx *a, const env *e, cJSON *root)
         put_num(a, j, "constant", pl->f.c);
         put_str(a, j, "op", cmp_op_text(pl->op));
         put_bool(a, j, "relevant", pl->relevant);
-        put_rules(a, j, "rules", pl->src.v, pl->src.n);
+        changed_codes(e, -1, 0, p, changed, sizeof changed);
+        put_rules_changed(a, j, "rules", pl->src.v, pl->src.n, changed);
     }
 }
 

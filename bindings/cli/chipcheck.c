@@ -11,7 +11,8 @@
 
 #include "cli.h"
 
-static const char help_text[] =
+/* In parts: C caps one string literal at 4095 bytes. */
+static const char *const help_text[] = {
     "usage: chipcheck <command> [options]\n"
     "\n"
     "Decide whether a shipment of advanced-computing chips needs a US export license, under every regime\n"
@@ -41,7 +42,7 @@ static const char help_text[] =
     "      --date is the date of lines that have none. --summary prints to stderr the counts per verdict\n"
     "      and per reason code that held, and how many lines are dated after the rules' reviewed date\n"
     "      (and progress while stderr is a terminal).\n"
-    "      Exit status: 0 when every line was decided, 2 when any line was an error.\n"
+    "      Exit status: 0 when every line was decided, 2 when any line was an error.\n",
     "  rules list [--rules DIR]        the rule set versions: id@version, effective date, digest, title;\n"
     "                                  then each regime's reviewed-through date\n"
     "  rules show ID@VERSION [--rules DIR]\n"
@@ -54,9 +55,21 @@ static const char help_text[] =
     "                                  check rule files (.xml) and catalogs (.json) on top of the bundled rules\n"
     "                                  (or DIR): extends resolve; a file replaces its own version there\n"
     "  chips list [--rules DIR]        the catalog chips: name, vendor, TPP (given or derived; - if unknown)\n"
-    "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n"
+    "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n",
+    "  headroom (--chip NAME | --spec FILE) --to CC [--hq CC] [--from CC] [--date D] [--ruleset ID@V]\n"
+    "        [--rules DIR] [--format text|json]\n"
+    "      How far the chip sits from every line the rules in force draw on its figures: each comparison\n"
+    "      with its margin, the nearest value of each figure that changes the answer (flips, both sides\n"
+    "      evaluated), the line it was designed under, and the later versions that change the answer.\n"
+    "  envelope --to CC [--hq CC] [--from CC] [--date D] [--datacenter yes|no] [--chip NAME | --spec FILE]\n"
+    "        [--name NAME] [--vendor NAME] [--metric NAME ...] [--rules DIR] [--format text|json]\n"
+    "      Where a chip needs no license (or gets the mildest policy) for that destination and date: the\n"
+    "      region of TPP, performance density and the bandwidths, as constraints with the rules that draw\n"
+    "      them. Without --chip, a new design for datacenters (--datacenter no: not for datacenters); with\n"
+    "      --chip, where that chip sits and the line it was designed under.\n"
     "\n"
-    "  --help, --version\n";
+    "  --help, --version\n",
+};
 
 static void usage_short(FILE *f)
 {
@@ -64,6 +77,8 @@ static void usage_short(FILE *f)
           "       chipcheck batch [options] [FILE...]\n"
           "       chipcheck rules (list | show ID@VERSION | diff ID@A ID@B [--chips] | validate [--rules DIR] FILE...)\n"
           "       chipcheck chips (list | show NAME)\n"
+          "       chipcheck headroom (--chip NAME | --spec FILE) --to CC [options]\n"
+          "       chipcheck envelope --to CC [options]\n"
           "Try 'chipcheck --help' for more.\n", f);
 }
 
@@ -82,8 +97,13 @@ int main(int argc, char **argv)
         return cmd_rules(argc, argv);
     if (strcmp(c, "chips") == 0)
         return cmd_chips(argc, argv);
+    if (strcmp(c, "headroom") == 0)
+        return cmd_headroom(argc, argv);
+    if (strcmp(c, "envelope") == 0)
+        return cmd_envelope(argc, argv);
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
-        fputs(help_text, stdout);
+        for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
+            fputs(help_text[i], stdout);
         return finish_stdout(EXIT_OK);
     }
     if (strcmp(c, "--version") == 0 || strcmp(c, "version") == 0) {

@@ -19,6 +19,12 @@ int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
+int cmd_headroom(int argc, char **argv);
+int cmd_envelope(int argc, char **argv);
+
+/* Parse the text of a --spec file (path for messages) into a JSON object: a chip, or a whole shipment (one with
+ * a "chip" key). Prints the error (file:line:column) and returns NULL on failure. (check.c) */
+cJSON *parse_spec(const char *path, const char *text);
 
 /* Print what changed from rule set version va to vb ("ID@VERSION" each); with chips, also every catalog chip
  * whose verdict changed for some destination. Returns the exit status. */
