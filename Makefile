@@ -17,7 +17,8 @@ VER_PATCH := $(shell sed -n 's/^\#define CHIPCHECK_VERSION_PATCH \([0-9]*\).*/\1
 VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
-                python3 python3-pytest python3-setuptools python3-venv python3-pip
+                python3 python3-pytest python3-setuptools python3-venv python3-pip \
+                libxml2-utils librsvg2-bin
 PKGS := libxml-2.0 libpcre2-8 libcjson
 
 CC      ?= cc
@@ -140,7 +141,8 @@ example-test: $(BUILD)/tests/example_erp
 export-test: $(BUILD)/libchipcheck.so
 	sh tests/check_exports.sh include/chipcheck.h $(SHLIB)
 
-python-test: $(BUILD)/libchipcheck.so
+# The picture tests (tests/python/test_pictures.py) drive the command, xmllint and rsvg-convert.
+python-test: $(BUILD)/libchipcheck.so $(CLI)
 	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python
 

@@ -345,6 +345,24 @@ static int collect_cond(actx *a, const rule *r, const rversion *v, const cond *k
     return 0;
 }
 
+/* A metric the versions in force do not derive (performance density before 2023-11-17) is still a place on a
+ * map's axis: derive it as the newest loaded version that defines it does, when the chip's figures allow. */
+static void derive_elsewhere(actx *a)
+{
+    for (size_t slot = F_NUMBER_COUNT; slot < a->R->nmetrics && slot < MAX_SLOTS; slot++) {
+        const derive_def *dd = NULL;
+        for (size_t i = 0; i < a->R->nversions; i++)
+            if (a->R->versions[i].derive_by_slot[slot] && !a->R->versions[i].derive_by_slot[slot]->over_throughput)
+                dd = a->R->versions[i].derive_by_slot[slot];
+        double v;
+        if (a->have[slot] || !dd || !expr_eval(dd->e, a->val, a->have, NULL, &v))
+            continue;
+        a->val[slot] = v;
+        a->have[slot] = 1;
+        a->src[slot] = "derived";
+    }
+}
+
 /* The comparisons of every rule of the versions the shipment was decided under, and the chip's figures. */
 static int collect(actx *a)
 {
@@ -363,6 +381,7 @@ static int collect(actx *a)
         a->have[slot] = 1;
         a->src[slot] = d->metrics[i].source;
     }
+    derive_elsewhere(a);
     return 0;
 }
 

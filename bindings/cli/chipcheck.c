@@ -67,6 +67,10 @@ static const char *const help_text[] = {
     "      region of TPP, performance density and the bandwidths, as constraints with the rules that draw\n"
     "      them. Without --chip, a new design for datacenters (--datacenter no: not for datacenters); with\n"
     "      --chip, where that chip sits and the line it was designed under.\n"
+    "  map --to CC [--date D ...] [--hq CC] [--from CC] [--chip NAME ... | --catalog] [-o FILE.svg] [--rules DIR]\n"
+    "      One SVG of where chips sit against the lines of the rules in force, a column per --date: the TPP x\n"
+    "      performance-density plane and the memory x interconnect bandwidth plane, shaded by the outcome for\n"
+    "      a new datacenter design for that destination, the chips coloured by their own verdict.\n"
     "\n"
     "  --help, --version\n",
 };
@@ -79,6 +83,7 @@ static void usage_short(FILE *f)
           "       chipcheck chips (list | show NAME)\n"
           "       chipcheck headroom (--chip NAME | --spec FILE) --to CC [options]\n"
           "       chipcheck envelope --to CC [options]\n"
+          "       chipcheck map --to CC [--date D ...] [--chip NAME ... | --catalog] [-o FILE.svg]\n"
           "Try 'chipcheck --help' for more.\n", f);
 }
 
@@ -101,6 +106,8 @@ int main(int argc, char **argv)
         return cmd_headroom(argc, argv);
     if (strcmp(c, "envelope") == 0)
         return cmd_envelope(argc, argv);
+    if (strcmp(c, "map") == 0)
+        return cmd_map(argc, argv);
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
         for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
             fputs(help_text[i], stdout);

@@ -21,6 +21,7 @@ int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
 int cmd_headroom(int argc, char **argv);
 int cmd_envelope(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 /* Parse the text of a --spec file (path for messages) into a JSON object: a chip, or a whole shipment (one with
  * a "chip" key). Prints the error (file:line:column) and returns NULL on failure. (check.c) */
@@ -89,6 +90,36 @@ void text_position(const char *text, const char *pos, int *line, int *column);
  * it back as null, silently dropping a figure. Returns 1 when all are; else 0 and writes the JSON path of
  * the first bad number into path. */
 int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
+
+/* ---- drawing (svg.c) ------------------------------------------------------------------------------------- */
+
+/* A scale from data to pixels: d0..d1 maps to p0..p1 (p1 < p0 for a y axis), logarithmic when log is set. */
+typedef struct scale { double d0, d1, p0, p1; int log; } scale;
+typedef struct pt { double x, y; } pt;
+typedef struct rect { double x0, y0, x1, y1; } rect;
+
+/* Data to pixels; a value far outside the range maps just past the edge (a clip path hides it). */
+double scale_at(const scale *s, double v);
+int scale_contains(const scale *s, double v);
+/* Widen the range to round values (1, 2 or 5 times a power of ten). */
+void scale_round(scale *s);
+/* Round tick values inside the range (at most max); returns how many. */
+size_t scale_ticks(const scale *s, double *out, size_t max);
+/* Write text XML-escaped (&, <, >, "). */
+void svg_text(FILE *f, const char *s);
+/* Clip a polygon (n points) to the half-plane a*x + b*y + c >= 0; out has room for 2n points. Returns its size. */
+size_t clip_halfplane(const pt *in, size_t n, double a, double b, double c, pt *out);
+/* Path data for points in data space ("M.. L.. Z"); edges off the axes are cut in pieces to follow log axes. */
+void svg_path(FILE *f, const pt *p, size_t n, const scale *sx, const scale *sy, int closed);
+void printf_path_point(FILE *f, char cmd, double x, double y);
+/* Estimated width in pixels of a text at a font size. */
+double text_width(const char *s, double size);
+
+/* Places labels where nothing placed yet is, inside bounds. */
+typedef struct placer { rect *r; size_t n, cap; rect bounds; } placer;
+int placer_free(const placer *pl, rect r);
+void placer_add(placer *pl, rect r);
+void placer_free_all(placer *pl);
 
 /* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
 
