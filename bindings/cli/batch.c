@@ -14,7 +14,7 @@
 
 static const char batch_usage[] =
     "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--brief] [--summary] "
-    "[FILE...]";
+    "[--report FILE.html [--ruleset ID@VERSION2]] [FILE...]";
 
 /* How often a reason code held, for --summary. The code is borrowed from the rules. */
 typedef struct code_count {
@@ -32,6 +32,9 @@ typedef struct batch_state {
     int summary, progress;
     code_count *codes;
     size_t ncodes, codes_cap;
+    report *report;           /* --report: the page's tallies, or NULL */
+    chipcheck_options opts2;  /* a second --ruleset: each line is also checked with it, for the report */
+    int compare;
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
@@ -150,6 +153,25 @@ static void progress(const batch_state *b)
     }
 }
 
+/* Write the error record of a bad line (id taken over) and count it in the report. Returns 0 when out of memory. */
+static int bad_line(batch_state *b, cJSON *id, unsigned long lineno, const char *file, const chipcheck_error *err)
+{
+    if (b->report != NULL)
+        report_error(b->report, lineno, file, cJSON_GetStringValue(id), err);
+    return write_error_record(id, lineno, file, err);
+}
+
+/* The report's count of a decided line: with a second rule set, the line is checked again under it. */
+static int report_decision(batch_state *b, const chipcheck_decision *d, const char *json, unsigned long lineno,
+                           const char *file)
+{
+    chipcheck_error err;
+    chipcheck_decision *d2 = b->compare ? chipcheck_check_json(b->rules, json, &b->opts2, &err) : NULL;
+    int ok = (!b->compare || d2 != NULL) && report_line(b->report, d, d2, lineno, file);
+    chipcheck_decision_free(d2);
+    return ok;
+}
+
 /* Check one shipment (JSON text) and write its output line; id is the error record's id (taken over), made
  * from the text when NULL. When id is given the JSON was generated (CSV), so an error's column in it would
  * mean nothing to the user and is dropped. Returns 0 on a fatal error (out of memory). */
@@ -166,7 +188,12 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, unsigned lon
         }
         if (id != NULL)
             err.line = err.column = 0;
-        return write_error_record(id != NULL ? id : input_id(json), lineno, file, &err);
+        return bad_line(b, id != NULL ? id : input_id(json), lineno, file, &err);
+    }
+    if (b->report != NULL && !report_decision(b, d, json, lineno, file)) {
+        cJSON_Delete(id);
+        chipcheck_decision_free(d);
+        return 0;
     }
     cJSON_Delete(id);
     char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
@@ -198,12 +225,12 @@ static int batch_line(batch_state *b, char *line, size_t len, unsigned long line
     if (strlen(line) != len) {
         b->errors++;
         make_error(&err, CHIPCHECK_ERR_PARSE, "the line contains a NUL byte; expected a JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
+        return bad_line(b, cJSON_CreateNull(), lineno, file, &err);
     }
     if (line[strspn(line, " \t\r\f\v")] == '\0') {
         b->errors++;
         make_error(&err, CHIPCHECK_ERR_PARSE, "empty line; expected a shipment JSON object");
-        return write_error_record(cJSON_CreateNull(), lineno, file, &err);
+        return bad_line(b, cJSON_CreateNull(), lineno, file, &err);
     }
     return batch_check(b, line, NULL, lineno, file);
 }
@@ -226,7 +253,7 @@ static int batch_csv_row(batch_state *b, const csv_columns *cols, const csv_read
             return 0;
         }
         b->errors++;
-        return write_error_record(id, lineno, file, &err);
+        return bad_line(b, id, lineno, file, &err);
     }
     char *json = cJSON_PrintUnformatted(ship);
     cJSON_Delete(ship);
@@ -397,6 +424,36 @@ static void print_summary(batch_state *b, int csv)
         fprintf(stderr, "  %*lu  %s\n", width, b->codes[i].count, b->codes[i].code);
 }
 
+/* --report FILE and a second --ruleset: the second needs the report (where the comparison goes), and both must
+ * pin versions of one regime (ID@A, ID@B): the same lines are checked with that regime at each version, every
+ * other regime by date. Returns 1 when fine, else 0 after the usage error. */
+static int report_args_ok(args *a, const char *report_path, const char *ruleset, const char *ruleset2)
+{
+    if (ruleset2 == NULL)
+        return 1;
+    if (report_path == NULL) {
+        usage_error(a, "a second --ruleset needs --report FILE.html (the report shows what changes between them)");
+        return 0;
+    }
+    const char *at1 = strchr(ruleset, '@'), *at2 = strchr(ruleset2, '@');
+    if (at1 == NULL || at2 == NULL || at1 - ruleset != at2 - ruleset2 || strncmp(ruleset, ruleset2, (size_t)(at1 - ruleset))) {
+        usage_error(a, "two --ruleset options compare two versions of one regime (ID@A ID@B); got '%s' and '%s'",
+                    ruleset, ruleset2);
+        return 0;
+    }
+    return 1;
+}
+
+/* Write the report page; the inputs are named in it. Returns 1, or 0 after an error. */
+static int write_report(batch_state *b, const char **files, int nfiles)
+{
+    char inputs[1024] = "";
+    for (int i = 0; i < nfiles; i++)
+        snprintf(inputs + strlen(inputs), sizeof inputs - strlen(inputs), "%s%s", i ? ", " : "",
+                 strcmp(files[i], "-") == 0 ? "standard input" : files[i]);
+    return report_write(b->report, nfiles ? inputs : "standard input") == 0;
+}
+
 /* Try the options once on a minimal shipment, so a bad --date or --ruleset is one usage error rather than an
  * error record on every line. Returns 1 when they are usable. */
 static int options_usable(const chipcheck_rules *rules, const chipcheck_options *opts)
@@ -419,7 +476,7 @@ int cmd_batch(int argc, char **argv)
 {
     args a;
     const char *opt, *val, *rules_dir = NULL, *date = NULL, *ruleset = NULL;
-    const char *format = NULL;
+    const char *format = NULL, *report_path = NULL, *ruleset2 = NULL;
     int k, summary = 0, brief = 0, nfiles = 0;
     args_init(&a, argc, argv, 2, "batch", batch_usage);
     /* Options may come before or after the files. */
@@ -438,8 +495,13 @@ int cmd_batch(int argc, char **argv)
             slot = &rules_dir;
         else if (strcmp(opt, "--date") == 0)
             slot = &date;
-        else if (strcmp(opt, "--ruleset") == 0)
-            slot = &ruleset;
+        else if (strcmp(opt, "--ruleset") == 0 && ruleset2 != NULL) {
+            usage_error(&a, "--ruleset given more than twice");
+            goto usage;
+        } else if (strcmp(opt, "--ruleset") == 0)
+            slot = ruleset == NULL ? &ruleset : &ruleset2;
+        else if (strcmp(opt, "--report") == 0)
+            slot = &report_path;
         else if (strcmp(opt, "--input-format") == 0)
             slot = &format;
         else if (strcmp(opt, "--summary") == 0 || strcmp(opt, "--brief") == 0) {
@@ -463,6 +525,8 @@ int cmd_batch(int argc, char **argv)
         usage_error(&a, "--input-format must be jsonl or csv; got '%s'", format);
         goto usage;
     }
+    if (!report_args_ok(&a, report_path, ruleset, ruleset2))
+        goto usage;
 
     chipcheck_rules *rules = load_rules(rules_dir);
     if (rules == NULL) {
@@ -481,7 +545,14 @@ int cmd_batch(int argc, char **argv)
     /* Progress only for a person watching: stderr a terminal, and stdout not that terminal too (the
      * decisions would be torn by the \r lines). */
     b.progress = summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
-    if ((date != NULL || ruleset != NULL) && !options_usable(rules, &b.opts)) {
+    b.opts2 = b.opts;
+    b.opts2.ruleset = ruleset2;
+    b.compare = ruleset2 != NULL;
+    if (((date != NULL || ruleset != NULL) && !options_usable(rules, &b.opts)) ||
+        (b.compare && !options_usable(rules, &b.opts2)) ||
+        (report_path != NULL && (b.report = report_new(report_path, ruleset, ruleset2)) == NULL)) {
+        if (report_path != NULL && b.report == NULL)
+            errorf("out of memory");
         chipcheck_rules_free(rules);
         free(files);
         return EXIT_USAGE;
@@ -511,6 +582,9 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
     if (summary)
         print_summary(&b, csv);
+    if (b.report != NULL && !fatal)
+        fatal = !write_report(&b, files, nfiles);
+    report_free(b.report);
     free(b.codes);
     chipcheck_rules_free(rules);
     free(files);

@@ -32,7 +32,7 @@ static const char *const help_text[] = {
     "      or EAR99 (some embargoes depend on it). --date defaults to today (UTC).\n"
     "      Exit status: 0 allowed, 1 license required, 3 indeterminate, 2 usage or input error.\n"
     "  batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv]\n"
-    "        [--brief] [--summary] [FILE...]\n"
+    "        [--brief] [--summary] [--report FILE.html [--ruleset ID@VERSION2]] [FILE...]\n"
     "      Read shipments as JSON Lines from the files or stdin; write one line per input line: the\n"
     "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}.\n"
     "      --brief writes the brief decision (no metrics or reasons; \"codes\" of the reasons that\n"
@@ -42,6 +42,9 @@ static const char *const help_text[] = {
     "      --date is the date of lines that have none. --summary prints to stderr the counts per verdict\n"
     "      and per reason code that held, and how many lines are dated after the rules' reviewed date\n"
     "      (and progress while stderr is a terminal).\n"
+    "      --report FILE.html also writes one self-contained page: the share of lines that need a license\n"
+    "      and why, by destination and chip, what indeterminate lines miss, the rule sets used; with a second\n"
+    "      --ruleset of the same regime, what changes from the first version to the second, line by line.\n"
     "      Exit status: 0 when every line was decided, 2 when any line was an error.\n",
     "  rules list [--rules DIR]        the rule set versions: id@version, effective date, digest, title;\n"
     "                                  then each regime's reviewed-through date\n"

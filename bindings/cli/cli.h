@@ -121,6 +121,23 @@ int placer_free(const placer *pl, rect r);
 void placer_add(placer *pl, rect r);
 void placer_free_all(placer *pl);
 
+/* ---- the batch report (report.c) ------------------------------------------------------------------------- */
+
+/* Tallies of a batch, written at the end as one HTML page (batch --report). */
+typedef struct report report;
+
+/* A report to write to path. ruleset_a (may be NULL) is the --ruleset pinned; ruleset_b, when not NULL, the second
+ * version compared with it. Returns NULL when out of memory. */
+report *report_new(const char *path, const char *ruleset_a, const char *ruleset_b);
+void report_free(report *r);
+/* Count one decided line; b is the same line under ruleset_b, or NULL. Returns 0 when out of memory. */
+int report_line(report *r, const chipcheck_decision *a, const chipcheck_decision *b, unsigned long line,
+                const char *file);
+/* Count one line that could not be checked (id may be NULL). */
+void report_error(report *r, unsigned long line, const char *file, const char *id, const chipcheck_error *err);
+/* Write the page; inputs says what was read. Returns 0, or -1 with the error printed. */
+int report_write(report *r, const char *inputs);
+
 /* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
 
 /* A streaming RFC 4180 record reader: fields separated by commas, records by LF, CR LF or CR; a field in
