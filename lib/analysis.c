@@ -597,7 +597,8 @@ static size_t candidates(const actx *a, int m, int dir, crossing *c, size_t max)
     }
     for (size_t i = 0; i < n; i++)
         c[i].dist = fabs(c[i].at - a->val[m]);
-    qsort(c, n, sizeof *c, by_distance);
+    if (n > 1)
+        qsort(c, n, sizeof *c, by_distance);
     return n;
 }
 
@@ -1135,7 +1136,8 @@ static int by_value(const void *pa, const void *pb)
 /* The intervals of an axis between its lines, from 0 (metrics are never negative) up. */
 static int axis_intervals(axis *x, const env *e)
 {
-    qsort(x->b, x->nb, sizeof *x->b, by_value);
+    if (x->nb > 1)
+        qsort(x->b, x->nb, sizeof *x->b, by_value);
     x->iv = malloc((2 * x->nb + 1) * sizeof *x->iv);
     if (!x->iv)
         return -1;

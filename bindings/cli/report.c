@@ -341,6 +341,12 @@ static int by_total(const void *pa, const void *pb)
     return a->total != b->total ? (a->total > b->total ? -1 : 1) : strcmp(a->key, b->key);
 }
 
+static void sort_tallies(tallies *t, int (*cmp)(const void *, const void *))
+{
+    if (t->n > 1)
+        qsort(t->v, t->n, sizeof *t->v, cmp);
+}
+
 /* The counts of the license-required lines per review policy, in the order of the headline bar. */
 static unsigned long policy_count(const report *r, const char *policy)
 {
@@ -396,7 +402,7 @@ static void write_why(FILE *f, report *r)
         fputs("<p class=\"note\">No line needs a license.</p>\n", f);
         return;
     }
-    qsort(r->why.v, r->why.n, sizeof *r->why.v, by_total);
+    sort_tallies(&r->why, by_total);
     fputs("<p class=\"note\">The requirements that hold in the lines needing a license (a line may have several), "
           "with the share of those lines.</p>\n<table><tr><th>reason code</th><th>lines</th><th>share</th><th></th>"
           "<th>citation</th></tr>\n", f);
@@ -422,7 +428,7 @@ static void write_breakdown(FILE *f, tallies *t, const char *title, const char *
     unsigned long rest = 0, rest_keys = 0;
     fprintf(f, "<h2>%s</h2>\n<table><tr><th>%s</th><th>lines</th><th>license</th><th>allowed</th><th>indeterminate"
             "</th><th></th></tr>\n", title, what);
-    qsort(t->v, t->n, sizeof *t->v, by_license_then_total);
+    sort_tallies(t, by_license_then_total);
     for (size_t i = 0; i < t->n; i++) {
         const tally *x = &t->v[i];
         if (i >= TOP_ROWS) {
@@ -482,7 +488,7 @@ static void write_indeterminate(FILE *f, report *r)
         fputs("<p class=\"note\">None: every line was decided.</p>\n", f);
         return;
     }
-    qsort(r->missing.v, r->missing.n, sizeof *r->missing.v, by_total);
+    sort_tallies(&r->missing, by_total);
     fputs("<p>", f);
     for (size_t i = 0; i < r->missing.n; i++) {
         fprintf(f, "%s<code>", i ? ", " : "Give ");
@@ -504,7 +510,7 @@ static void write_errors(FILE *f, const report *r)
 static void write_versions(FILE *f, report *r)
 {
     fputs("<h2>Rule sets used</h2>\n<table><tr><th>regime@version</th><th>lines</th><th>digest</th></tr>\n", f);
-    qsort(r->versions.v, r->versions.n, sizeof *r->versions.v, by_total);
+    sort_tallies(&r->versions, by_total);
     for (size_t i = 0; i < r->versions.n; i++) {
         fputs("<tr><td>", f);
         h(f, r->versions.v[i].key);
@@ -523,7 +529,7 @@ static void write_code_changes(FILE *f, tallies *t, const char *what)
 {
     if (t->n == 0)
         return;
-    qsort(t->v, t->n, sizeof *t->v, by_total);
+    sort_tallies(t, by_total);
     fprintf(f, "<p>%s: ", what);
     for (size_t i = 0; i < t->n; i++) {
         fprintf(f, "%s<code>", i ? ", " : "");
