@@ -472,125 +472,139 @@ static int options_usable(const chipcheck_rules *rules, const chipcheck_options 
     return 0;
 }
 
-int cmd_batch(int argc, char **argv)
+/* The options of batch. Options may come before or after the files. */
+typedef struct batch_args {
+    const char *rules_dir, *date, *ruleset, *ruleset2, *format, *report_path;
+    int summary, brief, csv, nfiles;
+    const char **files; /* argc entries, the caller's */
+} batch_args;
+
+/* Parse the options; -1 when they are fine, else the exit status (the usage error printed, or help). */
+static int parse_batch_args(args *a, batch_args *o)
 {
-    args a;
-    const char *opt, *val, *rules_dir = NULL, *date = NULL, *ruleset = NULL;
-    const char *format = NULL, *report_path = NULL, *ruleset2 = NULL;
-    int k, summary = 0, brief = 0, nfiles = 0;
-    args_init(&a, argc, argv, 2, "batch", batch_usage);
-    /* Options may come before or after the files. */
-    const char **files = calloc((size_t)argc, sizeof *files);
-    if (files == NULL) {
-        errorf("out of memory");
-        return EXIT_USAGE;
-    }
-    while ((k = args_next(&a, &opt, &val)) != 0) {
+    const char *opt, *val;
+    int k;
+    while ((k = args_next(a, &opt, &val)) != 0) {
         const char **slot = NULL;
         if (k == 2) {
-            files[nfiles++] = opt;
+            o->files[o->nfiles++] = opt;
             continue;
         }
         if (strcmp(opt, "--rules") == 0)
-            slot = &rules_dir;
+            slot = &o->rules_dir;
         else if (strcmp(opt, "--date") == 0)
-            slot = &date;
-        else if (strcmp(opt, "--ruleset") == 0 && ruleset2 != NULL) {
-            usage_error(&a, "--ruleset given more than twice");
-            goto usage;
-        } else if (strcmp(opt, "--ruleset") == 0)
-            slot = ruleset == NULL ? &ruleset : &ruleset2;
+            slot = &o->date;
+        else if (strcmp(opt, "--ruleset") == 0 && o->ruleset2 != NULL)
+            return usage_error(a, "--ruleset given more than twice");
+        else if (strcmp(opt, "--ruleset") == 0)
+            slot = o->ruleset == NULL ? &o->ruleset : &o->ruleset2;
         else if (strcmp(opt, "--report") == 0)
-            slot = &report_path;
+            slot = &o->report_path;
         else if (strcmp(opt, "--input-format") == 0)
-            slot = &format;
+            slot = &o->format;
         else if (strcmp(opt, "--summary") == 0 || strcmp(opt, "--brief") == 0) {
-            if (args_no_value(&a, opt, val))
-                goto usage;
-            *(opt[2] == 's' ? &summary : &brief) = 1;
+            if (args_no_value(a, opt, val))
+                return EXIT_USAGE;
+            *(opt[2] == 's' ? &o->summary : &o->brief) = 1;
             continue;
         } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            free(files);
             printf("usage: chipcheck %s\n", batch_usage);
             return finish_stdout(EXIT_OK);
         } else {
-            usage_error(&a, "unknown option '%s'", opt);
-            goto usage;
+            return usage_error(a, "unknown option '%s'", opt);
         }
-        if ((*slot = args_value(&a, opt, val)) == NULL)
-            goto usage;
+        if ((*slot = args_value(a, opt, val)) == NULL)
+            return EXIT_USAGE;
     }
-    int csv = format != NULL && strcmp(format, "csv") == 0;
-    if (format != NULL && !csv && strcmp(format, "jsonl") != 0) {
-        usage_error(&a, "--input-format must be jsonl or csv; got '%s'", format);
-        goto usage;
-    }
-    if (!report_args_ok(&a, report_path, ruleset, ruleset2))
-        goto usage;
+    o->csv = o->format != NULL && strcmp(o->format, "csv") == 0;
+    if (o->format != NULL && !o->csv && strcmp(o->format, "jsonl") != 0)
+        return usage_error(a, "--input-format must be jsonl or csv; got '%s'", o->format);
+    return report_args_ok(a, o->report_path, o->ruleset, o->ruleset2) ? -1 : EXIT_USAGE;
+}
 
-    chipcheck_rules *rules = load_rules(rules_dir);
-    if (rules == NULL) {
-        free(files);
-        return EXIT_USAGE;
-    }
-    batch_state b;
-    memset(&b, 0, sizeof b);
-    b.rules = rules;
+/* The batch's state from its options: options tried once, the report made. Returns 1, or 0 (error printed). */
+static int batch_setup(batch_state *b, const chipcheck_rules *rules, const batch_args *o)
+{
     chipcheck_options init = CHIPCHECK_OPTIONS_INIT;
-    b.opts = init;
-    b.opts.default_date = date; /* NULL: today */
-    b.opts.ruleset = ruleset;
-    b.summary = summary;
-    b.brief = brief;
+    memset(b, 0, sizeof *b);
+    b->rules = rules;
+    b->opts = init;
+    b->opts.default_date = o->date; /* NULL: today */
+    b->opts.ruleset = o->ruleset;
+    b->summary = o->summary;
+    b->brief = o->brief;
     /* Progress only for a person watching: stderr a terminal, and stdout not that terminal too (the
      * decisions would be torn by the \r lines). */
-    b.progress = summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
-    b.opts2 = b.opts;
-    b.opts2.ruleset = ruleset2;
-    b.compare = ruleset2 != NULL;
-    if (((date != NULL || ruleset != NULL) && !options_usable(rules, &b.opts)) ||
-        (b.compare && !options_usable(rules, &b.opts2)) ||
-        (report_path != NULL && (b.report = report_new(report_path, ruleset, ruleset2)) == NULL)) {
-        if (report_path != NULL && b.report == NULL)
-            errorf("out of memory");
-        chipcheck_rules_free(rules);
-        free(files);
+    b->progress = o->summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
+    b->opts2 = b->opts;
+    b->opts2.ruleset = o->ruleset2;
+    b->compare = o->ruleset2 != NULL;
+    if ((o->date != NULL || o->ruleset != NULL) && !options_usable(rules, &b->opts))
+        return 0;
+    if (b->compare && !options_usable(rules, &b->opts2))
+        return 0;
+    if (o->report_path != NULL && (b->report = report_new(o->report_path, o->ruleset, o->ruleset2)) == NULL) {
+        errorf("out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/* Every JSON Lines input in turn (stdin when there is none). Sets *unreadable when a file cannot be opened.
+ * Returns 0 on a fatal error (reported). */
+static int batch_jsonl(batch_state *b, const batch_args *o, int *unreadable)
+{
+    if (o->nfiles == 0)
+        return batch_stream(b, stdin, NULL);
+    for (int i = 0; i < o->nfiles; i++) {
+        int is_stdin = strcmp(o->files[i], "-") == 0;
+        FILE *f = is_stdin ? stdin : fopen(o->files[i], "r");
+        if (f == NULL) {
+            errorf("%s: cannot open: %s", o->files[i], strerror(errno));
+            *unreadable = 1;
+            continue;
+        }
+        int ok = batch_stream(b, f, o->files[i]);
+        if (!is_stdin)
+            fclose(f);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    args a;
+    batch_args o;
+    batch_state b;
+    memset(&o, 0, sizeof o);
+    args_init(&a, argc, argv, 2, "batch", batch_usage);
+    if ((o.files = calloc((size_t)argc, sizeof *o.files)) == NULL) {
+        errorf("out of memory");
         return EXIT_USAGE;
     }
-
-    int fatal = 0, unreadable = 0;
-    if (csv) {
-        fatal = !batch_csv(&b, files, nfiles, &unreadable);
-    } else if (nfiles == 0) {
-        fatal = !batch_stream(&b, stdin, NULL);
-    } else {
-        for (int i = 0; i < nfiles && !fatal; i++) {
-            int is_stdin = strcmp(files[i], "-") == 0;
-            FILE *f = is_stdin ? stdin : fopen(files[i], "r");
-            if (f == NULL) {
-                errorf("%s: cannot open: %s", files[i], strerror(errno));
-                unreadable = 1;
-                continue;
-            }
-            fatal = !batch_stream(&b, f, files[i]);
-            if (!is_stdin)
-                fclose(f);
-        }
+    int st = parse_batch_args(&a, &o);
+    chipcheck_rules *rules = st < 0 ? load_rules(o.rules_dir) : NULL;
+    if (rules == NULL || !batch_setup(&b, rules, &o)) {
+        if (rules != NULL)
+            report_free(b.report);
+        chipcheck_rules_free(rules);
+        free(o.files);
+        return st < 0 ? EXIT_USAGE : st;
     }
+    int unreadable = 0;
+    int fatal = o.csv ? !batch_csv(&b, o.files, o.nfiles, &unreadable) : !batch_jsonl(&b, &o, &unreadable);
     fflush(stdout);
     if (b.progress && b.lines >= PROGRESS_EVERY) /* clear the progress line */
         fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
-    if (summary)
-        print_summary(&b, csv);
+    if (o.summary)
+        print_summary(&b, o.csv);
     if (b.report != NULL && !fatal)
-        fatal = !write_report(&b, files, nfiles);
+        fatal = !write_report(&b, o.files, o.nfiles);
     report_free(b.report);
     free(b.codes);
     chipcheck_rules_free(rules);
-    free(files);
+    free(o.files);
     return finish_stdout(fatal || unreadable || b.errors > 0 ? EXIT_USAGE : EXIT_OK);
-
-usage:
-    free(files);
-    return EXIT_USAGE;
 }
