@@ -85,8 +85,9 @@ CHIPCHECK_API const char *chipcheck_status_name(int code);
 /** @return sizeof(chipcheck_error) as this library was built, so bindings can check their copy. */
 CHIPCHECK_API size_t chipcheck_sizeof_error(void);
 
-/** Free memory the library handed to the caller (the strings of chipcheck_decision_json() and
- *  chipcheck_rules_chip_json()). NULL is a no-op. */
+/** Free memory the library handed to the caller (the strings of chipcheck_decision_json(),
+ *  chipcheck_rules_chip_json(), chipcheck_rules_version_json(), chipcheck_headroom() and chipcheck_envelope()).
+ *  NULL is a no-op. */
 CHIPCHECK_API void chipcheck_free(void *ptr);
 
 /* ---- Rule collections ---------------------------------------------------------------------------- */
