@@ -411,7 +411,7 @@ static void print_region(const cJSON *r, const char *indent)
 }
 
 /* One line an envelope's constraint lies on, unless printed already: its rules and the first one's citation. */
-static void print_bound(const cJSON *c, const char **seen, size_t *nseen, size_t max)
+static void print_bound(const cJSON *c, const char **seen, size_t *nseen, size_t max, int width)
 {
     const char *t = jstr(c, "text");
     const cJSON *r0 = cJSON_GetArrayItem(jget(c, "rules"), 0);
@@ -421,7 +421,7 @@ static void print_bound(const cJSON *c, const char **seen, size_t *nseen, size_t
     if (*nseen == max)
         return;
     seen[(*nseen)++] = t;
-    printf("  %-52s ", t);
+    printf("  %-*s  ", width, t);
     print_rules(jget(c, "rules"));
     printf("%s%s\n", r0 ? ": " : "", r0 ? jstr(r0, "citation") : "");
 }
@@ -433,9 +433,13 @@ static void print_bounds(const cJSON *env)
     const cJSON *c, *alt;
     if (cJSON_GetArraySize(jget(env, "all")) + cJSON_GetArraySize(jget(env, "any")) == 0)
         return;
+    int width = 0;
+    cJSON_ArrayForEach(c, jget(env, "all")) width = (int)strlen(jstr(c, "text")) > width ? (int)strlen(jstr(c, "text")) : width;
+    cJSON_ArrayForEach(alt, jget(env, "any")) cJSON_ArrayForEach(c, alt) width =
+        (int)strlen(jstr(c, "text")) > width ? (int)strlen(jstr(c, "text")) : width;
     puts("lines that bound it:");
-    cJSON_ArrayForEach(c, jget(env, "all")) print_bound(c, seen, &n, 64);
-    cJSON_ArrayForEach(alt, jget(env, "any")) cJSON_ArrayForEach(c, alt) print_bound(c, seen, &n, 64);
+    cJSON_ArrayForEach(c, jget(env, "all")) print_bound(c, seen, &n, 64, width);
+    cJSON_ArrayForEach(alt, jget(env, "any")) cJSON_ArrayForEach(c, alt) print_bound(c, seen, &n, 64, width);
 }
 
 static void print_envelope(const cJSON *root)
