@@ -1696,17 +1696,18 @@ static void put_regions(actx *a, const env *e, cJSON *root)
                 k++;
             if (k < i || outcome_rank(&e->outs[i]) != rank)
                 continue;
-            cJSON *r = put(a, regs, NULL, cJSON_CreateObject());
-            put_str(a, r, "verdict", chipcheck_verdict_name(e->outs[i].verdict));
-            put_str(a, r, "review_policy", e->outs[i].policy);
-            put_region(a, e, r, &e->outs[i]);
-            if (best < 0) {
-                best = (int)i;
-                cJSON *env_obj = put(a, root, "envelope", cJSON_CreateObject());
-                put_str(a, env_obj, "verdict", chipcheck_verdict_name(e->outs[i].verdict));
-                put_str(a, env_obj, "review_policy", e->outs[i].policy);
-                put_region(a, e, env_obj, &e->outs[i]);
+            char missing[480] = "";
+            for (size_t j = i; j < e->nouts; j++) /* what the region lacks, over its outcomes */
+                if (outcome_same(&e->outs[j], &e->outs[i]))
+                    list_union(missing, sizeof missing, e->outs[j].missing);
+            for (int env_too = 0; env_too <= (best < 0); env_too++) {
+                cJSON *r = put(a, env_too ? root : regs, env_too ? "envelope" : NULL, cJSON_CreateObject());
+                put_str(a, r, "verdict", chipcheck_verdict_name(e->outs[i].verdict));
+                put_str(a, r, "review_policy", e->outs[i].policy);
+                put_list(a, r, "missing", missing);
+                put_region(a, e, r, &e->outs[i]);
             }
+            best = (int)i;
         }
 }
 

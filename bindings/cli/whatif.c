@@ -237,7 +237,8 @@ static void print_head(const cJSON *root, const char *title)
     fputs("\nrule sets:", stdout);
     cJSON_ArrayForEach(r, jget(root, "rulesets")) {
         const char *v = jstr(r, "version");
-        printf("%s %s@%s", r == jget(root, "rulesets")->child ? "" : ",", jstr(r, "id"), v != NULL ? v : "(none in force)");
+        printf("%s %s%s%s", r == jget(root, "rulesets")->child ? "" : ",", jstr(r, "id"), v != NULL ? "@" : "",
+               v != NULL ? v : " (none in force)");
     }
     putchar('\n');
 }
@@ -442,12 +443,23 @@ static void print_bounds(const cJSON *env)
     cJSON_ArrayForEach(alt, jget(env, "any")) cJSON_ArrayForEach(c, alt) print_bound(c, seen, &n, 64, width);
 }
 
+/* "license_required with case_by_case where:" or "indeterminate (missing end_user_hq) where:". */
+static void print_region_head(const cJSON *r, const char *indent)
+{
+    const cJSON *m;
+    printf("%s%s", indent, jstr(r, "verdict"));
+    if (jstr(r, "review_policy"))
+        printf(" with %s", jstr(r, "review_policy"));
+    cJSON_ArrayForEach(m, jget(r, "missing")) printf("%s%s", m == jget(r, "missing")->child ? " (missing " : ", ",
+                                                      m->valuestring);
+    puts(cJSON_GetArraySize(jget(r, "missing")) ? ") where:" : " where:");
+}
+
 static void print_envelope(const cJSON *root)
 {
     const cJSON *env = jget(root, "envelope"), *r, *h, *chip = jget(root, "chip");
     print_head(root, "Envelope");
-    printf("%s%s%s where:\n", jstr(env, "verdict"), jstr(env, "review_policy") ? " with " : "",
-           jstr(env, "review_policy") ? jstr(env, "review_policy") : "");
+    print_region_head(env, "");
     print_region(env, "  ");
     print_bounds(env);
     cJSON_ArrayForEach(h, jget(root, "held")) {
@@ -455,12 +467,12 @@ static void print_envelope(const cJSON *root)
         printf(!strcmp(jstr(h, "why"), "chip") ? " (the chip's)\n" : !strcmp(jstr(h, "why"), "zero")
                ? "\n" : " (the least %s needs)\n", jstr(h, "why"));
     }
-    puts("elsewhere:");
+    if (cJSON_GetArraySize(jget(root, "regions")) > 1)
+        puts("elsewhere:");
     cJSON_ArrayForEach(r, jget(root, "regions")) {
         if (r == jget(root, "regions")->child)
             continue;
-        printf("  %s%s%s where:\n", jstr(r, "verdict"), jstr(r, "review_policy") ? " with " : "",
-               jstr(r, "review_policy") ? jstr(r, "review_policy") : "");
+        print_region_head(r, "  ");
         print_region(r, "    ");
     }
     if (!cJSON_IsObject(chip))
