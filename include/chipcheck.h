@@ -460,7 +460,8 @@ CHIPCHECK_API char *chipcheck_headroom(const chipcheck_rules *rules, const char 
  *  - "envelope": the mildest outcome's verdict and review_policy, and its region as constraints a reader can
  *    follow: "all" (every one holds) and "any" (lists of constraints, one list of which holds; empty when "all"
  *    says everything). A constraint is {"metric" or "expr", "op", "value", "text", "rules"}, the rules being those
- *    that draw its line; "regions" gives every outcome's region the same way, mildest first;
+ *    that draw its line, and "missing" (what leaves an indeterminate region open); "regions" gives every outcome's
+ *    region the same way, mildest first;
  *  - "axes" (per metric varied: the lines, each with the side its own value belongs to and its rules, and the
  *    intervals between them), "planes" (comparisons over two or more varied metrics, e.g. memory_bandwidth_gbs +
  *    interconnect_bandwidth_gbs >= 1700; "relevant" when some outcome changes across them), "held" (the metrics
