@@ -21,7 +21,8 @@ VERSION   := $(VER_MAJOR).$(VER_MINOR).$(VER_PATCH)
 # python3-distributed: chipcheck.screen_frame and chipcheck.dask, tested on a local two-process cluster.)
 DEB_PACKAGES := gcc make pkg-config libxml2-dev libpcre2-dev libcjson-dev libcunit1-dev \
                 python3 python3-pytest python3-setuptools python3-venv python3-pip man-db \
-                python3-pandas python3-dask python3-distributed
+                python3-pandas python3-dask python3-distributed \
+                libxml2-utils librsvg2-bin
 PKGS := libxml-2.0 libpcre2-8 libcjson
 PG_DEB_PACKAGES := postgresql-15 postgresql-server-dev-15
 PG_CONFIG ?= /usr/lib/postgresql/15/bin/pg_config
@@ -172,6 +173,7 @@ pg-extension: $(STLIB)
 pg-test: pg-extension $(CLI)
 	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/run.sh $(CLI)
 
+# The picture tests (tests/python/test_pictures.py) drive the command, xmllint and rsvg-convert.
 python-test: $(BUILD)/libchipcheck.so $(CLI)
 	CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python CHIPCHECK_CLI=$(CURDIR)/$(CLI) \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider tests/python

@@ -88,8 +88,9 @@ CHIPCHECK_API const char *chipcheck_status_name(int code);
 /** @return sizeof(chipcheck_error) as this library was built, so bindings can check their copy. */
 CHIPCHECK_API size_t chipcheck_sizeof_error(void);
 
-/** Free memory the library handed to the caller (the strings of chipcheck_decision_json() and
- *  chipcheck_rules_chip_json()). NULL is a no-op. */
+/** Free memory the library handed to the caller (the strings of chipcheck_decision_json(),
+ *  chipcheck_rules_chip_json(), chipcheck_rules_version_json(), chipcheck_headroom() and chipcheck_envelope()).
+ *  NULL is a no-op. */
 CHIPCHECK_API void chipcheck_free(void *ptr);
 
 /* ---- Rule collections ---------------------------------------------------------------------------- */
@@ -434,6 +435,69 @@ CHIPCHECK_API int chipcheck_reason_result(const chipcheck_reason *reason);
  *  give the same bytes.
  * @return a NUL-terminated string freed with chipcheck_free(), or NULL when out of memory. */
 CHIPCHECK_API char *chipcheck_decision_json(const chipcheck_decision *decision, unsigned flags) CHIPCHECK_ATTR_WUR;
+
+/* ---- What-if analysis ------------------------------------------------------------------------------ */
+
+/** Headroom: how far one shipment's chip sits from every line the rules in force draw on its metrics, and what
+ *  crossing one would do. The shipment is given as for chipcheck_check_json(); the versions in force are those
+ *  its decision uses (every regime, the options' ruleset pinned). The answer is JSON (freed with
+ *  chipcheck_free()):
+ *  - "shipment", "outcome" (verdict, review_policy, classification, codes of the reasons that hold, missing)
+ *    and "rulesets" (each regime's version, effective date, title and digest);
+ *  - "metrics": every metric a comparison reads (tpp, performance_density, memory_bandwidth_gbs, ...) with the
+ *    chip's value (null when not given) and its source;
+ *  - "comparisons": every numeric comparison of every rule of those versions, each text once with all the rules
+ *    that make it: expr, op, threshold, value, result, margin (value - threshold) and margin_pct (of the
+ *    threshold), and "crossings": per metric of the comparison, the outcome with that metric moved just across
+ *    the line, the others held, and whether that alone changes the verdict or review policy;
+ *  - "flips": per metric and direction ("up", "down"), the nearest value at which the verdict or review policy
+ *    changes (line, op, change, change_pct of the current value), with the outcome "before" (just short of the
+ *    line) and "after" (at the first value past it), "confirmed" (both sides were evaluated and the near side
+ *    keeps the current outcome) and the rules drawn at that line; "nearest_line" is the nearest flip to a stricter
+ *    outcome (for an allowed chip, the line it was designed under), or null;
+ *  - "date_flips": every later version (any regime) whose effective date changes the verdict or policy of the
+ *    same shipment, with the outcome before and after and the codes gained and lost;
+ *  - "not_analysed": comparisons that are not linear in the metrics (none in the bundled rules), listed.
+ *  Metrics are moved one at a time, every other metric held at its value: performance density is a coordinate
+ *  of its own (moving tpp keeps it, as if the die grew too). Candidate lines are read from the rules'
+ *  comparisons (and/or/not trees of linear comparisons); each answer comes from evaluating the moved shipment.
+ * @param json   the shipment, as for chipcheck_check_json().
+ * @param flags  CHIPCHECK_JSON_PRETTY or 0.
+ * @return a string freed with chipcheck_free(), or NULL with err set (bad shipment as chipcheck_check_json()
+ *         reports it; CHIPCHECK_ERR_NOMEM). Thread-safe as chipcheck_check_json(). */
+CHIPCHECK_API char *chipcheck_headroom(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
+                                       unsigned flags, chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Envelope: the region of metric space in which a shipment gets the mildest outcome (no license, else the
+ *  mildest review policy), for its destination, end user, date and chip (datacenter flag, name, vendor, kind:
+ *  everything but the figures varied). The answer is JSON (freed with chipcheck_free()):
+ *  - "shipment", "outcome" (of the shipment as given) and "rulesets", as chipcheck_headroom();
+ *  - "envelope": the mildest outcome's verdict and review_policy, and its region as constraints a reader can
+ *    follow: "all" (every one holds) and "any" (lists of constraints, one list of which holds; empty when "all"
+ *    says everything). A constraint is {"metric" or "expr", "op", "value", "text", "rules"}, the rules being those
+ *    that draw its line, and "missing" (what leaves an indeterminate region open); "regions" gives every outcome's
+ *    region the same way, mildest first;
+ *  - "axes" (per metric varied: the lines, each with the side its own value belongs to and its rules, and the
+ *    intervals between them), "planes" (comparisons over two or more varied metrics, e.g. memory_bandwidth_gbs +
+ *    interconnect_bandwidth_gbs >= 1700; "relevant" when some outcome changes across them), "held" (the metrics
+ *    not varied and the value each is held at), "outcomes" and "cells" (each piece of the grid of intervals, with
+ *    the side of each plane, its outcome and the point it was evaluated at): what a map draws;
+ *  - "chip": when the shipment's chip gives figures for the metrics varied, where it sits ("placed" when it gives
+ *    all), its outcome there and its "flips" and "nearest_line" as in chipcheck_headroom(); else null.
+ *  Every cell is evaluated (at two points, which must agree; else CHIPCHECK_ERR_RULES: a comparison the analysis
+ *  cannot read). The metrics not varied are held at the chip's figures, or when the chip does not give them at the
+ *  lowest value at which a classification that also reads a varied metric can hold (e.g. interconnect 600 GB/s
+ *  beside tpp in the 2022 rule), else 0. A chip without a name cannot be ruled out as one the rules name (the
+ *  H20, the MI308: the region is indeterminate where those rules apply): name a new design ("chip": {"name":
+ *  "new design"}) to analyse it as one.
+ * @param json       the shipment, as for chipcheck_check_json(); its chip's figures are the point marked.
+ * @param metrics    the metrics to vary (e.g. {"tpp", "performance_density"}), or NULL for every metric the rules
+ *                   in force compare; n_metrics names. A name the rules in force do not compare is CHIPCHECK_ERR_ARG.
+ * @param flags      CHIPCHECK_JSON_PRETTY or 0.
+ * @return a string freed with chipcheck_free(), or NULL with err set. Thread-safe as chipcheck_check_json(). */
+CHIPCHECK_API char *chipcheck_envelope(const chipcheck_rules *rules, const char *json, const char *const *metrics,
+                                       size_t n_metrics, const chipcheck_options *opts, unsigned flags,
+                                       chipcheck_error *err) CHIPCHECK_ATTR_WUR;
 
 #ifdef __cplusplus
 }

@@ -472,6 +472,13 @@ static void derive_metrics(ectx *c)
             c->miss[slot] = (field_mask)1 << slot; /* no dense throughput and no value given */
         }
     }
+    for (int i = 0; s->force && i < MAX_SLOTS; i++) /* what-if values (analysis.c) win over everything */
+        if (s->force->set[i]) {
+            c->val[i] = s->force->val[i];
+            c->have[i] = 1;
+            c->src[i] = "what-if";
+            c->how[i] = NULL;
+        }
 }
 
 /* ---- licenses ------------------------------------------------------------------------------------- */
@@ -1127,6 +1134,13 @@ nomem:
     chipcheck_decision_free(d);
     err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     return NULL;
+}
+
+chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                  chipcheck_error *err)
+{
+    err_clear(err);
+    return evaluate_traced(R, s, o, err);
 }
 
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */

@@ -381,6 +381,7 @@ typedef struct ship {
     const cat_chip *catalog;          /* when the chip came from the catalog */
     const char *exception, *exception_auth;
     const chipcheck_license *licenses; size_t nlicenses;
+    const struct metric_force *force; /* analysis.c: metric values forced after derivation, or NULL */
 } ship;
 
 /* Evaluate a validated shipment (its date settled): the traced decision, or the verdict alone with an
@@ -389,6 +390,18 @@ CC_HIDDEN chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const sh
                                               chipcheck_error *err);
 CC_HIDDEN int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *o, chipcheck_error *err);
 CC_HIDDEN const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev);
+/* What-if values (lib/analysis.c): a slot set here takes this value after the metrics are derived, in every
+ * regime, whatever the shipment gives. */
+typedef struct metric_force { unsigned char set[MAX_SLOTS]; double val[MAX_SLOTS]; } metric_force;
+
+/* Parse and validate a shipment given as JSON, settle its date (the options' default, else today) and hand it to
+ * fn, whose result is returned; the strings the ship borrows live until fn returns. A negative status with err set
+ * when the JSON or the shipment is bad (as chipcheck_check_json() reports it). For analysis.c. */
+CC_HIDDEN int ship_from_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
+                             int (*fn)(void *ctx, const ship *s), void *ctx, chipcheck_error *err);
+/* The full decision for a validated shipment whose date is set (s->force honoured). For analysis.c. */
+CC_HIDDEN chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                            chipcheck_error *err);
 
 
 /* ---- decisions ----------------------------------------------------------------------------------- */

@@ -746,3 +746,21 @@ int chipcheck_evaluator_verdict_json(chipcheck_evaluator *ev, const char *json, 
     json_ship_free(&j, root);
     return rc;
 }
+
+int ship_from_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
+                   int (*fn)(void *ctx, const ship *s), void *ctx, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !json)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and json must not be NULL");
+    cJSON *root;
+    json_ship j;
+    ship s;
+    int rc = parse_json(json, &root, &j, err);
+    if (rc == 0)
+        rc = prepare(rules, &j.sh, opts, &s, err); /* the same validation and date as chipcheck_check() */
+    if (rc == 0)
+        rc = fn(ctx, &s);
+    json_ship_free(&j, root);
+    return rc;
+}

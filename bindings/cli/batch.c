@@ -16,7 +16,7 @@
 
 static const char batch_usage[] =
     "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--brief] [--summary] "
-    "[FILE...]";
+    "[--report FILE.html [--ruleset ID@VERSION2]] [FILE...]";
 
 /* How often a reason code held, for --summary. The code is borrowed from the rules. */
 typedef struct code_count {
@@ -35,6 +35,9 @@ typedef struct batch_state {
     code_count *codes;
     size_t ncodes, codes_cap;
     int write_errno; /* writing stdout failed (EPIPE when the reader went away): the batch stops */
+    report *report;           /* --report: the page's tallies, or NULL */
+    chipcheck_options opts2;  /* a second --ruleset: each line is also checked with it, for the report */
+    int compare;
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
@@ -84,6 +87,8 @@ static int write_error_record(batch_state *b, cJSON *id, int id_replaced, unsign
     cJSON *e = cJSON_CreateObject();
     char *text = NULL;
     int ok = 0, file_replaced = 0;
+    if (b->report != NULL) /* every bad line counts in the report, whatever made it bad */
+        report_error(b->report, lineno, file, cJSON_GetStringValue(id), err);
     if (rec == NULL || e == NULL || id == NULL) {
         cJSON_Delete(id);
         goto done;
@@ -177,6 +182,17 @@ static void progress(const batch_state *b)
 /* Check one shipment (JSON text) and write its output line; id is the error record's id (taken over), made
  * from the text when NULL. When id is given the JSON was generated (CSV), so an error's column in it would
  * mean nothing to the user and is dropped. Returns 0 on a fatal error (out of memory). */
+/* The report's count of a decided line: with a second rule set, the line is checked again under it. */
+static int report_decision(batch_state *b, const chipcheck_decision *d, const char *json, unsigned long lineno,
+                           const char *file)
+{
+    chipcheck_error err;
+    chipcheck_decision *d2 = b->compare ? chipcheck_check_json(b->rules, json, &b->opts2, &err) : NULL;
+    int ok = (!b->compare || d2 != NULL) && report_line(b->report, d, d2, lineno, file);
+    chipcheck_decision_free(d2);
+    return ok;
+}
+
 static int batch_check(batch_state *b, const char *json, cJSON *id, int id_replaced, unsigned long lineno,
                        const char *file)
 {
@@ -197,6 +213,10 @@ static int batch_check(batch_state *b, const char *json, cJSON *id, int id_repla
         return write_error_record(b, id, replaced, lineno, file, &err);
     }
     cJSON_Delete(id);
+    if (b->report != NULL && !report_decision(b, d, json, lineno, file)) {
+        chipcheck_decision_free(d);
+        return 0;
+    }
     char *text = chipcheck_decision_json(d, b->brief ? CHIPCHECK_JSON_BRIEF : 0);
     if (text == NULL) {
         chipcheck_decision_free(d);
@@ -558,100 +578,166 @@ static int options_usable(const chipcheck_rules *rules, const chipcheck_options 
     return 0;
 }
 
-int cmd_batch(int argc, char **argv)
+/* --report FILE and a second --ruleset: the second needs the report (where the comparison goes), and both must
+ * pin versions of one regime (ID@A, ID@B): the same lines are checked with that regime at each version, every
+ * other regime by date. Returns 1 when fine, else 0 after the usage error. */
+static int report_args_ok(args *a, const char *report_path, const char *ruleset, const char *ruleset2)
 {
-    args a;
-    const char *opt, *val, *rules_dir = NULL, *date = NULL, *ruleset = NULL;
-    const char *format = NULL;
-    int k, summary = 0, brief = 0, nfiles = 0;
-    args_init(&a, argc, argv, 2, "batch", batch_usage);
-    /* Options may come before or after the files. */
-    const char **files = calloc((size_t)argc, sizeof *files);
-    if (files == NULL) {
-        errorf("out of memory");
-        return EXIT_USAGE;
+    if (ruleset2 == NULL)
+        return 1;
+    if (report_path == NULL) {
+        usage_error(a, "a second --ruleset needs --report FILE.html (the report shows what changes between them)");
+        return 0;
     }
-    while ((k = args_next(&a, &opt, &val)) != 0) {
+    const char *at1 = strchr(ruleset, '@'), *at2 = strchr(ruleset2, '@');
+    if (at1 == NULL || at2 == NULL || at1 - ruleset != at2 - ruleset2 || strncmp(ruleset, ruleset2, (size_t)(at1 - ruleset))) {
+        usage_error(a, "two --ruleset options compare two versions of one regime (ID@A ID@B); got '%s' and '%s'",
+                    ruleset, ruleset2);
+        return 0;
+    }
+    return 1;
+}
+
+/* Write the report page; the inputs are named in it. Returns 1, or 0 after an error. */
+static int write_report(batch_state *b, const char **files, int nfiles)
+{
+    char inputs[1024] = "";
+    for (int i = 0; i < nfiles; i++)
+        snprintf(inputs + strlen(inputs), sizeof inputs - strlen(inputs), "%s%s", i ? ", " : "",
+                 strcmp(files[i], "-") == 0 ? "standard input" : files[i]);
+    return report_write(b->report, nfiles ? inputs : "standard input") == 0;
+}
+
+/* The options of batch. Options may come before or after the files. */
+typedef struct batch_args {
+    const char *rules_dir, *date, *ruleset, *ruleset2, *format, *report_path;
+    int summary, brief, csv, nfiles;
+    const char **files; /* argc entries, the caller's */
+} batch_args;
+
+/* Parse the options; -1 when they are fine, else the exit status (the usage error printed, or help). */
+static int parse_batch_args(args *a, batch_args *o)
+{
+    const char *opt, *val;
+    int k;
+    while ((k = args_next(a, &opt, &val)) != 0) {
         const char **slot = NULL;
         if (k == 2) {
-            files[nfiles++] = opt;
+            o->files[o->nfiles++] = opt;
             continue;
         }
         if (strcmp(opt, "--rules") == 0)
-            slot = &rules_dir;
+            slot = &o->rules_dir;
         else if (strcmp(opt, "--date") == 0)
-            slot = &date;
+            slot = &o->date;
+        else if (strcmp(opt, "--ruleset") == 0 && o->ruleset2 != NULL)
+            return usage_error(a, "--ruleset given more than twice");
         else if (strcmp(opt, "--ruleset") == 0)
-            slot = &ruleset;
+            slot = o->ruleset == NULL ? &o->ruleset : &o->ruleset2;
+        else if (strcmp(opt, "--report") == 0)
+            slot = &o->report_path;
         else if (strcmp(opt, "--input-format") == 0)
-            slot = &format;
+            slot = &o->format;
         else if (strcmp(opt, "--summary") == 0 || strcmp(opt, "--brief") == 0) {
-            if (args_no_value(&a, opt, val))
-                goto usage;
-            *(opt[2] == 's' ? &summary : &brief) = 1;
+            if (args_no_value(a, opt, val))
+                return EXIT_USAGE;
+            *(opt[2] == 's' ? &o->summary : &o->brief) = 1;
             continue;
         } else if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
-            free(files);
             printf("usage: chipcheck %s\n", batch_usage);
             return finish_stdout(EXIT_OK);
         } else {
             static const char *const known[] = {"--rules --rules-dir", "--date", "--ruleset --rule-set",
-                                                "--input-format --format --input", "--brief", "--summary", "--help"};
-            unknown_option(&a, opt, known, sizeof known / sizeof known[0]);
-            goto usage;
+                                                "--input-format --format --input", "--brief", "--summary",
+                                                "--report", "--help"};
+            unknown_option(a, opt, known, sizeof known / sizeof known[0]);
+            return EXIT_USAGE;
         }
-        if ((*slot = args_value(&a, opt, val)) == NULL)
-            goto usage;
+        if ((*slot = args_value(a, opt, val)) == NULL)
+            return EXIT_USAGE;
     }
-    int csv = format != NULL && strcmp(format, "csv") == 0;
-    if (format != NULL && !csv && strcmp(format, "jsonl") != 0) {
+    o->csv = o->format != NULL && strcmp(o->format, "csv") == 0;
+    if (o->format != NULL && !o->csv && strcmp(o->format, "jsonl") != 0) {
         static const char *const formats[] = {"jsonl json", "csv"};
-        bad_value(&a, "--input-format", format, formats, 2);
-        goto usage;
-    }
-
-    chipcheck_rules *rules = load_rules(rules_dir);
-    if (rules == NULL) {
-        free(files);
+        bad_value(a, "--input-format", o->format, formats, 2);
         return EXIT_USAGE;
     }
-    batch_state b;
-    memset(&b, 0, sizeof b);
-    b.rules = rules;
+    return report_args_ok(a, o->report_path, o->ruleset, o->ruleset2) ? -1 : EXIT_USAGE;
+}
+
+/* The batch's state from its options: options tried once, the report made. Returns 1, or 0 (error printed). */
+static int batch_setup(batch_state *b, const chipcheck_rules *rules, const batch_args *o)
+{
     chipcheck_options init = CHIPCHECK_OPTIONS_INIT;
-    b.opts = init;
-    b.opts.default_date = date; /* NULL: today */
-    b.opts.ruleset = ruleset;
-    b.summary = summary;
-    b.brief = brief;
+    memset(b, 0, sizeof *b);
+    b->rules = rules;
+    b->opts = init;
+    b->opts.default_date = o->date; /* NULL: today */
+    b->opts.ruleset = o->ruleset;
+    b->summary = o->summary;
+    b->brief = o->brief;
     /* Progress only for a person watching: stderr a terminal, and stdout not that terminal too (the
      * decisions would be torn by the \r lines). */
-    b.progress = summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
-    if ((date != NULL || ruleset != NULL) && !options_usable(rules, &b.opts)) {
-        chipcheck_rules_free(rules);
-        free(files);
+    b->progress = o->summary && isatty(fileno(stderr)) && !isatty(fileno(stdout));
+    b->opts2 = b->opts;
+    b->opts2.ruleset = o->ruleset2;
+    b->compare = o->ruleset2 != NULL;
+    if ((o->date != NULL || o->ruleset != NULL) && !options_usable(rules, &b->opts))
+        return 0;
+    if (b->compare && !options_usable(rules, &b->opts2))
+        return 0;
+    if (o->report_path != NULL && (b->report = report_new(o->report_path, o->ruleset, o->ruleset2)) == NULL) {
+        errorf("out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/* Every JSON Lines input in turn (stdin when there is none). Sets *unreadable when a file cannot be opened.
+ * Returns 0 on a fatal error (reported). */
+static int batch_jsonl(batch_state *b, const batch_args *o, int *unreadable)
+{
+    if (o->nfiles == 0)
+        return batch_stream(b, stdin, NULL);
+    for (int i = 0; i < o->nfiles; i++) {
+        int is_stdin = strcmp(o->files[i], "-") == 0;
+        FILE *f = is_stdin ? stdin : fopen(o->files[i], "r");
+        if (f == NULL) {
+            errorf("%s: cannot open: %s", o->files[i], strerror(errno));
+            *unreadable = 1;
+            continue;
+        }
+        int ok = batch_stream(b, f, o->files[i]);
+        if (!is_stdin)
+            fclose(f);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    args a;
+    batch_args o;
+    batch_state b;
+    memset(&o, 0, sizeof o);
+    memset(&b, 0, sizeof b);
+    args_init(&a, argc, argv, 2, "batch", batch_usage);
+    if ((o.files = calloc((size_t)argc, sizeof *o.files)) == NULL) {
+        errorf("out of memory");
         return EXIT_USAGE;
     }
-
-    int fatal = 0, unreadable = 0;
-    if (csv) {
-        fatal = !batch_csv(&b, files, nfiles, &unreadable);
-    } else if (nfiles == 0) {
-        fatal = !batch_stream(&b, stdin, NULL);
-    } else {
-        for (int i = 0; i < nfiles && !fatal; i++) {
-            int is_stdin = strcmp(files[i], "-") == 0;
-            FILE *f = is_stdin ? stdin : fopen(files[i], "r");
-            if (f == NULL) {
-                errorf("%s: cannot open: %s", files[i], strerror(errno));
-                unreadable = 1;
-                continue;
-            }
-            fatal = !batch_stream(&b, f, files[i]);
-            if (!is_stdin)
-                fclose(f);
-        }
+    int st = parse_batch_args(&a, &o);
+    chipcheck_rules *rules = st < 0 ? load_rules(o.rules_dir) : NULL;
+    if (rules == NULL || !batch_setup(&b, rules, &o)) {
+        report_free(b.report);
+        chipcheck_rules_free(rules);
+        free(o.files);
+        return st < 0 ? EXIT_USAGE : st;
     }
+    int unreadable = 0;
+    int fatal = o.csv ? !batch_csv(&b, o.files, o.nfiles, &unreadable) : !batch_jsonl(&b, &o, &unreadable);
     errno = 0;
     if (b.write_errno == 0 && fflush(stdout) != 0)
         b.write_errno = errno ? errno : EIO;
@@ -659,16 +745,15 @@ int cmd_batch(int argc, char **argv)
         errorf("batch: cannot write the output: %s", strerror(b.write_errno));
     if (b.progress && b.lines >= PROGRESS_EVERY) /* clear the progress line */
         fprintf(stderr, "\r%*s\r", snprintf(NULL, 0, "batch: %lu lines", b.lines), "");
-    if (summary)
-        print_summary(&b, csv);
+    if (o.summary)
+        print_summary(&b, o.csv);
+    if (b.report != NULL && !fatal && !b.write_errno)
+        fatal = !write_report(&b, o.files, o.nfiles);
+    report_free(b.report);
     free(b.codes);
     chipcheck_rules_free(rules);
-    free(files);
+    free(o.files);
     if (b.write_errno)
         return EXIT_USAGE;
     return finish_stdout(fatal || unreadable || b.errors > 0 ? EXIT_USAGE : EXIT_OK);
-
-usage:
-    free(files);
-    return EXIT_USAGE;
 }

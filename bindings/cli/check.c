@@ -89,7 +89,7 @@ static int set_string(cJSON *obj, const char *key, const char *val)
 }
 
 /* Parse the spec file into a JSON object. Prints the error and returns NULL on failure. */
-static cJSON *parse_spec(const char *path, const char *text)
+cJSON *parse_spec(const char *path, const char *text)
 {
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithOpts(text, &end, 1);

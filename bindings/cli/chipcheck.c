@@ -11,7 +11,8 @@
 
 #include "cli.h"
 
-static const char help_text[] =
+/* In parts: C caps one string literal at 4095 bytes. */
+static const char *const help_text[] = {
     "usage: chipcheck <command> [options]\n"
     "\n"
     "Decide whether a shipment of advanced-computing chips needs a US export license, under every regime\n"
@@ -31,7 +32,7 @@ static const char help_text[] =
     "      or EAR99 (some embargoes depend on it). --date defaults to today (UTC).\n"
     "      Exit status: 0 allowed, 1 license required, 3 indeterminate, 2 usage or input error.\n"
     "  batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv]\n"
-    "        [--brief] [--summary] [FILE...]\n"
+    "        [--brief] [--summary] [--report FILE.html [--ruleset ID@VERSION2]] [FILE...]\n"
     "      Read shipments as JSON Lines from the files or stdin; write one line per input line: the\n"
     "      decision JSON, or an error record {\"id\", \"line\", \"error\": {\"code\", \"field\", \"message\"}}\n"
     "      (valid UTF-8 JSON: invalid bytes of an id become U+FFFD, listed in \"invalid_utf8\").\n"
@@ -42,7 +43,10 @@ static const char help_text[] =
     "      --date is the date of lines that have none. --summary prints to stderr the counts per verdict\n"
     "      and per reason code that held, and how many lines are dated after the rules' reviewed date\n"
     "      (and progress while stderr is a terminal).\n"
-    "      Exit status: 0 when every line was decided, 2 when any line was an error.\n"
+    "      --report FILE.html also writes one self-contained page: the share of lines that need a license\n"
+    "      and why, by destination and chip, what indeterminate lines miss, the rule sets used; with a second\n"
+    "      --ruleset of the same regime, what changes from the first version to the second, line by line.\n"
+    "      Exit status: 0 when every line was decided, 2 when any line was an error.\n",
     "  rules list [--rules DIR]        the rule set versions: id@version, effective date, digest, title;\n"
     "                                  then each regime's reviewed-through date\n"
     "  rules show ID@VERSION [--rules DIR]\n"
@@ -55,11 +59,27 @@ static const char help_text[] =
     "                                  check rule files (.xml) and catalogs (.json) on top of the bundled rules\n"
     "                                  (or DIR): extends resolve; a file replaces its own version there\n"
     "  chips list [--rules DIR]        the catalog chips: name, vendor, TPP (given or derived; - if unknown)\n"
-    "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n"
+    "  chips show NAME [--rules DIR]   the catalog entry of a chip, as JSON\n",
+    "  headroom (--chip NAME | --spec FILE) --to CC [--hq CC] [--from CC] [--date D] [--ruleset ID@V]\n"
+    "        [--rules DIR] [--format text|json]\n"
+    "      How far the chip sits from every line the rules in force draw on its figures: each comparison\n"
+    "      with its margin, the nearest value of each figure that changes the answer (flips, both sides\n"
+    "      evaluated), the line it was designed under, and the later versions that change the answer.\n"
+    "  envelope --to CC [--hq CC] [--from CC] [--date D] [--datacenter yes|no] [--chip NAME | --spec FILE]\n"
+    "        [--name NAME] [--vendor NAME] [--metric NAME ...] [--rules DIR] [--format text|json]\n"
+    "      Where a chip needs no license (or gets the mildest policy) for that destination and date: the\n"
+    "      region of TPP, performance density and the bandwidths, as constraints with the rules that draw\n"
+    "      them. Without --chip, a new design for datacenters (--datacenter no: not for datacenters); with\n"
+    "      --chip, where that chip sits and the line it was designed under.\n"
+    "  map --to CC [--date D ...] [--hq CC] [--from CC] [--chip NAME ... | --catalog] [-o FILE.svg] [--rules DIR]\n"
+    "      One SVG of where chips sit against the lines of the rules in force, a column per --date: the TPP x\n"
+    "      performance-density plane and the memory x interconnect bandwidth plane, shaded by the outcome for\n"
+    "      a new datacenter design for that destination, the chips coloured by their own verdict.\n"
     "\n"
     "  --help, --version    (after a command: its usage)\n"
     "\n"
-    "The manual: man chipcheck (installed by make install; in the source tree: man -l bindings/cli/chipcheck.1).\n";
+    "The manual: man chipcheck (installed by make install; in the source tree: man -l bindings/cli/chipcheck.1).\n",
+};
 
 static void usage_short(FILE *f)
 {
@@ -67,6 +87,9 @@ static void usage_short(FILE *f)
           "       chipcheck batch [options] [FILE...]\n"
           "       chipcheck rules (list | show ID@VERSION | diff ID@A ID@B [--chips] | validate [--rules DIR] FILE...)\n"
           "       chipcheck chips (list | show NAME)\n"
+          "       chipcheck headroom (--chip NAME | --spec FILE) --to CC [options]\n"
+          "       chipcheck envelope --to CC [options]\n"
+          "       chipcheck map --to CC [--date D ...] [--chip NAME ... | --catalog] [-o FILE.svg]\n"
           "Try 'chipcheck --help' for more.\n", f);
 }
 
@@ -85,8 +108,15 @@ int main(int argc, char **argv)
         return cmd_rules(argc, argv);
     if (strcmp(c, "chips") == 0)
         return cmd_chips(argc, argv);
+    if (strcmp(c, "headroom") == 0)
+        return cmd_headroom(argc, argv);
+    if (strcmp(c, "envelope") == 0)
+        return cmd_envelope(argc, argv);
+    if (strcmp(c, "map") == 0)
+        return cmd_map(argc, argv);
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
-        fputs(help_text, stdout);
+        for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
+            fputs(help_text[i], stdout);
         return finish_stdout(EXIT_OK);
     }
     if (strcmp(c, "--version") == 0 || strcmp(c, "version") == 0) {
@@ -94,7 +124,7 @@ int main(int argc, char **argv)
         printf("chipcheck %s\n", chipcheck_version());
         return finish_stdout(EXIT_OK);
     }
-    static const char *const commands[] = {"check", "batch", "rules", "chips", "help"};
+    static const char *const commands[] = {"check", "batch", "rules", "chips", "headroom", "envelope", "map", "help"};
     static const char *const options[] = {"--help", "--version"};
     char near[96];
     if (c[0] == '-')

@@ -19,6 +19,13 @@ int cmd_check(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_chips(int argc, char **argv);
+int cmd_headroom(int argc, char **argv);
+int cmd_envelope(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+
+/* Parse the text of a --spec file (path for messages) into a JSON object: a chip, or a whole shipment (one with
+ * a "chip" key). Prints the error (file:line:column) and returns NULL on failure. (check.c) */
+cJSON *parse_spec(const char *path, const char *text);
 
 /* Print a decision as text for people (text.c); exception is the license exception the shipment names, or
  * NULL. Returns 0 after printing an error (out of memory). */
@@ -112,6 +119,53 @@ int json_numbers_finite(const cJSON *item, char *path, size_t pathsz);
 /* A JSON string item of s, valid UTF-8 whatever s holds: each byte outside a well-formed UTF-8 sequence
  * becomes U+FFFD, and *replaced says whether any did. NULL when out of memory. */
 cJSON *json_text(const char *s, int *replaced);
+
+/* ---- drawing (svg.c) ------------------------------------------------------------------------------------- */
+
+/* A scale from data to pixels: d0..d1 maps to p0..p1 (p1 < p0 for a y axis), logarithmic when log is set. */
+typedef struct scale { double d0, d1, p0, p1; int log; } scale;
+typedef struct pt { double x, y; } pt;
+typedef struct rect { double x0, y0, x1, y1; } rect;
+
+/* Data to pixels; a value far outside the range maps just past the edge (a clip path hides it). */
+double scale_at(const scale *s, double v);
+int scale_contains(const scale *s, double v);
+/* Widen the range to round values (1, 2 or 5 times a power of ten). */
+void scale_round(scale *s);
+/* Round tick values inside the range (at most max); returns how many. */
+size_t scale_ticks(const scale *s, double *out, size_t max);
+/* Write text XML-escaped (&, <, >, "). */
+void svg_text(FILE *f, const char *s);
+/* Clip a polygon (n points) to the half-plane a*x + b*y + c >= 0; out has room for 2n points. Returns its size. */
+size_t clip_halfplane(const pt *in, size_t n, double a, double b, double c, pt *out);
+/* Path data for points in data space ("M.. L.. Z"); edges off the axes are cut in pieces to follow log axes. */
+void svg_path(FILE *f, const pt *p, size_t n, const scale *sx, const scale *sy, int closed);
+void printf_path_point(FILE *f, char cmd, double x, double y);
+/* Estimated width in pixels of a text at a font size. */
+double text_width(const char *s, double size);
+
+/* Places labels where nothing placed yet is, inside bounds. */
+typedef struct placer { rect *r; size_t n, cap; rect bounds; } placer;
+int placer_free(const placer *pl, rect r);
+void placer_add(placer *pl, rect r);
+void placer_free_all(placer *pl);
+
+/* ---- the batch report (report.c) ------------------------------------------------------------------------- */
+
+/* Tallies of a batch, written at the end as one HTML page (batch --report). */
+typedef struct report report;
+
+/* A report to write to path. ruleset_a (may be NULL) is the --ruleset pinned; ruleset_b, when not NULL, the second
+ * version compared with it. Returns NULL when out of memory. */
+report *report_new(const char *path, const char *ruleset_a, const char *ruleset_b);
+void report_free(report *r);
+/* Count one decided line; b is the same line under ruleset_b, or NULL. Returns 0 when out of memory. */
+int report_line(report *r, const chipcheck_decision *a, const chipcheck_decision *b, unsigned long line,
+                const char *file);
+/* Count one line that could not be checked (id may be NULL). */
+void report_error(report *r, unsigned long line, const char *file, const char *id, const chipcheck_error *err);
+/* Write the page; inputs says what was read. Returns 0, or -1 with the error printed. */
+int report_write(report *r, const char *inputs);
 
 /* ---- CSV input (csv.c) ---------------------------------------------------------------------------------- */
 

@@ -578,3 +578,50 @@ def test_wrong_library_is_an_import_error(tmp_path):
         last = run.stderr.strip().splitlines()[-1]
         assert last == ("ImportError: chipcheck: %s has no %s: it is not libchipcheck, or older than this package "
                         "(0.x with every function of include/chipcheck.h)" % (lib, symbol)), run.stderr
+
+
+def test_headroom_h20_before_the_april_2025_letters(rules):
+    h = rules.headroom("H20", "CN", date="2025-03-01")
+    assert h["outcome"]["verdict"] == "allowed"
+    line = h["nearest_line"]
+    assert (line["metric"], line["op"], line["line"], line["change"], line["change_pct"]) == ("tpp", ">=", 2400, 32, 1.35)
+    assert (line["before"]["value"], line["before"]["verdict"]) == (2399.999, "allowed")
+    assert (line["after"]["value"], line["after"]["verdict"], line["after"]["review_policy"]) == \
+        (2400, "license_required", "case_by_case")
+    assert [r["rule"] for r in line["rules"]] == ["3A090.b.1"]
+    assert line["confirmed"] is True
+    flips = [(d["date"], d["after"]["verdict"], d["after"]["review_policy"], d["gained"]) for d in h["date_flips"]]
+    assert flips == [("2025-04-09", "license_required", "presumption_of_denial",
+                      ["H20_CLASS_2025_04", "H20_EQUIV_BANDWIDTH_2025_04"]),
+                     ("2025-07-14", "license_required", "presumption_of_approval", ["H20_MI308_ALLOWANCE_2025_07"])]
+    # every flip, checked again through check() on both sides of its line (TPP moves with the die area, so the
+    # performance density stays where the analysis holds it)
+    density = h["metrics"]["performance_density"]["value"]
+    for f in h["flips"]:
+        for side in ("before", "after"):
+            x = f[side]["value"]
+            chip = {"catalog": "H20", "tpp": x, "die_area_mm2": x / density} if f["metric"] == "tpp" else \
+                {"catalog": "H20", "tpp": 2368, "die_area_mm2": 2368 / x}
+            d = rules.check(chip=chip, to="CN", date="2025-03-01")
+            assert (d.verdict, d.review_policy) == (f[side]["verdict"], f[side]["review_policy"])
+
+
+def test_envelope_new_design_to_china(rules):
+    e = rules.envelope("CN", date="2024-01-01")
+    assert e["envelope"]["verdict"] == "allowed"
+    assert [[c["text"] for c in alt] for alt in e["envelope"]["any"]] == [
+        ["tpp < 1600"], ["tpp < 2400", "performance_density < 3.2"], ["tpp < 4800", "performance_density < 1.6"]]
+    e = rules.envelope("CN", date="2024-01-01", datacenter=False)
+    assert [c["text"] for c in e["envelope"]["all"]] == ["tpp < 4800"]
+    e = rules.envelope("CN", chip="RTX 4090 D", date="2024-01-01", metrics=["tpp", "performance_density"])
+    assert e["chip"]["placed"] is True
+    assert (e["chip"]["nearest_line"]["line"], e["chip"]["nearest_line"]["change_pct"]) == (4800, 1.98)
+
+
+def test_analysis_errors_raise(rules):
+    with pytest.raises(chipcheck.Error) as e:
+        rules.envelope("CN", date="2024-01-01", metrics=["tops_per_watt"])
+    assert (e.value.code, e.value.field) == ("CHIPCHECK_ERR_ARG", "metrics")
+    with pytest.raises(chipcheck.Error) as e:
+        rules.headroom("H20", "XX", date="2024-01-01")
+    assert (e.value.code, e.value.field) == ("CHIPCHECK_ERR_INPUT", "destination")

@@ -283,6 +283,55 @@ class Rules:
                     raise
                 yield e
 
+    def headroom(self, chip, to, hq=None, date=None, export_from=None, ruleset=None, region=None, eccn=None,
+                 id=None):
+        """How far the chip sits from every line the rules in force draw on its metrics, and what crossing one
+        does (the arguments are those of ``check``). Returns a dict (``chipcheck_headroom``'s JSON):
+        ``outcome``, ``rulesets``, ``metrics``, ``comparisons`` (each with ``value``, ``threshold``,
+        ``margin``, ``margin_pct``, ``rules`` and ``crossings``), ``flips`` (per metric and direction: the
+        nearest value at which the verdict or policy changes, confirmed on both sides), ``nearest_line`` (the
+        nearest flip to a stricter outcome: for an allowed chip, the line it was designed under) and
+        ``date_flips`` (later versions that change the answer).
+
+        >>> rules.headroom("H20", "CN", date="2025-03-01")["nearest_line"]["line"]
+        2400
+        """
+        text = _shipment_json(_shipment(chip, to, hq, date, export_from, id=id, region=region, eccn=eccn))
+        err = _ffi.Error()
+        opts = _options(None, ruleset)
+        with self._using() as h:
+            return json.loads(_ffi.take_string(
+                _ffi.headroom(h, text, ctypes.byref(opts), 0, ctypes.byref(err))))
+
+    def envelope(self, to, chip=None, hq=None, date=None, datacenter=None, metrics=None, export_from=None,
+                 ruleset=None):
+        """The region of metric space (``tpp``, ``performance_density``, the bandwidths, ...) in which a chip
+        gets the mildest outcome for this destination, end user and date. Returns a dict
+        (``chipcheck_envelope``'s JSON): ``envelope`` (``verdict``, ``review_policy``, and the constraints:
+        ``all`` of them and one list of ``any``, each with ``text`` and the ``rules`` that draw it),
+        ``regions`` (every outcome's), the ``axes``, ``planes`` and ``cells`` a map draws, and ``chip``
+        (where the chip sits, when it has figures).
+
+        ``chip`` is a catalog name or a dict of figures; without one, a new design (``{"name": "new
+        design"}``, for datacenters unless ``datacenter`` says otherwise). ``datacenter`` overrides the
+        chip's flag. ``metrics`` lists the metrics to vary (every one the rules compare when None); the others
+        are held at the chip's figures, or at the least value a classification drawn needs, else 0.
+        """
+        if chip is None:
+            chip = {"name": "new design", "datacenter": True if datacenter is None else bool(datacenter)}
+        elif datacenter is not None:
+            chip = dict(chip, datacenter=bool(datacenter)) if isinstance(chip, dict) else \
+                {"catalog": chip, "datacenter": bool(datacenter)}
+        text = _shipment_json(_shipment(chip, to, hq, date, export_from))
+        names = [m.encode() for m in metrics] if metrics is not None else []
+        arr = (ctypes.c_char_p * max(len(names), 1))(*names)
+        err = _ffi.Error()
+        opts = _options(None, ruleset)
+        with self._using() as h:
+            return json.loads(_ffi.take_string(_ffi.envelope(
+                h, text, arr if metrics is not None else None, len(names), ctypes.byref(opts), 0,
+                ctypes.byref(err))))
+
     def versions(self):
         """Every loaded rule-set version, ordered by regime id then effective date: a list of dicts with
         ``id``, ``version``, ``effective``, ``title``, ``digest`` (``"sha256:..."``) and ``reviewed`` (the

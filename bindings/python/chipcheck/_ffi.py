@@ -215,6 +215,10 @@ _fn("reason_text", [c_void_p], c_char_p)
 _fn("reason_result", [c_void_p], c_int)
 _fn("decision_json", [c_void_p, c_uint], c_void_p)
 
+_fn("headroom", [c_void_p, c_char_p, POINTER(Options), c_uint, E], c_void_p, _check_null)
+_fn("envelope", [c_void_p, c_char_p, POINTER(c_char_p), c_size_t, POINTER(Options), c_uint, E], c_void_p,
+    _check_null)
+
 
 def take_string(ptr):
     """Copy a library-allocated string (a ``c_void_p`` result) into a Python str and free it with
