@@ -283,6 +283,7 @@ struct chipcheck_rules {
     int primary;                         /* index in regimes of the default regime */
     int npatterns;
     pcre2_match_context *mctx;       /* match limits, shared read-only */
+    struct compiled_rules *compiled; /* the versions as flat tables (compiled.c), or NULL: walker only */
 };
 
 /* ---- errors --------------------------------------------------------------------------------------- */
@@ -382,6 +383,23 @@ CC_HIDDEN chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const sh
                                               chipcheck_error *err);
 CC_HIDDEN int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *o, chipcheck_error *err);
 CC_HIDDEN const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev);
+/* Pieces of the walker the compiled path shares (evaluate.c). */
+CC_HIDDEN int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,
+                          chipcheck_error *err);
+CC_HIDDEN const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date);
+CC_HIDDEN int license_match(const ship *s, const chipcheck_license *l, int ok[3]);
+
+/* ---- the compiled verdict path (compiled.c) -------------------------------------------------------- */
+/* Built at load (NULL out of memory: the walker decides everything); versions it cannot compile stay
+ * with the walker. compiled_verdict() returns the verdict, a negative status with err set, or
+ * COMPILED_FALLBACK when the walker must decide this shipment. */
+typedef struct compiled_rules compiled_rules;
+#define COMPILED_FALLBACK (-1000)
+CC_HIDDEN compiled_rules *compiled_build(const chipcheck_rules *R);
+CC_HIDDEN void compiled_free(compiled_rules *c);
+CC_HIDDEN size_t compiled_count(const compiled_rules *c); /* versions compiled */
+CC_HIDDEN int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                               pcre2_match_data *md, memo_entry *memo, chipcheck_error *err);
 
 
 /* ---- decisions ----------------------------------------------------------------------------------- */
