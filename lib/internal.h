@@ -301,6 +301,8 @@ CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens,
  * normalises to nothing. */
 CC_HIDDEN char *chip_key_dup(const char *name);
 CC_HIDDEN int chip_names_match(const char *a, const char *b);
+/* chip_key_dup() into out: the key's length, or (size_t)-1 when it does not fit in outsz bytes. */
+CC_HIDDEN size_t chip_key_into(const char *name, char *out, size_t outsz);
 /* Read a whole regular file (opened non-blocking, so a FIFO never hangs the loader) of at most
  * MAX_FILE_BYTES into a NUL-terminated buffer. 0, or -1 with the reason in why. */
 #define MAX_FILE_BYTES ((long long)64 << 20)

@@ -163,6 +163,19 @@ char *chip_key_dup(const char *name)
     return out;
 }
 
+size_t chip_key_into(const char *name, char *out, size_t outsz)
+{
+    size_t j = 0;
+    for (; *name; name++)
+        if (!name_skip((unsigned char)*name)) {
+            if (j + 1 >= outsz)
+                return (size_t)-1;
+            out[j++] = (char)tolower((unsigned char)*name);
+        }
+    out[j] = '\0';
+    return j;
+}
+
 int chip_names_match(const char *a, const char *b)
 {
     int any = 0;
