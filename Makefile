@@ -222,8 +222,9 @@ $(BUILD)/bench: tests/bench/bench.c $(STLIB) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI)
-	$(BUILD)/bench $(CLI)
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) $(BUILD)/libchipcheck.so
+	PYTHON=$(PYTHON) CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+	  $(BUILD)/bench $(CLI) tests/bench/bench_python.py
 
 # ---- demo -------------------------------------------------------------------------------------------
 
