@@ -243,8 +243,9 @@ $(BUILD)/bench: tests/bench/bench.c $(STLIB) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
 
 bench: deps pg-deps
-	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) pg-extension
-	$(BUILD)/bench $(CLI)
+	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) $(BUILD)/libchipcheck.so pg-extension
+	PYTHON=$(PYTHON) CHIPCHECK_LIBRARY=$(CURDIR)/$(SHLIB) PYTHONPATH=$(CURDIR)/bindings/python \
+	  $(BUILD)/bench $(CLI) tests/bench/bench_python.py
 	CHIPCHECK_LIB=$(CURDIR)/$(STLIB) PG_CONFIG=$(PG_CONFIG) sh tests/postgresql/bench.sh $(CLI)
 
 # The Dask figure: 200,000 generated order lines through `chipcheck batch --brief`, screen_frame and

@@ -334,6 +334,20 @@ CHIPCHECK_API int chipcheck_evaluator_verdict(chipcheck_evaluator *evaluator, co
 CHIPCHECK_API int chipcheck_evaluator_verdict_json(chipcheck_evaluator *evaluator, const char *json,
                                                    const chipcheck_options *opts, chipcheck_error *err);
 
+/** Verdicts of n shipments given as columns, with no trace (the bulk path of the Python package's
+ *  Rules.verdicts()). Shipment i is destination destinations[i], the catalog chip chip_names[i], end user
+ *  headquartered in end_user_hqs[i] and date dates[i]; end_user_hqs and dates may be NULL (every entry
+ *  absent), and so may any of their entries (absent: the rules that need it are unknown; the date is the
+ *  options' default). Each shipment is validated and decided as chipcheck_evaluator_verdict() does.
+ * @param verdicts receives n values: a chipcheck_verdict (0, 1 or 3), or the negative chipcheck_status of
+ *        that shipment's error (its message is not kept; check it alone to read it).
+ * @return the number of shipments that were errors, or a negative chipcheck_status with err filled when an
+ *         argument is unusable (NULL evaluator, destinations, chip_names or verdicts while n > 0). */
+CHIPCHECK_API long chipcheck_evaluator_verdicts(chipcheck_evaluator *evaluator, size_t n,
+                                               const char *const *chip_names, const char *const *destinations,
+                                               const char *const *end_user_hqs, const char *const *dates,
+                                               const chipcheck_options *opts, int *verdicts, chipcheck_error *err);
+
 /** Free a decision. NULL is a no-op. */
 CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
 

@@ -444,6 +444,17 @@ done:
 
 const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
 {
+    char key[128];
+    size_t n = chip_key_into(name, key, sizeof key);
+    if (n == 0)
+        return NULL; /* a name that normalises to nothing matches no chip */
+    if (n != (size_t)-1) { /* the keys are normal forms already: a first byte, then strcmp */
+        for (size_t i = 0; i < r->nchips; i++)
+            for (size_t k = 0; k < r->chips[i].nkeys; k++)
+                if (r->chips[i].keys[k][0] == key[0] && !strcmp(r->chips[i].keys[k], key))
+                    return &r->chips[i];
+        return NULL;
+    }
     for (size_t i = 0; i < r->nchips; i++)
         for (size_t k = 0; k < r->chips[i].nkeys; k++)
             if (chip_names_match(r->chips[i].keys[k], name))

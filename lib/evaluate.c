@@ -494,7 +494,7 @@ static int product_matches(const ship *s, const char *product)
 }
 
 /* Does license l cover the shipment? ok[0] destination, ok[1] date, ok[2] products. */
-static int license_match(const ship *s, const chipcheck_license *l, int ok[3])
+int license_match(const ship *s, const chipcheck_license *l, int ok[3])
 {
     int dest = l->destination ? country_index(l->destination) : -1;
     if (l->destination && dest < 0 && strlen(l->destination) == 2) {
@@ -888,8 +888,8 @@ static int run(ectx *c, const rversion *v)
 
 /* The options' ruleset: "ID@VERSION" pins that version of its regime (*pin_regime, *pin); "ID" only has to
  * name a loaded regime. Every regime is evaluated either way. */
-static int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,
-                       chipcheck_error *err)
+int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,
+                chipcheck_error *err)
 {
     const char *want = o ? o->ruleset : NULL;
     *pin_regime = -1;
@@ -915,7 +915,7 @@ static int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int
 }
 
 /* The version of a regime in force on date: the latest effective on or before it, or NULL. */
-static const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date)
+const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date)
 {
     const rversion *best = NULL;
     for (size_t i = rg->first; i < rg->first + rg->count; i++)
@@ -1195,6 +1195,9 @@ int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_option
     c.cur = 0;
     c.negations = 0;
     c.st = &st;
-    int rc = evaluate_regimes(&c, opts, err);
+    int rc = compiled_verdict(ev->rules, s, opts, ev->md, ev->memo, err); /* the flat tables of compiled.c */
+    if (rc != COMPILED_FALLBACK)
+        return rc;
+    rc = evaluate_regimes(&c, opts, err); /* a version not compiled: the walker decides */
     return rc != 0 ? rc : (int)c.verdict;
 }

@@ -285,6 +285,7 @@ struct chipcheck_rules {
     int primary;                         /* index in regimes of the default regime */
     int npatterns;
     pcre2_match_context *mctx;       /* match limits, shared read-only */
+    struct compiled_rules *compiled; /* the versions as flat tables (compiled.c), or NULL: walker only */
 };
 
 /* ---- errors --------------------------------------------------------------------------------------- */
@@ -302,6 +303,8 @@ CC_HIDDEN void sha256_hex(const unsigned char *const *parts, const size_t *lens,
  * normalises to nothing. */
 CC_HIDDEN char *chip_key_dup(const char *name);
 CC_HIDDEN int chip_names_match(const char *a, const char *b);
+/* chip_key_dup() into out: the key's length, or (size_t)-1 when it does not fit in outsz bytes. */
+CC_HIDDEN size_t chip_key_into(const char *name, char *out, size_t outsz);
 /* Read a whole regular file (opened non-blocking, so a FIFO never hangs the loader) of at most
  * MAX_FILE_BYTES into a NUL-terminated buffer. 0, or -1 with the reason in why. */
 #define MAX_FILE_BYTES ((long long)64 << 20)
@@ -402,6 +405,24 @@ CC_HIDDEN int ship_from_json(const chipcheck_rules *rules, const char *json, con
 /* The full decision for a validated shipment whose date is set (s->force honoured). For analysis.c. */
 CC_HIDDEN chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
                                             chipcheck_error *err);
+
+/* Pieces of the walker the compiled path shares (evaluate.c). */
+CC_HIDDEN int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,
+                          chipcheck_error *err);
+CC_HIDDEN const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date);
+CC_HIDDEN int license_match(const ship *s, const chipcheck_license *l, int ok[3]);
+
+/* ---- the compiled verdict path (compiled.c) -------------------------------------------------------- */
+/* Built at load (NULL out of memory: the walker decides everything); versions it cannot compile stay
+ * with the walker. compiled_verdict() returns the verdict, a negative status with err set, or
+ * COMPILED_FALLBACK when the walker must decide this shipment. */
+typedef struct compiled_rules compiled_rules;
+#define COMPILED_FALLBACK (-1000)
+CC_HIDDEN compiled_rules *compiled_build(const chipcheck_rules *R);
+CC_HIDDEN void compiled_free(compiled_rules *c);
+CC_HIDDEN size_t compiled_count(const compiled_rules *c); /* versions compiled */
+CC_HIDDEN int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                               pcre2_match_data *md, memo_entry *memo, chipcheck_error *err);
 
 
 /* ---- decisions ----------------------------------------------------------------------------------- */

@@ -1113,6 +1113,7 @@ void chipcheck_rules_free(chipcheck_rules *r)
         catalog_free_chip(&r->chips[i]);
     free(r->chips);
     catalog_free_ambiguous(r);
+    compiled_free(r->compiled);
     free(r);
 }
 
@@ -1370,6 +1371,7 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven
         }
     if (build_regimes(r, err) != 0)
         goto fail;
+    r->compiled = compiled_build(r); /* NULL (out of memory): the walker decides every verdict */
     for (size_t i = 0; i < r->nfiles; i++)
         xmlFreeDoc(docs[i]);
     free(docs);

@@ -391,6 +391,29 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
     return evaluator_run(ev, &s, opts, err);
 }
 
+long chipcheck_evaluator_verdicts(chipcheck_evaluator *ev, size_t n, const char *const *chip_names,
+                                  const char *const *destinations, const char *const *end_user_hqs,
+                                  const char *const *dates, const chipcheck_options *opts, int *verdicts,
+                                  chipcheck_error *err)
+{
+    err_clear(err);
+    if (!ev || (n > 0 && (!chip_names || !destinations || !verdicts)))
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL,
+                       "evaluator, chip_names, destinations and verdicts must not be NULL");
+    long errors = 0;
+    for (size_t i = 0; i < n; i++) {
+        chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
+        chipcheck_error e;
+        sh.chip_name = chip_names[i];
+        sh.destination = destinations[i];
+        sh.end_user_hq = end_user_hqs ? end_user_hqs[i] : NULL;
+        sh.date = dates ? dates[i] : NULL;
+        verdicts[i] = chipcheck_evaluator_verdict(ev, &sh, opts, &e);
+        errors += verdicts[i] < 0;
+    }
+    return errors;
+}
+
 /* ---- JSON --------------------------------------------------------------------------------------------- */
 
 typedef struct json_ship {

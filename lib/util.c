@@ -163,6 +163,19 @@ char *chip_key_dup(const char *name)
     return out;
 }
 
+size_t chip_key_into(const char *name, char *out, size_t outsz)
+{
+    size_t j = 0;
+    for (; *name; name++)
+        if (!name_skip((unsigned char)*name)) {
+            if (j + 1 >= outsz)
+                return (size_t)-1;
+            out[j++] = (char)tolower((unsigned char)*name);
+        }
+    out[j] = '\0';
+    return j;
+}
+
 int chip_names_match(const char *a, const char *b)
 {
     int any = 0;
@@ -289,6 +302,14 @@ static int is_space(uint32_t c)
 
 int text_problem(const char *v, size_t max, int free_text, char *why, size_t whysz)
 {
+    /* The common case first: printable ASCII with something other than spaces, within max bytes, has no
+     * problem (no control, formatting or non-ASCII character to decode). */
+    size_t k = 0;
+    int seen = 0;
+    for (; k <= max && v[k] >= 0x20 && v[k] < 0x7F; k++)
+        seen |= v[k] != ' ';
+    if (v[k] == '\0' && k <= max && seen)
+        return 0;
     size_t len = strlen(v);
     if (len > max) {
         snprintf(why, whysz, "is longer than %zu bytes", max);

@@ -4,6 +4,7 @@
  * on after a bad line. Streams: one line or record is held in memory at a time, however long it is.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -16,7 +17,7 @@
 
 static const char batch_usage[] =
     "batch [--rules DIR] [--date YYYY-MM-DD] [--ruleset ID@VERSION] [--input-format jsonl|csv] [--brief] [--summary] "
-    "[--report FILE.html [--ruleset ID@VERSION2]] [FILE...]";
+    "[--jobs N] [--report FILE.html [--ruleset ID@VERSION2]] [FILE...]";
 
 /* How often a reason code held, for --summary. The code is borrowed from the rules. */
 typedef struct code_count {
@@ -38,6 +39,9 @@ typedef struct batch_state {
     report *report;           /* --report: the page's tallies, or NULL */
     chipcheck_options opts2;  /* a second --ruleset: each line is also checked with it, for the report */
     int compare;
+    char *out;       /* --jobs: a worker's output lines, written by the main thread in input order */
+    size_t outlen, outcap;
+    int buffered;    /* emit() appends to out instead of writing stdout */
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
@@ -68,6 +72,23 @@ static cJSON *input_id(const char *line, int *replaced)
  * that a batch whose reader is gone stops, even with SIGPIPE ignored. */
 static int emit(batch_state *b, const char *text)
 {
+    if (b->buffered) { /* a worker of --jobs: 0 means out of memory */
+        size_t n = strlen(text);
+        if (b->outlen + n + 1 > b->outcap) {
+            size_t cap = b->outcap ? b->outcap : 65536;
+            while (cap < b->outlen + n + 1)
+                cap *= 2;
+            char *nb = realloc(b->out, cap);
+            if (nb == NULL)
+                return 0;
+            b->out = nb;
+            b->outcap = cap;
+        }
+        memcpy(b->out + b->outlen, text, n);
+        b->out[b->outlen + n] = '\n';
+        b->outlen += n + 1;
+        return 1;
+    }
     errno = 0;
     if (fputs(text, stdout) == EOF || putchar('\n') == EOF || ferror(stdout)) {
         b->write_errno = errno ? errno : EIO;
@@ -429,6 +450,258 @@ static int batch_stream(batch_state *b, FILE *f, const char *file)
     return ok;
 }
 
+/* ---- --jobs N: JSON Lines checked on N threads sharing the rules, written in input order --------------
+ * The main thread reads lines into chunks and hands them out through a ring of RING_PER_JOB * N slots
+ * (so at most that many chunks are in flight: memory stays bounded whatever the input's length); each
+ * worker checks a chunk's lines into the chunk's own batch_state, which buffers the output lines and counts;
+ * the main thread writes the chunks in order and adds up their counts. The output is the same bytes as
+ * with one job. */
+enum { CHUNK_LINES = 128, CHUNK_BYTES = 1 << 20, RING_PER_JOB = 3 };
+
+typedef struct chunk {
+    char *text;                 /* the lines, each NUL-terminated */
+    size_t len, cap;
+    size_t off[CHUNK_LINES], lens[CHUNK_LINES];
+    unsigned char too_long[CHUNK_LINES];
+    size_t nlines;
+    unsigned long first;        /* line number of its first line */
+    batch_state res;            /* the worker's output and counts */
+    size_t done;                /* lines checked (when fatal, the last one failed) */
+    int fatal, ready;
+} chunk;
+
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    chunk *ring;
+    size_t nring;
+    unsigned long produced, taken, consumed;
+    int stop;
+    const char *file;
+} pool;
+
+static void chunk_run(chunk *c, const char *file)
+{
+    batch_state *w = &c->res;
+    c->fatal = 0;
+    for (c->done = 0; c->done < c->nlines && !c->fatal; c->done++) {
+        size_t i = c->done;
+        unsigned long lineno = c->first + i;
+        w->lines++; /* the serial count_codes() counts by */
+        int ok = c->too_long[i]
+                 ? batch_bad_line(w, "the line is longer than 64 MiB; expected one shipment JSON object", lineno, file)
+                 : batch_line(w, c->text + c->off[i], c->lens[i], lineno, file);
+        c->fatal = !ok;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    pool *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && p->taken == p->produced)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        chunk *c = &p->ring[p->taken++ % p->nring];
+        pthread_mutex_unlock(&p->mu);
+        chunk_run(c, p->file);
+        pthread_mutex_lock(&p->mu);
+        c->ready = 1;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Add one code count of a chunk into the batch's. Returns 0 when out of memory. */
+static int merge_code(batch_state *b, const code_count *cc)
+{
+    size_t k = 0;
+    while (k < b->ncodes && strcmp(b->codes[k].code, cc->code) != 0)
+        k++;
+    if (k == b->ncodes) {
+        if (b->ncodes == b->codes_cap) {
+            size_t cap = b->codes_cap ? b->codes_cap * 2 : 32;
+            code_count *nc = realloc(b->codes, cap * sizeof *nc);
+            if (nc == NULL)
+                return 0;
+            b->codes = nc;
+            b->codes_cap = cap;
+        }
+        b->codes[b->ncodes++] = (code_count){cc->code, 0, 0};
+    }
+    b->codes[k].count += cc->count;
+    return 1;
+}
+
+/* Wait for the oldest chunk in flight, write it and add its counts. Returns 0 when the batch must stop
+ * (writing failed, or a line was fatal: reported). */
+static int chunk_collect(batch_state *b, pool *p, const char *shown)
+{
+    chunk *c = &p->ring[p->consumed % p->nring];
+    pthread_mutex_lock(&p->mu);
+    while (!c->ready)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    batch_state *w = &c->res;
+    for (size_t i = 0; i < c->done; i++) {
+        b->lines++;
+        progress(b);
+    }
+    errno = 0;
+    if (w->outlen && (fwrite(w->out, 1, w->outlen, stdout) != w->outlen || ferror(stdout)))
+        b->write_errno = errno ? errno : EIO;
+    b->allowed += w->allowed;
+    b->license_required += w->license_required;
+    b->indeterminate += w->indeterminate;
+    b->errors += w->errors;
+    b->stale += w->stale;
+    int ok = !b->write_errno && !c->fatal;
+    for (size_t i = 0; ok && i < w->ncodes; i++)
+        ok = merge_code(b, &w->codes[i]);
+    if (!ok && !b->write_errno)
+        report_fatal(b, shown, c->fatal ? c->first + c->done - 1 : c->first);
+    w->allowed = w->license_required = w->indeterminate = w->errors = w->stale = 0;
+    w->ncodes = 0;
+    w->outlen = 0;
+    c->ready = 0;
+    c->nlines = c->len = 0;
+    p->consumed++;
+    return ok;
+}
+
+/* Append the line just read to the chunk being filled. Returns 0 when out of memory. */
+static int chunk_add(chunk *c, const char *line, size_t len, int too_long, unsigned long lineno)
+{
+    if (c->nlines == 0)
+        c->first = lineno;
+    if (c->len + len + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : 65536;
+        while (cap < c->len + len + 1)
+            cap *= 2;
+        char *nt = realloc(c->text, cap);
+        if (nt == NULL)
+            return 0;
+        c->text = nt;
+        c->cap = cap;
+    }
+    memcpy(c->text + c->len, line, len + 1);
+    c->off[c->nlines] = c->len;
+    c->lens[c->nlines] = len;
+    c->too_long[c->nlines++] = (unsigned char)too_long;
+    c->len += len + 1;
+    return 1;
+}
+
+static void pool_stop(pool *p, pthread_t *t, int started)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    for (size_t i = 0; i < p->nring; i++) {
+        free(p->ring[i].text);
+        free(p->ring[i].res.out);
+        free(p->ring[i].res.codes);
+    }
+    free(p->ring);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+}
+
+/* Hand the chunk being filled to the workers. */
+static void chunk_submit(pool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->produced++;
+    pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Start a pool of jobs workers whose chunks check like b. Returns the number of threads started (0: none,
+ * out of memory or no thread). */
+static int pool_start(pool *p, const batch_state *b, int jobs, const char *file, pthread_t *t)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    p->file = file;
+    p->nring = (size_t)jobs * RING_PER_JOB;
+    if ((p->ring = calloc(p->nring, sizeof *p->ring)) == NULL)
+        return 0;
+    for (size_t i = 0; i < p->nring; i++) {
+        batch_state *w = &p->ring[i].res;
+        w->rules = b->rules;
+        w->opts = b->opts;
+        w->brief = b->brief;
+        w->summary = b->summary;
+        w->buffered = 1;
+    }
+    int n = 0;
+    while (n < jobs && pthread_create(&t[n], NULL, worker_main, p) == 0)
+        n++;
+    return n;
+}
+
+/* batch_stream() with jobs worker threads. Returns 0 on a fatal error (already reported). */
+static int batch_stream_jobs(batch_state *b, FILE *f, const char *file, int jobs)
+{
+    const char *shown = file != NULL ? file : "<stdin>";
+    line_reader *lr = calloc(1, sizeof *lr);
+    pthread_t *t = calloc((size_t)jobs, sizeof *t);
+    pool p;
+    int started = lr != NULL && t != NULL ? pool_start(&p, b, jobs, file, t) : -1;
+    unsigned long lineno = 0;
+    size_t len;
+    int rc = 0, too_long, ok = started > 0;
+    if (!ok)
+        errorf("%s: out of memory (or no thread) for --jobs", shown);
+    else
+        lr->f = f;
+    while (ok && (rc = next_line(lr, &len, &too_long)) == 1) {
+        lineno++;
+        if (len > 0 && lr->line[len - 1] == '\r')
+            lr->line[--len] = '\0';
+        if (lineno == 1 && !too_long && looks_like_csv(lr->line, len, file)) {
+            errorf("batch: %s is CSV (its first line is a header, not a JSON object): give --input-format csv",
+                   file != NULL && strcmp(file, "-") != 0 ? file : "the standard input");
+            ok = 0;
+            break;
+        }
+        if (p.produced - p.consumed == p.nring && !(ok = chunk_collect(b, &p, shown)))
+            break; /* every slot in flight: write the oldest first */
+        chunk *c = &p.ring[p.produced % p.nring];
+        if (!chunk_add(c, too_long ? "" : lr->line, too_long ? 0 : len, too_long, lineno)) {
+            rc = -2;
+            break;
+        }
+        if (c->nlines == CHUNK_LINES || c->len >= CHUNK_BYTES)
+            chunk_submit(&p);
+    }
+    if (ok && p.ring[p.produced % p.nring].nlines > 0)
+        chunk_submit(&p);
+    while (ok && p.consumed < p.produced)
+        ok = chunk_collect(b, &p, shown);
+    if (ok && rc == -2)
+        errorf("%s: out of memory at line %lu", shown, lineno + 1);
+    else if (ok && rc < 0)
+        errorf("%s: read error after line %lu", shown, lineno);
+    ok = ok && rc >= 0;
+    if (started >= 0)
+        pool_stop(&p, t, started);
+    free(t);
+    if (lr != NULL)
+        free(lr->line);
+    free(lr);
+    return ok;
+}
+
 /* One CSV input: opened, and its header read, before any row of any input is checked. */
 typedef struct csv_input {
     const char *name; /* NULL for stdin */
@@ -610,8 +883,8 @@ static int write_report(batch_state *b, const char **files, int nfiles)
 
 /* The options of batch. Options may come before or after the files. */
 typedef struct batch_args {
-    const char *rules_dir, *date, *ruleset, *ruleset2, *format, *report_path;
-    int summary, brief, csv, nfiles;
+    const char *rules_dir, *date, *ruleset, *ruleset2, *format, *report_path, *jobs_text;
+    int summary, brief, csv, nfiles, jobs;
     const char **files; /* argc entries, the caller's */
 } batch_args;
 
@@ -638,6 +911,8 @@ static int parse_batch_args(args *a, batch_args *o)
             slot = &o->report_path;
         else if (strcmp(opt, "--input-format") == 0)
             slot = &o->format;
+        else if (strcmp(opt, "--jobs") == 0 || strcmp(opt, "-j") == 0)
+            slot = &o->jobs_text;
         else if (strcmp(opt, "--summary") == 0 || strcmp(opt, "--brief") == 0) {
             if (args_no_value(a, opt, val))
                 return EXIT_USAGE;
@@ -649,12 +924,20 @@ static int parse_batch_args(args *a, batch_args *o)
         } else {
             static const char *const known[] = {"--rules --rules-dir", "--date", "--ruleset --rule-set",
                                                 "--input-format --format --input", "--brief", "--summary",
-                                                "--report", "--help"};
+                                                "--jobs", "--report", "--help"};
             unknown_option(a, opt, known, sizeof known / sizeof known[0]);
             return EXIT_USAGE;
         }
         if ((*slot = args_value(a, opt, val)) == NULL)
             return EXIT_USAGE;
+    }
+    o->jobs = 1;
+    if (o->jobs_text != NULL) {
+        char *end;
+        long n = strtol(o->jobs_text, &end, 10);
+        if (*o->jobs_text < '0' || *o->jobs_text > '9' || *end != '\0' || n < 1 || n > 256)
+            return usage_error(a, "--jobs must be a number of threads from 1 to 256; got '%s'", o->jobs_text);
+        o->jobs = (int)n;
     }
     o->csv = o->format != NULL && strcmp(o->format, "csv") == 0;
     if (o->format != NULL && !o->csv && strcmp(o->format, "jsonl") != 0) {
@@ -697,8 +980,10 @@ static int batch_setup(batch_state *b, const chipcheck_rules *rules, const batch
  * Returns 0 on a fatal error (reported). */
 static int batch_jsonl(batch_state *b, const batch_args *o, int *unreadable)
 {
+    /* the report's tallies are kept by one thread: with --report the batch runs on one */
+    int jobs = b->report != NULL ? 1 : o->jobs;
     if (o->nfiles == 0)
-        return batch_stream(b, stdin, NULL);
+        return jobs > 1 ? batch_stream_jobs(b, stdin, NULL, jobs) : batch_stream(b, stdin, NULL);
     for (int i = 0; i < o->nfiles; i++) {
         int is_stdin = strcmp(o->files[i], "-") == 0;
         FILE *f = is_stdin ? stdin : fopen(o->files[i], "r");
@@ -707,7 +992,7 @@ static int batch_jsonl(batch_state *b, const batch_args *o, int *unreadable)
             *unreadable = 1;
             continue;
         }
-        int ok = batch_stream(b, f, o->files[i]);
+        int ok = jobs > 1 ? batch_stream_jobs(b, f, o->files[i], jobs) : batch_stream(b, f, o->files[i]);
         if (!is_stdin)
             fclose(f);
         if (!ok)

@@ -4,7 +4,12 @@
  * one rule collection. Each figure is the median of several runs with the spread (min..max); the last
  * line is the same figures as one JSON object. A benchmark, not a test: nothing here asserts a time.
  *
- *   bench [CLI]   CLI is the chipcheck binary for the batch run (end to end, 1,000,000 JSON Lines).
+ *   bench [CLI [PYTHON_SCRIPT]]   CLI is the chipcheck binary for the batch runs (end to end, 1,000,000 JSON
+ *                                  Lines, one job and two); PYTHON_SCRIPT (tests/bench/bench_python.py) is
+ *                                  run with $PYTHON (python3 when unset) for the Python figures.
+ *
+ * Each row is printed beside the figure issue 11 measured before the compiled path ("before") and its
+ * target.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +24,7 @@
 
 #define NSHIP 65536
 #define RUNS 5
+#define BATCH_RUNS 2
 
 static const char *const dests[40] = {"CN", "HK", "MO", "RU", "IR", "KP", "BY", "VE", "CU", "SY", "IQ", "LY", "MM", "NI",
                                       "AF", "KH", "VN", "SA", "AE", "EG", "JO", "KW", "QA", "OM", "PK", "KZ", "UZ", "GE",
@@ -123,6 +129,18 @@ static double run_traces(long n)
     return (double)n / (now() - t0);
 }
 
+static double run_traced_only(long n)
+{
+    chipcheck_error err;
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        chipcheck_decision *d = chipcheck_check(rules, &W.s[i & (NSHIP - 1)], NULL, &err);
+        sink += d ? (long)chipcheck_decision_verdict(d) : 0;
+        chipcheck_decision_free(d);
+    }
+    return (double)n / (now() - t0);
+}
+
 typedef struct targ { long n; double rate; } targ;
 static void *thread_main(void *p)
 {
@@ -176,14 +194,16 @@ static void write_jsonl(const char *path, long lines)
 }
 
 /* Run `cli batch < in > /dev/null`; returns lines/s and sets *rss_kib to the child's peak RSS. */
-static double run_batch(const char *cli, const char *in, long lines, int brief, long *rss_kib)
+static double run_batch(const char *cli, const char *in, long lines, int brief, int jobs, long *rss_kib)
 {
     double t0 = now();
     pid_t pid = fork();
     if (pid == 0) {
         if (!freopen(in, "r", stdin) || !freopen("/dev/null", "w", stdout))
             _exit(127);
-        if (brief)
+        if (jobs > 1)
+            execl(cli, cli, "batch", "--brief", "--jobs", "2", "--date", "2025-05-02", (char *)NULL);
+        else if (brief)
             execl(cli, cli, "batch", "--brief", "--date", "2025-05-02", (char *)NULL);
         else
             execl(cli, cli, "batch", "--date", "2025-05-02", (char *)NULL);
@@ -200,9 +220,53 @@ static double run_batch(const char *cli, const char *in, long lines, int brief, 
     return (double)lines / (now() - t0);
 }
 
+/* Run the Python figures: "check verdict bulk" per second, or zeros when it cannot run. */
+static void run_python(const char *script, double out[3])
+{
+    char cmd[1024];
+    const char *py = getenv("PYTHON");
+    out[0] = out[1] = out[2] = 0;
+    snprintf(cmd, sizeof cmd, "%s %s", py && *py ? py : "python3", script);
+    FILE *p = popen(cmd, "r");
+    if (!p || fscanf(p, "%lf %lf %lf", &out[0], &out[1], &out[2]) != 3)
+        fprintf(stderr, "bench: %s gave no figures\n", cmd);
+    if (p)
+        pclose(p);
+}
+
+/* The batch runs over one 1,000,000-line file: full, --brief, --brief --jobs 2. */
+static void run_batches(const char *cli, long lines, stat3 out[3], long *peak)
+{
+    char path[] = "/tmp/chipcheck-bench-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        perror("mkstemp");
+        exit(1);
+    }
+    close(fd);
+    write_jsonl(path, lines);
+    for (int k = 0; k < 3; k++) {
+        double b[BATCH_RUNS];
+        for (int i = 0; i < BATCH_RUNS; i++) {
+            long rss;
+            b[i] = run_batch(cli, path, lines, k > 0, k == 2 ? 2 : 1, &rss);
+            if (rss > *peak)
+                *peak = rss;
+        }
+        out[k] = summarize(b, BATCH_RUNS);
+    }
+    unlink(path);
+}
+
+static void row(const char *name, const char *unit, stat3 s, const char *before, const char *target)
+{
+    printf("  %-44s %11.0f %-8s (%.0f..%.0f)  before %-10s target %s\n", name, s.med, unit, s.lo, s.hi, before,
+           target);
+}
+
 int main(int argc, char **argv)
 {
-    const char *cli = argc > 1 ? argv[1] : NULL;
+    const char *cli = argc > 1 ? argv[1] : NULL, *pyscript = argc > 2 ? argv[2] : NULL;
     chipcheck_error err;
     double v[RUNS];
     make_workload();
@@ -225,7 +289,10 @@ int main(int argc, char **argv)
         v[i] = run_verdicts(2000000);
     stat3 sv = summarize(v, RUNS);
     for (int i = 0; i < RUNS; i++)
-        v[i] = run_traces(100000);
+        v[i] = run_traced_only(100000);
+    stat3 sto = summarize(v, RUNS);
+    for (int i = 0; i < RUNS; i++)
+        v[i] = run_traces(50000);
     stat3 st = summarize(v, RUNS);
     double t1[3], t2[3];
     for (int i = 0; i < 3; i++) {
@@ -234,45 +301,44 @@ int main(int argc, char **argv)
     }
     stat3 s1 = summarize(t1, 3), s2 = summarize(t2, 3);
 
-    stat3 sb = {0, 0, 0}, sbb = {0, 0, 0};
-    long rss[3] = {0, 0, 0}, batch_lines = 1000000;
-    if (cli) {
-        char path[] = "/tmp/chipcheck-bench-XXXXXX";
-        int fd = mkstemp(path);
-        if (fd < 0) {
-            perror("mkstemp");
-            return 1;
-        }
-        close(fd);
-        write_jsonl(path, batch_lines);
-        double b[3];
-        for (int i = 0; i < 3; i++)
-            b[i] = run_batch(cli, path, batch_lines, 0, &rss[i]);
-        sb = summarize(b, 3);
-        for (int i = 0; i < 3; i++)
-            b[i] = run_batch(cli, path, batch_lines, 1, &rss[i]);
-        sbb = summarize(b, 3);
-        unlink(path);
-    }
-    long peak = rss[0] > rss[1] ? rss[0] : rss[1];
-    peak = peak > rss[2] ? peak : rss[2];
+    stat3 sb[3] = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+    long peak = 0, batch_lines = 1000000;
+    if (cli)
+        run_batches(cli, batch_lines, sb, &peak);
+    double py[3] = {0, 0, 0};
+    if (pyscript)
+        run_python(pyscript, py);
 
     printf("chipcheck %s benchmark (one core unless stated; median of runs, spread min..max)\n", chipcheck_version());
-    printf("  load bundled rule sets      %10.3f ms        (%.3f..%.3f)\n", sl.med, sl.lo, sl.hi);
-    printf("  verdict only                %10.0f /s        (%.0f..%.0f)\n", sv.med, sv.lo, sv.hi);
-    printf("  full trace rendered to JSON %10.0f /s        (%.0f..%.0f)\n", st.med, st.lo, st.hi);
-    printf("  verdict only, 1 thread      %10.0f /s        (%.0f..%.0f)\n", s1.med, s1.lo, s1.hi);
-    printf("  verdict only, 2 threads     %10.0f /s total  (%.0f..%.0f), scaling x%.2f\n", s2.med, s2.lo, s2.hi,
+    printf("  %-44s %11.3f ms       (%.3f..%.3f)\n", "load bundled rule sets (and compile)", sl.med, sl.lo, sl.hi);
+    row("verdict only (chipcheck_evaluator_verdict)", "/s", sv, "2.45 M/s", ">= 20 M/s");
+    row("traced decision, no JSON (chipcheck_check)", "/s", sto, "~0.35 M/s", ">= 2 M/s");
+    row("traced decision rendered to JSON", "/s", st, "0.10 M/s", "-");
+    row("verdict only, 1 thread", "/s", s1, "-", "-");
+    printf("  %-44s %11.0f /s total (%.0f..%.0f), scaling x%.2f\n", "verdict only, 2 threads", s2.med, s2.lo, s2.hi,
            s2.med / s1.med);
     if (cli) {
-        printf("  batch end to end, 1M lines  %10.0f lines/s  (%.0f..%.0f), full decisions\n", sb.med, sb.lo, sb.hi);
-        printf("  batch --brief, 1M lines     %10.0f lines/s  (%.0f..%.0f); peak RSS of all batches %.1f MiB\n",
-               sbb.med, sbb.lo, sbb.hi, (double)peak / 1024.0);
+        row("batch --brief, 1M JSON Lines", "lines/s", sb[1], "282 k/s", ">= 1 M/s");
+        row("batch full decisions, 1M JSON Lines", "lines/s", sb[0], "84 k/s", ">= 250 k/s");
+        printf("  %-44s %11.0f lines/s (%.0f..%.0f), x%.2f one job  before -          target >= x1.8\n",
+               "batch --brief --jobs 2", sb[2].med, sb[2].lo, sb[2].hi, sb[2].med / sb[1].med);
+        printf("  %-44s %11.1f MiB                         before 15.7 MiB   target < 64 MiB\n",
+               "peak RSS of the batches", (double)peak / 1024.0);
     }
-    printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
+    if (pyscript) {
+        printf("  %-44s %11.0f /s                          before ~5 k/s     target >= 100 k/s\n",
+               "Python check(), one at a time", py[0]);
+        printf("  %-44s %11.0f /s                          before -          target -\n",
+               "Python verdict(), one at a time", py[1]);
+        printf("  %-44s %11.0f /s                          before ~5 k/s     target >= 1 M/s\n",
+               "Python verdicts() over columns (bulk)", py[2]);
+    }
+    printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"traced_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
            "\"threads1_per_s\":%.0f,\"threads2_per_s\":%.0f,\"batch_lines_per_s\":%.0f,\"batch_brief_lines_per_s\":%.0f,"
-           "\"batch_peak_rss_mib\":%.1f}\n",
-           chipcheck_version(), sl.med, sv.med, st.med, s1.med, s2.med, sb.med, sbb.med, (double)peak / 1024.0);
+           "\"batch_brief_jobs2_lines_per_s\":%.0f,\"batch_peak_rss_mib\":%.1f,\"python_check_per_s\":%.0f,"
+           "\"python_verdict_per_s\":%.0f,\"python_bulk_per_s\":%.0f}\n",
+           chipcheck_version(), sl.med, sv.med, sto.med, st.med, s1.med, s2.med, sb[0].med, sb[1].med, sb[2].med,
+           (double)peak / 1024.0, py[0], py[1], py[2]);
     chipcheck_rules_free(rules);
     return sink == 42 ? 2 : 0;
 }

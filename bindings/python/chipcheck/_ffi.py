@@ -183,6 +183,8 @@ _fn("evaluator_new", [c_void_p, E], c_void_p, _check_null)
 _fn("evaluator_free", [c_void_p], None)
 _fn("evaluator_verdict", [c_void_p, c_void_p, POINTER(Options), E], c_int, _check_status)
 _fn("evaluator_verdict_json", [c_void_p, c_char_p, POINTER(Options), E], c_int, _check_status)
+_fn("evaluator_verdicts", [c_void_p, c_size_t, S, S, S, S, POINTER(Options), c_void_p, E], c_long,
+    _check_status)
 # decisions
 _fn("decision_free", [c_void_p], None)
 _fn("decision_verdict", [c_void_p], c_int)

@@ -11,12 +11,20 @@ class Decision:
     ``text``, ``checks``, ...); ``missing`` names the data whose absence left the answer open.
     """
 
-    __slots__ = ("_data", "_json")
+    __slots__ = ("_decoded", "_json")
 
     def __init__(self, text):
-        """Make a Decision from decision JSON text (as ``chipcheck_decision_json(d, 0)`` writes it)."""
+        """Make a Decision from decision JSON text (as ``chipcheck_decision_json(d, 0)`` writes it). The text
+        is decoded on the first access to a field, not before: code that only keeps or forwards the JSON
+        (``to_json()``) never pays for decoding it."""
         self._json = text
-        self._data = json.loads(text)
+        self._decoded = None
+
+    @property
+    def _data(self):
+        if self._decoded is None:
+            self._decoded = json.loads(self._json)
+        return self._decoded
 
     @property
     def id(self):

@@ -1,0 +1,268 @@
+/*
+ * test_compiled.c: the compiled verdict path (lib/compiled.c) against the tree walker. Every version of the
+ * bundled rules compiles; then a seeded generator crosses every threshold of the rules (each number a
+ * comparison names, just below, on and above it), every version's effective date (the day before, the
+ * day, the day after), every catalog chip, destinations with their regions, embargoed countries, ECCNs,
+ * exceptions (with and without authorization), licenses, missing figures and pinned versions, and each
+ * shipment's verdict-only answer (chipcheck_evaluator_verdict) must equal the traced decision's verdict,
+ * or both must fail with the same message.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "unit.h"
+
+#define NCASES 40000
+
+static unsigned long long seed = 0x9E3779B97F4A7C15ULL;
+static unsigned rnd(unsigned n)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return (unsigned)(seed % n);
+}
+#define PICK(a) (a)[rnd(sizeof(a) / sizeof((a)[0]))]
+
+/* Numbers the rules compare with, by metric slot; dates each version takes effect. */
+static double thr[MAX_SLOTS][64];
+static size_t nthr[MAX_SLOTS];
+static char dates[256][11];
+static size_t ndates;
+static int density_slot = -1;
+
+static void add_thr(int slot, double v)
+{
+    for (size_t i = 0; i < nthr[slot]; i++)
+        if (thr[slot][i] == v)
+            return;
+    if (nthr[slot] < 64)
+        thr[slot][nthr[slot]++] = v;
+}
+
+static void collect(const cond *k)
+{
+    if (k->kind == C_CMP && expr_single_metric(k->left) >= 0 && k->right->op == X_NUM)
+        add_thr(expr_single_metric(k->left), k->right->num);
+    if (k->kind == C_CMP && k->left->op == X_ADD && k->right->op == X_NUM) /* a sum: its first operand */
+        if (expr_single_metric(k->left->args[0]) >= 0)
+            add_thr(expr_single_metric(k->left->args[0]), k->right->num / 2);
+    for (size_t i = 0; i < k->nkids; i++)
+        collect(k->kids[i]);
+}
+
+static void add_date(int ymd)
+{
+    if (ndates < sizeof dates / sizeof dates[0] && ymd > 19700101)
+        date_format(ymd, dates[ndates++]);
+}
+
+static void collect_all(void)
+{
+    const chipcheck_rules *R = unit_rules;
+    for (size_t i = 0; i < R->nmetrics; i++)
+        if (!strcmp(R->metric_names[i], "performance_density"))
+            density_slot = (int)i;
+    for (size_t i = 0; i < R->nversions; i++) {
+        const rversion *v = &R->versions[i];
+        int days = date_days(v->file->effective_ymd);
+        for (int d = -1; d <= 1; d++) { /* the day before, the day, the day after */
+            int ymd = v->file->effective_ymd;
+            if (d) {
+                /* walk to the neighbour day through the calendar */
+                for (int y = ymd / 10000 - 1; y <= ymd / 10000 + 1; y++)
+                    for (int m = 1; m <= 12; m++)
+                        for (int dd = 1; dd <= 31; dd++) {
+                            int cand = y * 10000 + m * 100 + dd;
+                            char t[11];
+                            date_format(cand, t);
+                            if (date_parse(t) == cand && date_days(cand) == days + d)
+                                add_date(cand);
+                        }
+            } else {
+                add_date(ymd);
+            }
+        }
+        for (size_t r = 0; r < v->nrules; r++)
+            collect(v->rules[r]->when);
+    }
+}
+
+static const char *const dests[] = {"CN", "MO", "HK", "RU", "BY", "IR", "KP", "CU", "SY", "UA", "UA", "UA", "VE", "IQ",
+                                    "AF", "VN", "SA", "AE", "IL", "IN", "DE", "JP", "US", "GB", "TW", "SG", "MX",
+                                    "KZ", "AM", "NI", "MM", "LY", "PK", "ZZ", "cn", "XX"};
+static const char *const regions[] = {"UA-43", "UA-40", "UA-14", "UA-09", "UA-30", "UA-46"};
+static const char *const eccns[] = {"EAR99", "3A090.a", "3A991.p", "4A994.l", "5A992.c", "3A001.z", "4A090.a"};
+static const char *const names[] = {"H20", "MI308X", "A100 custom", "SYN-1", "H100 PCIe", "MI250", "Gaudi X"};
+static const char *const vendors[] = {"NVIDIA", "AMD", "Intel", "nvidia corp"};
+static const char *const exceptions[] = {"NAC", "ACA", "SPP", "nac", "LVS"};
+static const char *const precisions[] = {"fp8", "fp16", "bf16", "int8", "fp4", "tf32"};
+
+/* A figure for metric slot: one of its thresholds, a hair below or above, or a random value. */
+static double figure(int slot, double lo, double hi)
+{
+    if (nthr[slot] && rnd(4) != 0) {
+        double t = thr[slot][rnd((unsigned)nthr[slot])];
+        switch (rnd(5)) {
+        case 0: return t;
+        case 1: return nextafter(t, -INFINITY);
+        case 2: return nextafter(t, INFINITY);
+        case 3: return t * 0.99;
+        default: return t * 1.01;
+        }
+    }
+    return lo + (hi - lo) * (double)rnd(10000) / 10000.0;
+}
+
+typedef struct gen {
+    chipcheck_shipment s;
+    chipcheck_chip c;
+    chipcheck_throughput tp[2];
+    chipcheck_license lic;
+    const char *products[2];
+    char date[11], from[11], to[11];
+} gen;
+
+static void gen_chip(gen *g)
+{
+    chipcheck_chip *c = &g->c;
+    *c = (chipcheck_chip)CHIPCHECK_CHIP_INIT;
+    c->name = rnd(3) ? PICK(names) : NULL;
+    c->vendor = rnd(2) ? PICK(vendors) : NULL;
+    c->kind = rnd(6) == 0 ? "hbm" : rnd(2) ? "accelerator" : NULL;
+    if (rnd(4))
+        c->tpp = figure(F_TPP, 100, 40000);
+    else if (rnd(2)) {
+        g->tp[0] = (chipcheck_throughput){PICK(precisions), figure(F_TPP, 100, 40000) / 16, 0, (int)rnd(2)};
+        g->tp[0].bits = throughput_bits(g->tp[0].precision);
+        c->throughput = g->tp;
+        c->n_throughput = 1;
+    }
+    if (rnd(8)) {
+        double density = density_slot >= 0 ? figure(density_slot, 0.5, 8) : 3; /* performance_density */
+        double tpp = isnan(c->tpp) ? 4800 : c->tpp;
+        c->die_area_mm2 = density > 0 ? tpp / density : 800;
+    }
+    if (rnd(8))
+        c->memory_bandwidth_gbs = figure(F_MEMORY_BW, 100, 9000);
+    if (rnd(8))
+        c->interconnect_bandwidth_gbs = figure(F_INTERCONNECT_BW, 0, 2000);
+    if (c->kind && !strcmp(c->kind, "hbm") && rnd(4))
+        c->hbm_bandwidth_density = figure(F_HBM_DENSITY, 0.5, 5);
+    c->datacenter = (int)rnd(3) - 1;
+}
+
+static void gen_license(gen *g)
+{
+    chipcheck_license *l = &g->lic;
+    memset(l, 0, sizeof *l);
+    l->id = rnd(8) ? "L-1" : NULL;
+    l->destination = rnd(3) ? g->s.destination : PICK(dests);
+    snprintf(g->from, sizeof g->from, "%04u-01-01", 2020 + rnd(6));
+    snprintf(g->to, sizeof g->to, "%04u-12-31", 2023 + rnd(5));
+    l->valid_from = rnd(10) ? g->from : NULL;
+    l->valid_to = g->to;
+    g->products[0] = g->s.chip_name ? g->s.chip_name : g->c.name ? g->c.name : "H20";
+    g->products[1] = "B200";
+    l->products = rnd(4) ? g->products : g->products + 1;
+    l->n_products = rnd(6) ? 1 : 0;
+    g->s.licenses = l;
+    g->s.n_licenses = 1;
+}
+
+static void gen_case(gen *g, size_t i)
+{
+    const chipcheck_rules *R = unit_rules;
+    chipcheck_shipment *s = &g->s;
+    *s = (chipcheck_shipment)CHIPCHECK_SHIPMENT_INIT;
+    if (rnd(4))
+        snprintf(g->date, sizeof g->date, "%s", dates[rnd((unsigned)ndates)]);
+    else
+        snprintf(g->date, sizeof g->date, "%04u-%02u-%02u", 2005 + rnd(23), 1 + rnd(12), 1 + rnd(28));
+    s->date = g->date;
+    s->destination = PICK(dests);
+    if (!strcmp(s->destination, "UA") && rnd(4))
+        s->destination_region = PICK(regions);
+    s->end_user_hq = rnd(3) == 0 ? NULL : rnd(2) ? s->destination : PICK(dests);
+    s->export_from = rnd(3) == 0 ? NULL : rnd(2) ? "US" : PICK(dests);
+    s->eccn = rnd(3) == 0 ? PICK(eccns) : NULL;
+    if (i < R->nchips * 4 || rnd(3) == 0) { /* every catalog chip, then at random; sometimes with overrides */
+        s->chip_name = R->chips[i < R->nchips * 4 ? i % R->nchips : rnd((unsigned)R->nchips)].name;
+        if (rnd(5) == 0) {
+            gen_chip(g);
+            g->c.name = NULL;
+            s->chip = &g->c;
+        }
+    } else {
+        gen_chip(g);
+        s->chip = &g->c;
+    }
+    if (rnd(5) == 0) {
+        s->exception = PICK(exceptions);
+        s->exception_authorization = rnd(2) ? "NAC-0001" : rnd(2) ? "" : NULL;
+    }
+    if (rnd(8) == 0)
+        gen_license(g);
+}
+
+static void test_every_version_compiles(void)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(unit_rules->compiled);
+    CU_ASSERT_EQUAL(compiled_count(unit_rules->compiled), unit_rules->nversions);
+}
+
+static void test_compiled_equals_walker(void)
+{
+    chipcheck_error err, ferr;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+    collect_all();
+    CU_ASSERT_TRUE(ndates >= unit_rules->nversions * 2);
+    CU_ASSERT_TRUE(nthr[F_TPP] >= 3);
+    CU_ASSERT_TRUE(density_slot >= 0 && nthr[density_slot] >= 2);
+    size_t n[4] = {0, 0, 0, 0}, errors = 0, disagree = 0;
+    static gen g;
+    char pinned[96];
+    for (size_t i = 0; i < NCASES; i++) {
+        gen_case(&g, i);
+        chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+        if (rnd(10) == 0) { /* pin a version of one regime */
+            const rversion *v = &unit_rules->versions[rnd((unsigned)unit_rules->nversions)];
+            snprintf(pinned, sizeof pinned, "%s@%s", v->file->regime, v->file->version);
+            o.ruleset = pinned;
+        }
+        chipcheck_decision *d = chipcheck_check(unit_rules, &g.s, &o, &err);
+        int fast = chipcheck_evaluator_verdict(ev, &g.s, &o, &ferr);
+        int slow = d ? (int)chipcheck_decision_verdict(d) : err.code;
+        if (fast != slow || (!d && strcmp(err.message, ferr.message) != 0)) {
+            if (disagree++ < 5)
+                fprintf(stderr, "\ncase %zu: compiled %d, walker %d (%s / %s)\n", i, fast, slow, d ? "" : err.message,
+                        ferr.message);
+        }
+        if (d)
+            n[slow]++;
+        else
+            errors++;
+        chipcheck_decision_free(d);
+    }
+    CU_ASSERT_EQUAL(disagree, 0);
+    /* the set exercises every verdict and some errors */
+    CU_ASSERT_TRUE(n[CHIPCHECK_ALLOWED] > 1000);
+    CU_ASSERT_TRUE(n[CHIPCHECK_LICENSE_REQUIRED] > 1000);
+    CU_ASSERT_TRUE(n[CHIPCHECK_INDETERMINATE] > 1000);
+    CU_ASSERT_TRUE(errors > 100);
+    chipcheck_evaluator_free(ev);
+}
+
+int register_compiled_suite(void)
+{
+    CU_pSuite s = CU_add_suite("compiled", NULL, NULL);
+    if (!s)
+        return -1;
+    ADD_TEST(s, test_every_version_compiles);
+    ADD_TEST(s, test_compiled_equals_walker);
+    return 0;
+}
