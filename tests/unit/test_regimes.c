@@ -199,6 +199,10 @@ static void test_regimes_audit_corrections(void)
                                  "{\"name\":\"HBM3E\",\"kind\":\"hbm\",\"hbm_bandwidth_density\":10}}", NULL), L);
     /* 8: nothing is exported to the United States: no headquarters requirement there */
     CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2024-06-01\",\"destination\":\"US\",\"end_user_hq\":\"CN\",\"chip\":\"H100\"}", NULL), A);
+    /* nor the April 2025 determinations' headquarters arm (H20 by name, and by the bandwidth lines) */
+    CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2025-06-01\",\"destination\":\"US\",\"end_user_hq\":\"CN\",\"chip\":\"H20\"}", NULL), A);
+    CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2025-06-01\",\"destination\":\"US\",\"end_user_hq\":\"CN\",\"chip\":\"H200\"}", NULL), A);
+    CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2025-06-01\",\"destination\":\"DE\",\"end_user_hq\":\"CN\",\"chip\":\"H20\"}", NULL), L);
     CU_ASSERT_EQUAL(unit_verdict("{\"date\":\"2024-06-01\",\"destination\":\"CA\",\"end_user_hq\":\"CN\",\"chip\":\"H100\"}", NULL), L);
 }
 
