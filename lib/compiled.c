@@ -310,34 +310,6 @@ static void derive(cx *x)
     x->derived = 1;
 }
 
-/* A pattern through the evaluator's memo (the walker's match(), sharing its memo entries). */
-static int cmatch(cx *x, const cond *k, const char *v)
-{
-    memo_entry *e = NULL;
-    size_t len = strlen(v);
-    uint64_t bit = k->pattern_id < 64 ? (uint64_t)1 << k->pattern_id : 0;
-    if (x->memo && bit && len < sizeof e->text) {
-        uint32_t h = 2166136261u ^ (uint32_t)k->field;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)v[i]) * 16777619u;
-        e = &x->memo[h % MEMO_SLOTS];
-        if (e->field != (int)k->field || strcmp(e->text, v) != 0) {
-            e->field = (int)k->field;
-            memcpy(e->text, v, len + 1);
-            e->known = e->value = 0;
-        } else if (e->known & bit) {
-            return (e->value & bit) ? 0 : PCRE2_ERROR_NOMATCH;
-        }
-    }
-    int rc = pcre2_match(k->re, (PCRE2_SPTR)v, len, 0, 0, x->md, x->R->mctx);
-    if (e && (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)) {
-        e->known |= bit;
-        if (rc >= 0)
-            e->value |= bit;
-    }
-    return rc;
-}
-
 static const char *string_field(const ship *s, field_id f)
 {
     switch (f) {
@@ -385,7 +357,7 @@ static tv eval_leaf(cx *x, const cleaf *l)
         return TV_UNKNOWN;
     if (k->kind == C_EQUALS)
         return strcmp(v, k->pattern) == 0 ? TV_TRUE : TV_FALSE;
-    int rc = cmatch(x, k, v);
+    int rc = pattern_match(x->R, x->memo, x->md, k, v);
     return rc >= 0 ? TV_TRUE : rc == PCRE2_ERROR_NOMATCH ? TV_FALSE : TV_UNKNOWN; /* limits: unknown */
 }
 

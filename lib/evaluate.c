@@ -137,18 +137,19 @@ static int country_of(const ectx *c, field_id f)
 
 static tv eval_cond(ectx *c, const cond *k, field_mask *miss);
 
-/* Run a pattern, through the evaluator's memo when there is one: >= 0 match, PCRE2_ERROR_NOMATCH, or
- * another PCRE2 error (limits, bad UTF-8), which the caller treats as unknown and never memoizes. */
-static int match(ectx *c, const cond *k, const char *v)
+/* Run a pattern, through an evaluator's memo when there is one (memo may be NULL): >= 0 match,
+ * PCRE2_ERROR_NOMATCH, or another PCRE2 error (limits, bad UTF-8), which the caller treats as unknown and
+ * never memoizes. md may be NULL (match data is then made for the call). Shared by the compiled path. */
+int pattern_match(const chipcheck_rules *R, memo_entry *memo, pcre2_match_data *md, const cond *k, const char *v)
 {
     memo_entry *e = NULL;
     size_t len = strlen(v);
     uint64_t bit = k->pattern_id < 64 ? (uint64_t)1 << k->pattern_id : 0;
-    if (c->memo && bit && len < sizeof e->text) {
+    if (memo && bit && len < sizeof e->text) {
         uint32_t h = 2166136261u ^ (uint32_t)k->field;
         for (size_t i = 0; i < len; i++)
             h = (h ^ (unsigned char)v[i]) * 16777619u;
-        e = &c->memo[h % MEMO_SLOTS];
+        e = &memo[h % MEMO_SLOTS];
         if (e->field != (int)k->field || strcmp(e->text, v) != 0) {
             e->field = (int)k->field;
             memcpy(e->text, v, len + 1);
@@ -157,10 +158,10 @@ static int match(ectx *c, const cond *k, const char *v)
             return (e->value & bit) ? 0 : PCRE2_ERROR_NOMATCH;
         }
     }
-    pcre2_match_data *md = c->md ? c->md : pcre2_match_data_create(1, NULL);
-    int rc = md ? pcre2_match(k->re, (PCRE2_SPTR)v, len, 0, 0, md, c->R->mctx) : PCRE2_ERROR_NOMEMORY;
-    if (md != c->md)
-        pcre2_match_data_free(md);
+    pcre2_match_data *own = md ? md : pcre2_match_data_create(1, NULL);
+    int rc = own ? pcre2_match(k->re, (PCRE2_SPTR)v, len, 0, 0, own, R->mctx) : PCRE2_ERROR_NOMEMORY;
+    if (own != md)
+        pcre2_match_data_free(own);
     if (e && (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)) {
         e->known |= bit;
         if (rc >= 0)
@@ -280,7 +281,7 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
         } else if (k->kind == C_EQUALS) {
             res = strcmp(v, k->pattern) == 0 ? TV_TRUE : TV_FALSE;
         } else {
-            int rc = match(c, k, v);
+            int rc = pattern_match(c->R, c->memo, c->md, k, v);
             if (rc >= 0)
                 res = TV_TRUE;
             else if (rc == PCRE2_ERROR_NOMATCH)

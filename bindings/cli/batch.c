@@ -68,22 +68,30 @@ static cJSON *input_id(const char *line, int *replaced)
     return id != NULL ? id : cJSON_CreateNull();
 }
 
+/* Make *buf hold at least need bytes, doubling from 64 KiB. Returns 0 when out of memory (*buf unchanged). */
+static int grow_buffer(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap ? *cap : 65536;
+    while (n < need)
+        n *= 2;
+    char *nb = realloc(*buf, n);
+    if (nb == NULL)
+        return 0;
+    *buf = nb;
+    *cap = n;
+    return 1;
+}
+
 /* Write one output line. Every write is checked: returns 0 when stdout failed (b->write_errno set), so
  * that a batch whose reader is gone stops, even with SIGPIPE ignored. */
 static int emit(batch_state *b, const char *text)
 {
     if (b->buffered) { /* a worker of --jobs: 0 means out of memory */
         size_t n = strlen(text);
-        if (b->outlen + n + 1 > b->outcap) {
-            size_t cap = b->outcap ? b->outcap : 65536;
-            while (cap < b->outlen + n + 1)
-                cap *= 2;
-            char *nb = realloc(b->out, cap);
-            if (nb == NULL)
-                return 0;
-            b->out = nb;
-            b->outcap = cap;
-        }
+        if (!grow_buffer(&b->out, &b->outcap, b->outlen + n + 1))
+            return 0;
         memcpy(b->out + b->outlen, text, n);
         b->out[b->outlen + n] = '\n';
         b->outlen += n + 1;
@@ -577,16 +585,8 @@ static int chunk_add(chunk *c, const char *line, size_t len, int too_long, unsig
 {
     if (c->nlines == 0)
         c->first = lineno;
-    if (c->len + len + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 65536;
-        while (cap < c->len + len + 1)
-            cap *= 2;
-        char *nt = realloc(c->text, cap);
-        if (nt == NULL)
-            return 0;
-        c->text = nt;
-        c->cap = cap;
-    }
+    if (!grow_buffer(&c->text, &c->cap, c->len + len + 1))
+        return 0;
     memcpy(c->text + c->len, line, len + 1);
     c->off[c->nlines] = c->len;
     c->lens[c->nlines] = len;
