@@ -28,7 +28,9 @@ summary() {
     awk '
         /^rule set:/ { text = 1 }
         !text && !/^usage:|^Try / { print; next }
-        /^  \[[x?]\] / { line = "  " $0; print (length(line) > 110 ? substr(line, 1, 107) "..." : line); held++ }
+        NR == 1 { open_too = /^INDETERMINATE/ } # the open rules matter when they leave the answer open
+        /^  \[x\] / || (open_too && /^  \[\?\] /) {
+            line = "  " $0; print (length(line) > 110 ? substr(line, 1, 107) "..." : line); held++ }
         /^conditions:/ { cond = 1; next }
         cond && /^  - / { conds++; next }
         { cond = 0 }
@@ -53,8 +55,8 @@ step() {
     fi
 }
 
-echo "chipcheck demo: US export controls on advanced-computing chips (ECCN 3A090), in $(
-    "$bin" rules list | wc -l | tr -d ' ') dated rule set versions."
+echo "chipcheck demo: US export controls on advanced-computing chips (ECCN 3A090) and the destination-wide"
+echo "embargoes (15 CFR Part 746), in $("$bin" rules list | grep -c '@') dated rule set versions."
 echo "Paste any command below to see its whole reasoning. check exits 0 allowed, 1 license required,"
 echo "3 indeterminate, 2 on an input error."
 
@@ -76,6 +78,8 @@ step "Exported from the US it is reviewed case by case, with certifications." 1 
     "$cc check --chip H200 --to CN --hq CN --from US --date 2026-02-01"
 step "A gaming card over the TPP line, shipped under License Exception NAC with its number." 0 \
     "$cc check --chip 'RTX 4090' --to CN --hq CN --date 2024-06-03 --exception NAC --authorization NAC-2024-0001"
+step "A consumer GPU below every 3A090 line, to North Korea: the destination embargo requires a license." 1 \
+    "$cc check --chip 'RTX 4090 D' --to KP --hq KP --date 2025-06-01"
 step "A slip is an error that says the fix." 2 \
     "$cc check --chip H20 --to UK --date 2025-05-02"
 step "What an ERP reads: one brief JSON line per shipment (batch reads JSON Lines or CSV)." 0 \
