@@ -310,19 +310,6 @@ static void derive(cx *x)
     x->derived = 1;
 }
 
-static const char *string_field(const ship *s, field_id f)
-{
-    switch (f) {
-    case F_NAME: return s->name;
-    case F_VENDOR: return s->vendor;
-    case F_PART_NUMBER: return s->part_number;
-    case F_KIND: return s->kind;
-    case F_ECCN: return s->eccn;
-    case F_DESTINATION_REGION: return s->region;
-    default: return NULL;
-    }
-}
-
 static tv cmp_tv(cmp_op op, double l, double r)
 {
     switch (op) {
@@ -352,7 +339,7 @@ static tv eval_leaf(cx *x, const cleaf *l)
     }
     if (k->kind == C_FLAG)
         return s->datacenter < 0 ? TV_UNKNOWN : s->datacenter == k->flag_value ? TV_TRUE : TV_FALSE;
-    const char *v = string_field(s, k->field);
+    const char *v = ship_string_field(s, k->field);
     if (!v)
         return TV_UNKNOWN;
     if (k->kind == C_EQUALS)

@@ -104,7 +104,9 @@ static check *add_check(ectx *c)
 
 /* ---- conditions ----------------------------------------------------------------------------------- */
 
-static const char *field_string(const ship *s, field_id f)
+/* A ship's string field (name, vendor, part_number, kind, eccn, destination_region), or NULL. Shared by the
+ * compiled path. */
+const char *ship_string_field(const ship *s, field_id f)
 {
     switch (f) {
     case F_NAME: return s->name;
@@ -274,7 +276,7 @@ static tv eval_cond(ectx *c, const cond *k, field_mask *miss)
         return res;
     case C_MATCHES:
     case C_EQUALS: {
-        const char *v = field_string(s, k->field);
+        const char *v = ship_string_field(s, k->field);
         const char *note = NULL;
         if (!v) {
             *miss |= (field_mask)1 << k->field;

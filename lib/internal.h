@@ -407,6 +407,7 @@ CC_HIDDEN chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship
                                             chipcheck_error *err);
 
 /* Pieces of the walker the compiled path shares (evaluate.c). */
+CC_HIDDEN const char *ship_string_field(const ship *s, field_id f);
 CC_HIDDEN int pattern_match(const chipcheck_rules *R, memo_entry *memo, pcre2_match_data *md, const cond *k,
                             const char *v);
 CC_HIDDEN int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_regime, const rversion **pin,

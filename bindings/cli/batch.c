@@ -163,6 +163,26 @@ static void make_error(chipcheck_error *err, int code, const char *message)
     snprintf(err->message, sizeof err->message, "%s", message);
 }
 
+/* The batch's count of code (found, or added at zero). NULL when out of memory. */
+static code_count *code_entry(batch_state *b, const char *code)
+{
+    size_t k = 0;
+    while (k < b->ncodes && b->codes[k].code != code && strcmp(b->codes[k].code, code) != 0)
+        k++;
+    if (k < b->ncodes)
+        return &b->codes[k];
+    if (b->ncodes == b->codes_cap) {
+        size_t cap = b->codes_cap ? b->codes_cap * 2 : 32;
+        code_count *nc = realloc(b->codes, cap * sizeof *nc);
+        if (nc == NULL)
+            return NULL;
+        b->codes = nc;
+        b->codes_cap = cap;
+    }
+    b->codes[b->ncodes] = (code_count){code, 0, 0};
+    return &b->codes[b->ncodes++];
+}
+
 /* Count the codes of the reasons that hold in decision d (number serial), each once. Returns 0 when out of
  * memory. */
 static int count_codes(batch_state *b, const chipcheck_decision *d, unsigned long serial)
@@ -173,27 +193,12 @@ static int count_codes(batch_state *b, const chipcheck_decision *d, unsigned lon
         const char *code = r != NULL ? chipcheck_reason_code(r) : NULL;
         if (code == NULL || chipcheck_reason_result(r) != 1)
             continue;
-        size_t k;
-        for (k = 0; k < b->ncodes; k++)
-            if (b->codes[k].code == code || strcmp(b->codes[k].code, code) == 0)
-                break;
-        if (k == b->ncodes) {
-            if (b->ncodes == b->codes_cap) {
-                size_t cap = b->codes_cap ? b->codes_cap * 2 : 32;
-                code_count *nc = realloc(b->codes, cap * sizeof *nc);
-                if (nc == NULL)
-                    return 0;
-                b->codes = nc;
-                b->codes_cap = cap;
-            }
-            b->codes[b->ncodes].code = code;
-            b->codes[b->ncodes].count = 0;
-            b->codes[b->ncodes].last = 0;
-            b->ncodes++;
-        }
-        if (b->codes[k].last != serial) {
-            b->codes[k].last = serial;
-            b->codes[k].count++;
+        code_count *cc = code_entry(b, code);
+        if (cc == NULL)
+            return 0;
+        if (cc->last != serial) {
+            cc->last = serial;
+            cc->count++;
         }
     }
     return 1;
@@ -526,21 +531,10 @@ static void *worker_main(void *arg)
 /* Add one code count of a chunk into the batch's. Returns 0 when out of memory. */
 static int merge_code(batch_state *b, const code_count *cc)
 {
-    size_t k = 0;
-    while (k < b->ncodes && strcmp(b->codes[k].code, cc->code) != 0)
-        k++;
-    if (k == b->ncodes) {
-        if (b->ncodes == b->codes_cap) {
-            size_t cap = b->codes_cap ? b->codes_cap * 2 : 32;
-            code_count *nc = realloc(b->codes, cap * sizeof *nc);
-            if (nc == NULL)
-                return 0;
-            b->codes = nc;
-            b->codes_cap = cap;
-        }
-        b->codes[b->ncodes++] = (code_count){cc->code, 0, 0};
-    }
-    b->codes[k].count += cc->count;
+    code_count *into = code_entry(b, cc->code);
+    if (into == NULL)
+        return 0;
+    into->count += cc->count;
     return 1;
 }
 
