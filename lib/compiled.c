@@ -20,6 +20,8 @@
 #include "internal.h"
 
 #define MAX_LEAVES 256
+#define MAX_DEST_CLASSES 64 /* destination classes of one version; more and every rule stays live */
+#define RULE_WORDS (MAX_RULES / 64)
 
 typedef enum cop_kind { O_LEAF, O_IN, O_CLASS, O_UNKNOWN, O_ALL, O_ANY, O_NOT } cop_kind;
 
@@ -44,6 +46,15 @@ typedef struct cversion {
     country_set *sets; size_t nsets, capsets;
     const cond **classes; size_t nclasses, capclasses; /* O_CLASS conditions */
     int has_exceptions;
+    /* Countries the version's destination tests cannot tell apart share a class; live[c] has a bit for each
+     * rule that can hold (true or unknown) for some shipment to class c. The others are false whatever the
+     * chip, the end user or the date: the verdict skips them. NULL live: every rule is live. */
+    unsigned char dest_class[COUNTRY_SPACE];
+    uint64_t (*live)[RULE_WORDS];
+    /* Per destination class: 1 when a live requirement or determination reads a classification (the
+     * classification rules must then run); exc_reads_class: some exception does. */
+    unsigned char *reads_class;
+    int exc_reads_class;
 } cversion;
 
 struct compiled_rules {
@@ -174,10 +185,92 @@ static int emit(cversion *cv, const rversion *v, const cond *k)
     return 0;
 }
 
+/* The operation at i with only the destination known (ci): every leaf, class and other country is unknown. */
+static tv eval_static(const cversion *cv, unsigned i, int ci)
+{
+    const cop *o = &cv->ops[i];
+    switch ((cop_kind)o->op) {
+    case O_IN:
+        if (o->field != 0)
+            return TV_UNKNOWN;
+        return cset_has(&cv->sets[o->arg], ci) ? TV_TRUE : TV_FALSE;
+    case O_NOT: {
+        tv t = eval_static(cv, i + 1, ci);
+        return t == TV_UNKNOWN ? TV_UNKNOWN : t == TV_TRUE ? TV_FALSE : TV_TRUE;
+    }
+    case O_ALL: case O_ANY: {
+        tv decided = o->op == O_ALL ? TV_FALSE : TV_TRUE;
+        int unknown = 0;
+        for (unsigned k = i + 1; k < o->end; k = cv->ops[k].end) {
+            tv t = eval_static(cv, k, ci);
+            if (t == decided)
+                return decided;
+            unknown |= t == TV_UNKNOWN;
+        }
+        return unknown ? TV_UNKNOWN : o->op == O_ALL ? TV_TRUE : TV_FALSE;
+    }
+    default:
+        return TV_UNKNOWN;
+    }
+}
+
+/* Whether the subtree at i reads a classification. */
+static int reads_class(const cversion *cv, unsigned i)
+{
+    for (unsigned k = i; k < cv->ops[i].end; k++)
+        if (cv->ops[k].op == O_CLASS)
+            return 1;
+    return 0;
+}
+
+/* Classes of destinations and each class's live rules: two countries share a class when every destination
+ * test of the version says the same of both. 0, or -1 out of memory; with more than MAX_DEST_CLASSES classes
+ * or 256 destination tests, live stays NULL (every rule is evaluated). */
+static int dest_classes(cversion *cv, const rversion *v)
+{
+    int sets[256], nsets = 0, rep[MAX_DEST_CLASSES], n = 0;
+    uint64_t sig[MAX_DEST_CLASSES][4];
+    for (size_t i = 0; i < cv->nops; i++)
+        if (cv->ops[i].op == O_IN && cv->ops[i].field == 0) {
+            if (nsets == 256)
+                return 0;
+            sets[nsets++] = cv->ops[i].arg;
+        }
+    for (int ci = 0; ci < COUNTRY_SPACE; ci++) {
+        uint64_t me[4] = {0, 0, 0, 0};
+        for (int k = 0; k < nsets; k++)
+            me[k / 64] |= (uint64_t)cset_has(&cv->sets[sets[k]], ci) << (k % 64);
+        int c = 0;
+        while (c < n && memcmp(sig[c], me, sizeof me) != 0)
+            c++;
+        if (c == n) {
+            if (n == MAX_DEST_CLASSES)
+                return 0;
+            memcpy(sig[n], me, sizeof me);
+            rep[n++] = ci;
+        }
+        cv->dest_class[ci] = (unsigned char)c;
+    }
+    if (!(cv->live = calloc((size_t)n, sizeof *cv->live)) || !(cv->reads_class = calloc((size_t)n, 1)))
+        return -1;
+    for (int c = 0; c < n; c++)
+        for (size_t i = 0; i < v->nrules; i++) {
+            const rule *r = v->rules[i];
+            if (cv->start[i] < 0 || eval_static(cv, (unsigned)cv->start[i], rep[c]) == TV_FALSE)
+                continue;
+            cv->live[c][i / 64] |= (uint64_t)1 << (i % 64);
+            if ((r->kind == R_REQUIREMENT || r->kind == R_DETERMINATION) && reads_class(cv, (unsigned)cv->start[i]))
+                cv->reads_class[c] = 1;
+        }
+    return 0;
+}
+
 static void cversion_free(cversion *cv)
 {
     if (!cv)
         return;
+    free(cv->live);
+    free(cv->reads_class);
     free(cv->ops);
     free(cv->start);
     free(cv->sets);
@@ -217,7 +310,11 @@ static cversion *compile_version(const rversion *v)
         cv->start[i] = (int)cv->nops;
         if (emit(cv, v, r->when) != 0)
             goto fail;
+        if (r->kind == R_EXCEPTION)
+            cv->exc_reads_class |= reads_class(cv, (unsigned)cv->start[i]);
     }
+    if (dest_classes(cv, v) != 0)
+        goto fail;
     return cv;
 fail:
     cversion_free(cv);
@@ -429,17 +526,20 @@ static chipcheck_verdict claimed_verdict(cx *x, const tv *res, int unknown)
     return unknown ? CHIPCHECK_INDETERMINATE : CHIPCHECK_ALLOWED;
 }
 
-/* One version's verdict. res[] receives each evaluated rule's result (exceptions read their targets'). */
-static chipcheck_verdict version_verdict(cx *x, tv *res)
+/* One version's verdict. res[] receives each evaluated rule's result (exceptions read their targets').
+ * Its classification rules run only with classify (see compiled_verdict()). */
+static chipcheck_verdict version_verdict(cx *x, tv *res, int classify)
 {
     const rversion *v = x->v;
     const cversion *cv = x->cv;
     const ship *s = x->s;
+    static const uint64_t all_live[RULE_WORDS] = {~0ull, ~0ull, ~0ull, ~0ull};
+    const uint64_t *live = cv->live && s->dest >= 0 ? cv->live[cv->dest_class[s->dest]] : all_live;
     x->derived = 0;
     memset(x->done, 0, cv->nleaves);
-    for (size_t i = 0; i < v->nrules; i++) { /* classifications first, in order */
+    for (size_t i = 0; classify && i < v->nrules; i++) { /* classifications first, in order */
         const rule *r = v->rules[i];
-        if (r->kind != R_CLASSIFICATION)
+        if (r->kind != R_CLASSIFICATION || !((live[i / 64] >> (i % 64)) & 1))
             continue;
         tv t = eval_at(x, (unsigned)cv->start[i]);
         if (t == TV_TRUE)
@@ -456,6 +556,10 @@ static chipcheck_verdict version_verdict(cx *x, tv *res)
         const rule *r = v->rules[i];
         if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
             continue;
+        if (!((live[i / 64] >> (i % 64)) & 1)) {
+            res[i] = TV_FALSE; /* false for every shipment to this destination */
+            continue;
+        }
         res[i] = eval_at(x, (unsigned)cv->start[i]);
         if (res[i] == TV_TRUE && !claimed)
             return CHIPCHECK_LICENSE_REQUIRED; /* nothing can cover it */
@@ -508,6 +612,16 @@ int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_op
     x.country[2] = s->from;
     for (size_t i = 0; i < R->nclass_names; i++)
         x.cls[i] = TV_FALSE;
+    /* A regime's classifications run only when it or a later regime (which may use them) has a live rule
+     * that reads one: classifications decide nothing by themselves. */
+    unsigned char classify[MAX_REGIMES + 1];
+    classify[R->nregimes] = 0;
+    for (size_t g = R->nregimes; g-- > 0;) {
+        const cversion *cv = use[g] ? C->v[use[g] - R->versions] : NULL;
+        int reads = cv && (!cv->live || cv->reads_class[cv->dest_class[s->dest]] ||
+                           (s->exception && cv->exc_reads_class));
+        classify[g] = (unsigned char)(reads || classify[g + 1]);
+    }
     for (size_t g = 0; g < R->nregimes; g++) {
         if (!use[g]) {
             unknown |= R->regimes[g].not_researched;
@@ -517,7 +631,7 @@ int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_op
             continue; /* a license held covers every requirement of every regime */
         x.v = use[g];
         x.cv = C->v[use[g] - R->versions];
-        chipcheck_verdict rv = version_verdict(&x, res);
+        chipcheck_verdict rv = version_verdict(&x, res, classify[g]);
         if (rv == CHIPCHECK_LICENSE_REQUIRED)
             return rv; /* whatever the other regimes say */
         unknown |= rv == CHIPCHECK_INDETERMINATE;
