@@ -442,12 +442,51 @@ done:
     return rc;
 }
 
+static size_t key_hash(const char *k)
+{
+    uint32_t h = 2166136261u;
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 16777619u;
+    return h;
+}
+
+/* An open-addressing table of every normalised name and alias, each to the first chip that has it (the
+ * chip the linear search below finds). Built once at load; NULL when out of memory (the search is used). */
+static void catalog_index(chipcheck_rules *r)
+{
+    size_t nkeys = 0, size = 16;
+    for (size_t i = 0; i < r->nchips; i++)
+        nkeys += r->chips[i].nkeys;
+    while (size < nkeys * 4)
+        size *= 2;
+    free(r->chip_index);
+    if (!(r->chip_index = calloc(size, sizeof *r->chip_index)))
+        return;
+    r->chip_index_mask = size - 1;
+    for (size_t i = 0; i < r->nchips; i++)
+        for (size_t k = 0; k < r->chips[i].nkeys; k++) {
+            const char *key = r->chips[i].keys[k];
+            size_t at = key_hash(key) & r->chip_index_mask;
+            while (r->chip_index[at].key && strcmp(r->chip_index[at].key, key) != 0)
+                at = (at + 1) & r->chip_index_mask;
+            if (!r->chip_index[at].key)
+                r->chip_index[at] = (struct cat_slot){key, i};
+        }
+}
+
 const cat_chip *catalog_find(const chipcheck_rules *r, const char *name)
 {
     char key[128];
     size_t n = chip_key_into(name, key, sizeof key);
     if (n == 0)
         return NULL; /* a name that normalises to nothing matches no chip */
+    if (n != (size_t)-1 && r->chip_index) {
+        for (size_t at = key_hash(key) & r->chip_index_mask; r->chip_index[at].key;
+             at = (at + 1) & r->chip_index_mask)
+            if (!strcmp(r->chip_index[at].key, key))
+                return &r->chips[r->chip_index[at].chip];
+        return NULL;
+    }
     if (n != (size_t)-1) { /* the keys are normal forms already: a first byte, then strcmp */
         for (size_t i = 0; i < r->nchips; i++)
             for (size_t k = 0; k < r->chips[i].nkeys; k++)
@@ -477,6 +516,7 @@ void catalog_free_ambiguous(chipcheck_rules *r)
 
 int catalog_check(chipcheck_rules *r, chipcheck_error *err)
 {
+    catalog_index(r);
     for (size_t i = 0; i < r->nambiguous; i++) {
         cat_ambiguous *a = &r->ambiguous[i];
         const cat_chip *same = catalog_find(r, a->name);

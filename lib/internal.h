@@ -280,6 +280,7 @@ struct chipcheck_rules {
     cat_chip *chips; size_t nchips;
     regime_def *regimes; size_t nregimes; /* in evaluation order */
     cat_ambiguous *ambiguous; size_t nambiguous;
+    struct cat_slot { const char *key; size_t chip; } *chip_index; size_t chip_index_mask; /* key -> chip, or NULL */
     const char *default_regime;
     int default_regime_id;
     int primary;                         /* index in regimes of the default regime */

@@ -1113,6 +1113,7 @@ void chipcheck_rules_free(chipcheck_rules *r)
         catalog_free_chip(&r->chips[i]);
     free(r->chips);
     catalog_free_ambiguous(r);
+    free(r->chip_index);
     compiled_free(r->compiled);
     free(r);
 }

@@ -52,6 +52,11 @@ static int country(const char *s, const char *field, int *out, chipcheck_error *
     *out = -1;
     if (!s)
         return 0;
+    unsigned a = ((unsigned char)s[0] | 0x20u) - 'a', b = s[0] ? ((unsigned char)s[1] | 0x20u) - 'a' : 26;
+    if (a < 26 && b < 26 && s[2] == '\0' && country_is_iso((int)(a * 26 + b))) { /* the usual case */
+        *out = (int)(a * 26 + b);
+        return 0;
+    }
     char up[3] = {0};
     if (strlen(s) == 2) {
         up[0] = (char)toupper((unsigned char)s[0]);
