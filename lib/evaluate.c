@@ -1152,6 +1152,7 @@ struct chipcheck_evaluator {
     const chipcheck_rules *rules;
     pcre2_match_data *md;
     memo_entry memo[MEMO_SLOTS];
+    vmemo *verdicts; /* recent verdicts (vmemo.c) */
 };
 
 chipcheck_evaluator *chipcheck_evaluator_new(const chipcheck_rules *rules, chipcheck_error *err)
@@ -1162,9 +1163,11 @@ chipcheck_evaluator *chipcheck_evaluator_new(const chipcheck_rules *rules, chipc
         return NULL;
     }
     chipcheck_evaluator *ev = calloc(1, sizeof *ev);
-    if (ev)
+    if (ev) {
         ev->md = pcre2_match_data_create(1, NULL);
-    if (!ev || !ev->md) {
+        ev->verdicts = vmemo_new();
+    }
+    if (!ev || !ev->md || !ev->verdicts) {
         chipcheck_evaluator_free(ev);
         err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
         return NULL;
@@ -1180,10 +1183,13 @@ void chipcheck_evaluator_free(chipcheck_evaluator *ev)
     if (!ev)
         return;
     pcre2_match_data_free(ev->md);
+    vmemo_free(ev->verdicts);
     free(ev);
 }
 
 const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev) { return ev->rules; }
+
+vmemo *evaluator_vmemo(chipcheck_evaluator *ev) { return ev->verdicts; }
 
 int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_options *opts, chipcheck_error *err)
 {

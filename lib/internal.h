@@ -416,6 +416,20 @@ CC_HIDDEN int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, 
 CC_HIDDEN const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date);
 CC_HIDDEN int license_match(const ship *s, const chipcheck_license *l, int ok[3]);
 
+/* ---- an evaluator's memory of verdicts (vmemo.c) ------------------------------------------------------ */
+#define VMEMO_KEY_MAX 112
+typedef struct vmemo vmemo;
+typedef struct vkey { uint64_t hash; size_t len; unsigned char bytes[VMEMO_KEY_MAX]; } vkey;
+CC_HIDDEN vmemo *vmemo_new(void);
+CC_HIDDEN void vmemo_free(vmemo *m);
+/* The key of a shipment checked with options o: 1, or 0 when such a shipment is not remembered. */
+CC_HIDDEN int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k);
+/* The verdict remembered for k, or -1. */
+CC_HIDDEN int vmemo_get(vmemo *m, const vkey *k);
+CC_HIDDEN void vmemo_put(vmemo *m, const vkey *k, int verdict);
+/* The evaluator's memory (evaluate.c owns the evaluator). */
+CC_HIDDEN vmemo *evaluator_vmemo(chipcheck_evaluator *ev);
+
 /* ---- the compiled verdict path (compiled.c) -------------------------------------------------------- */
 /* Built at load (NULL out of memory: the walker decides everything); versions it cannot compile stay
  * with the walker. compiled_verdict() returns the verdict, a negative status with err set, or

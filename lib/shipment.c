@@ -390,10 +390,22 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
         err_clear(err);
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
     }
+    vkey k;
+    int remember = shipment && (!opts || opts->version == CHIPCHECK_OPTIONS_VERSION) && vmemo_key(shipment, opts, &k);
+    if (remember) {
+        int v = vmemo_get(evaluator_vmemo(ev), &k);
+        if (v >= 0 && !text_check(shipment->id, "id", 1, err)) { /* the id is not in the key: check it */
+            err_clear(err);
+            return v;
+        }
+    }
     int rc = prepare(evaluator_rules(ev), shipment, opts, &s, err);
     if (rc != 0)
         return rc;
-    return evaluator_run(ev, &s, opts, err);
+    rc = evaluator_run(ev, &s, opts, err);
+    if (remember && rc >= 0)
+        vmemo_put(evaluator_vmemo(ev), &k, rc);
+    return rc;
 }
 
 long chipcheck_evaluator_verdicts(chipcheck_evaluator *ev, size_t n, const char *const *chip_names,

@@ -257,6 +257,123 @@ static void test_compiled_equals_walker(void)
     chipcheck_evaluator_free(ev);
 }
 
+/* The evaluator's memory of verdicts (lib/vmemo.c): a shipment asked again, at other addresses, gets the
+ * walker's verdict from the memory, and the memory holds what was asked. */
+static void test_memo_equals_walker(void)
+{
+    chipcheck_error err, ferr;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+    static gen g;
+    size_t disagree = 0, remembered = 0, asked = 0;
+    for (size_t i = 0; i < NCASES / 4; i++) {
+        gen_case(&g, i);
+        chipcheck_decision *d = chipcheck_check(unit_rules, &g.s, NULL, &err);
+        int slow = d ? (int)chipcheck_decision_verdict(d) : err.code;
+        chipcheck_decision_free(d);
+        int first = chipcheck_evaluator_verdict(ev, &g.s, NULL, &ferr);
+        chipcheck_shipment copy = g.s; /* the same shipment from other memory */
+        char date[16], dest[8];
+        if (copy.date) {
+            snprintf(date, sizeof date, "%s", copy.date);
+            copy.date = date;
+        }
+        snprintf(dest, sizeof dest, "%s", copy.destination);
+        copy.destination = dest;
+        vkey k;
+        if (vmemo_key(&copy, NULL, &k)) {
+            asked++;
+            remembered += slow >= 0 && vmemo_get(evaluator_vmemo(ev), &k) == slow;
+            CU_ASSERT_TRUE(slow >= 0 || vmemo_get(evaluator_vmemo(ev), &k) == -1); /* errors are never kept */
+        }
+        int again = chipcheck_evaluator_verdict(ev, &copy, NULL, &ferr);
+        if (first != slow || again != slow) {
+            if (disagree++ < 5)
+                fprintf(stderr, "\ncase %zu: first %d, again %d, walker %d\n", i, first, again, slow);
+        }
+    }
+    CU_ASSERT_EQUAL(disagree, 0);
+    CU_ASSERT_TRUE(asked > NCASES / 20);
+    CU_ASSERT_TRUE(remembered > NCASES / 40);
+    chipcheck_evaluator_free(ev);
+}
+
+/* Shipments that differ in anything the verdict reads have different keys; an id is no part of the key but
+ * is still checked when the verdict comes from memory. */
+static void test_memo_keys(void)
+{
+    chipcheck_chip c = CHIPCHECK_CHIP_INIT, c2;
+    c.name = "SYN-1";
+    c.tpp = 4800;
+    c.die_area_mm2 = 800;
+    chipcheck_shipment a = CHIPCHECK_SHIPMENT_INIT, b;
+    a.date = "2025-05-02";
+    a.destination = "CN";
+    a.chip = &c;
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    vkey ka, kb;
+    CU_ASSERT_TRUE_FATAL(vmemo_key(&a, NULL, &ka));
+    CU_ASSERT_TRUE(vmemo_key(&a, &o, &kb) && kb.len == ka.len && !memcmp(ka.bytes, kb.bytes, ka.len));
+#define DIFFERS(change)                                                                                            \
+    do {                                                                                                           \
+        b = a;                                                                                                     \
+        c2 = c;                                                                                                    \
+        b.chip = &c2;                                                                                              \
+        change;                                                                                                    \
+        CU_ASSERT_TRUE(vmemo_key(&b, &o, &kb) && (kb.len != ka.len || memcmp(ka.bytes, kb.bytes, ka.len) != 0));  \
+        o = (chipcheck_options)CHIPCHECK_OPTIONS_INIT;                                                             \
+    } while (0)
+    DIFFERS(b.end_user_hq = "");
+    DIFFERS(b.end_user_hq = "CN");
+    DIFFERS(b.export_from = "CN");
+    DIFFERS((b.end_user_hq = "C", b.export_from = "N")); /* the layout reads back one way only */
+    DIFFERS(b.destination = "HK");
+    DIFFERS(b.date = "2025-05-03");
+    DIFFERS((b.date = NULL, o.default_date = "2025-05-02"));
+    DIFFERS(b.date = NULL);
+    DIFFERS(o.ruleset = "us-ear-advanced-computing@2025-04-09");
+    DIFFERS(b.eccn = "EAR99");
+    DIFFERS(b.destination_region = "CN-11");
+    DIFFERS(b.exception = "NAC");
+    DIFFERS(b.chip_name = "H20");
+    DIFFERS(c2.tpp = nextafter(4800, 5000));
+    DIFFERS(c2.die_area_mm2 = CHIPCHECK_UNSET);
+    DIFFERS(c2.datacenter = 1);
+    DIFFERS(c2.kind = "hbm");
+    DIFFERS(c2.name = "SYN-2");
+    DIFFERS(c2.vendor = "");
+    DIFFERS(b.chip = NULL);
+#undef DIFFERS
+    chipcheck_license lic = {"L1", "CN", NULL, NULL, NULL, 0};
+    b = a;
+    b.licenses = &lic;
+    b.n_licenses = 1;
+    CU_ASSERT_FALSE(vmemo_key(&b, NULL, &kb)); /* not remembered */
+    char longname[200];
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    c2 = c;
+    c2.name = longname;
+    b = a;
+    b.chip = &c2;
+    CU_ASSERT_FALSE(vmemo_key(&b, NULL, &kb));
+
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &a, NULL, &err), CHIPCHECK_LICENSE_REQUIRED);
+    CU_ASSERT_EQUAL(vmemo_get(evaluator_vmemo(ev), &ka), CHIPCHECK_LICENSE_REQUIRED);
+    b = a;
+    b.id = "  ";
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &b, NULL, &err), CHIPCHECK_ERR_INPUT);
+    CU_ASSERT_STRING_EQUAL(err.field, "id");
+    b.id = "order 7";
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &b, NULL, &err), CHIPCHECK_LICENSE_REQUIRED);
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_OK);
+    CU_ASSERT_STRING_EQUAL(err.message, "");
+    chipcheck_evaluator_free(ev);
+}
+
 int register_compiled_suite(void)
 {
     CU_pSuite s = CU_add_suite("compiled", NULL, NULL);
@@ -264,5 +381,7 @@ int register_compiled_suite(void)
         return -1;
     ADD_TEST(s, test_every_version_compiles);
     ADD_TEST(s, test_compiled_equals_walker);
+    ADD_TEST(s, test_memo_equals_walker);
+    ADD_TEST(s, test_memo_keys);
     return 0;
 }

@@ -1,0 +1,136 @@
+/*
+ * vmemo.c: an evaluator's memory of recent verdicts. Order books repeat themselves: the same part to the
+ * same customer on the same day, line after line. A verdict is a function of the shipment as given, the
+ * options and the rules (an evaluator's rules never change), so an evaluator remembers, for the last few
+ * thousand distinct shipments it decided, the shipment's bytes and its verdict; the same bytes again give
+ * the same verdict without validating or evaluating anything.
+ *
+ * The key is every input the verdict reads, as bytes: each string of the shipment and its chip (NULL told
+ * apart from ""), the chip's figures as their bit patterns, its datacenter flag, the options' forced rule
+ * set, and the date the check is made on (the shipment's, else the options' default, else today's, so a
+ * memory made yesterday never answers for today). The shipment id is not part of it (it
+ * changes nothing in a verdict) and is validated on every call by the caller. Shipments with licenses or
+ * throughput figures, or whose strings come to more than about 100 bytes, are not remembered (vmemo_key()
+ * says so): they are rare in bulk screening and their keys would be long. Only verdicts are stored, never errors: a shipment
+ * that failed is checked again every time and fails with its full message.
+ *
+ * Two-way set associative: a new key evicts the least recently used of its set. The table is per evaluator,
+ * and so per thread (about 0.5 MiB).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define VMEMO_SLOTS 4096 /* a power of two */
+
+typedef struct vslot {
+    uint64_t hash;
+    unsigned short len; /* 0: empty */
+    signed char verdict;
+    unsigned char key[VMEMO_KEY_MAX];
+} vslot;
+
+struct vmemo {
+    vslot slot[VMEMO_SLOTS];
+};
+
+vmemo *vmemo_new(void) { return calloc(1, sizeof(vmemo)); }
+
+void vmemo_free(vmemo *m) { free(m); }
+
+static uint64_t hash_bytes(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p + i, n - i);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+}
+
+/* The key: a mask of the strings given (NULL told apart from ""), each given string with its terminating
+ * NUL (no string holds a NUL, so the layout reads back one way only), then the chip's figures and flag as
+ * bytes and the date the check is made on when the shipment has none. */
+enum { K_DATE, K_DEST, K_HQ, K_FROM, K_CHIP_NAME, K_EXCEPTION, K_AUTH, K_REGION, K_ECCN, K_RULESET, K_NAME, K_VENDOR,
+       K_PART, K_KIND, K_DEFAULT_DATE, K_STRINGS };
+
+int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k)
+{
+    const chipcheck_chip *c = in->chip;
+    if (in->n_licenses || (c && c->n_throughput))
+        return 0;
+    const char *str[K_STRINGS] = {in->date, in->destination, in->end_user_hq, in->export_from, in->chip_name,
+                                  in->exception, in->exception_authorization, in->destination_region, in->eccn,
+                                  o ? o->ruleset : NULL, c ? c->name : NULL, c ? c->vendor : NULL,
+                                  c ? c->part_number : NULL, c ? c->kind : NULL,
+                                  !in->date && o ? o->default_date : NULL};
+    uint32_t mask = c ? 1u << K_STRINGS : 0;
+    unsigned char *d = k->bytes + sizeof mask, *end = k->bytes + VMEMO_KEY_MAX;
+    for (int f = 0; f < K_STRINGS; f++) {
+        const char *v = str[f];
+        if (!v)
+            continue;
+        mask |= 1u << f;
+        do {
+            if (d == end)
+                return 0;
+        } while ((*d++ = (unsigned char)*v++) != 0);
+    }
+    if (c) {
+        double num[5] = {c->tpp, c->die_area_mm2, c->memory_bandwidth_gbs, c->interconnect_bandwidth_gbs,
+                         c->hbm_bandwidth_density};
+        int dc = c->datacenter;
+        if ((size_t)(end - d) < sizeof num + sizeof dc)
+            return 0;
+        memcpy(d, num, sizeof num);
+        memcpy(d + sizeof num, &dc, sizeof dc);
+        d += sizeof num + sizeof dc;
+    }
+    if (!in->date && !(o && o->default_date)) { /* checked on today's date */
+        int today = date_today();
+        if ((size_t)(end - d) < sizeof today)
+            return 0;
+        memcpy(d, &today, sizeof today);
+        d += sizeof today;
+    }
+    memcpy(k->bytes, &mask, sizeof mask);
+    k->len = (size_t)(d - k->bytes);
+    k->hash = hash_bytes(k->bytes, k->len);
+    return 1;
+}
+
+static int same(const vslot *s, const vkey *k)
+{
+    return s->len == k->len && s->hash == k->hash && memcmp(s->key, k->bytes, k->len) == 0;
+}
+
+int vmemo_get(vmemo *m, const vkey *k)
+{
+    vslot *s = &m->slot[k->hash & (VMEMO_SLOTS - 2)]; /* a set of two ways; the first is the newer */
+    if (same(&s[0], k))
+        return s[0].verdict;
+    if (same(&s[1], k)) {
+        vslot t = s[0];
+        s[0] = s[1];
+        s[1] = t;
+        return s[0].verdict;
+    }
+    return -1;
+}
+
+void vmemo_put(vmemo *m, const vkey *k, int verdict)
+{
+    vslot *s = &m->slot[k->hash & (VMEMO_SLOTS - 2)];
+    s[1] = s[0]; /* the older way goes */
+    s->hash = k->hash;
+    s->len = (unsigned short)k->len;
+    s->verdict = (signed char)verdict;
+    memcpy(s->key, k->bytes, k->len);
+}
