@@ -21,7 +21,6 @@
 
 #define MAX_LEAVES 256
 #define MAX_DEST_CLASSES 64 /* destination classes of one version; more and every rule stays live */
-#define RULE_WORDS (MAX_RULES / 64)
 
 typedef enum cop_kind { O_LEAF, O_IN, O_CLASS, O_UNKNOWN, O_ALL, O_ANY, O_NOT } cop_kind;
 
@@ -46,15 +45,17 @@ typedef struct cversion {
     country_set *sets; size_t nsets, capsets;
     const cond **classes; size_t nclasses, capclasses; /* O_CLASS conditions */
     int has_exceptions;
-    /* Countries the version's destination tests cannot tell apart share a class; live[c] has a bit for each
-     * rule that can hold (true or unknown) for some shipment to class c. The others are false whatever the
-     * chip, the end user or the date: the verdict skips them. NULL live: every rule is live. */
+    /* Countries the version's destination tests cannot tell apart share a class. A rule is live in a class
+     * when it can hold (true or unknown) for some shipment there; the others are false whatever the chip,
+     * the end user or the date, and the verdict skips them. */
     unsigned char dest_class[COUNTRY_SPACE];
-    uint64_t (*live)[RULE_WORDS];
-    /* Per destination class: 1 when a live requirement or determination reads a classification (the
-     * classification rules must then run); exc_reads_class: some exception does. */
+    /* Per destination class c: its live requirements and determinations, in order, are
+     * req_pool[req_at[c] .. req_at[c + 1]); reads_class[c] is 1 when one of them reads a classification
+     * (the classification rules must then run). exc_reads_class: some exception does. */
+    int *req_pool, *req_at;
     unsigned char *reads_class;
     int exc_reads_class;
+    int *cls_rules; size_t ncls_rules; /* the classification rules, in order */
 } cversion;
 
 struct compiled_rules {
@@ -223,45 +224,68 @@ static int reads_class(const cversion *cv, unsigned i)
     return 0;
 }
 
-/* Classes of destinations and each class's live rules: two countries share a class when every destination
- * test of the version says the same of both. 0, or -1 out of memory; with more than MAX_DEST_CLASSES classes
- * or 256 destination tests, live stays NULL (every rule is evaluated). */
-static int dest_classes(cversion *cv, const rversion *v)
+/* Sort the countries into classes: two share a class when every destination test of the version says the
+ * same of both. Fills dest_class and rep (a country of each class); returns the number of classes, or 1
+ * (every country in one class, every rule live) past MAX_DEST_CLASSES classes or 256 tests. */
+static int sort_countries(cversion *cv, int rep[MAX_DEST_CLASSES])
 {
-    int sets[256], nsets = 0, rep[MAX_DEST_CLASSES], n = 0;
+    int sets[256], nsets = 0, n = 0;
     uint64_t sig[MAX_DEST_CLASSES][4];
     for (size_t i = 0; i < cv->nops; i++)
-        if (cv->ops[i].op == O_IN && cv->ops[i].field == 0) {
-            if (nsets == 256)
-                return 0;
+        if (cv->ops[i].op == O_IN && cv->ops[i].field == 0 && nsets < 256)
             sets[nsets++] = cv->ops[i].arg;
-        }
-    for (int ci = 0; ci < COUNTRY_SPACE; ci++) {
+        else if (cv->ops[i].op == O_IN && cv->ops[i].field == 0)
+            n = -1;
+    for (int ci = 0; ci < COUNTRY_SPACE && n >= 0; ci++) {
         uint64_t me[4] = {0, 0, 0, 0};
         for (int k = 0; k < nsets; k++)
             me[k / 64] |= (uint64_t)cset_has(&cv->sets[sets[k]], ci) << (k % 64);
         int c = 0;
         while (c < n && memcmp(sig[c], me, sizeof me) != 0)
             c++;
-        if (c == n) {
-            if (n == MAX_DEST_CLASSES)
-                return 0;
+        if (c == n && n == MAX_DEST_CLASSES)
+            n = -1;
+        else if (c == n) {
             memcpy(sig[n], me, sizeof me);
             rep[n++] = ci;
         }
         cv->dest_class[ci] = (unsigned char)c;
     }
-    if (!(cv->live = calloc((size_t)n, sizeof *cv->live)) || !(cv->reads_class = calloc((size_t)n, 1)))
+    if (n < 0) {
+        memset(cv->dest_class, 0, sizeof cv->dest_class);
+        rep[0] = -1; /* no destination known: every test unknown */
+        return 1;
+    }
+    return n;
+}
+
+/* Each destination class's live rules: those that can hold (true or unknown) for a shipment there, found
+ * by evaluating with only the destination known. 0, or -1 out of memory. */
+static int dest_classes(cversion *cv, const rversion *v)
+{
+    int rep[MAX_DEST_CLASSES], n = sort_countries(cv, rep);
+    if (!(cv->reads_class = calloc((size_t)n, 1)) ||
+        !(cv->req_at = calloc((size_t)n + 1, sizeof *cv->req_at)) ||
+        !(cv->req_pool = malloc(((size_t)n * v->nrules + 1) * sizeof *cv->req_pool)) ||
+        !(cv->cls_rules = malloc((v->nrules + 1) * sizeof *cv->cls_rules)))
         return -1;
-    for (int c = 0; c < n; c++)
+    size_t np = 0;
+    for (int c = 0; c < n; c++) {
+        cv->req_at[c] = (int)np;
         for (size_t i = 0; i < v->nrules; i++) {
             const rule *r = v->rules[i];
-            if (cv->start[i] < 0 || eval_static(cv, (unsigned)cv->start[i], rep[c]) == TV_FALSE)
+            if (cv->start[i] < 0 || (rep[c] >= 0 && eval_static(cv, (unsigned)cv->start[i], rep[c]) == TV_FALSE))
                 continue;
-            cv->live[c][i / 64] |= (uint64_t)1 << (i % 64);
-            if ((r->kind == R_REQUIREMENT || r->kind == R_DETERMINATION) && reads_class(cv, (unsigned)cv->start[i]))
-                cv->reads_class[c] = 1;
+            if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
+                continue;
+            cv->req_pool[np++] = (int)i;
+            cv->reads_class[c] |= (unsigned char)reads_class(cv, (unsigned)cv->start[i]);
         }
+    }
+    cv->req_at[n] = (int)np;
+    for (size_t i = 0; i < v->nrules; i++)
+        if (v->rules[i]->kind == R_CLASSIFICATION)
+            cv->cls_rules[cv->ncls_rules++] = (int)i;
     return 0;
 }
 
@@ -269,8 +293,10 @@ static void cversion_free(cversion *cv)
 {
     if (!cv)
         return;
-    free(cv->live);
     free(cv->reads_class);
+    free(cv->req_pool);
+    free(cv->req_at);
+    free(cv->cls_rules);
     free(cv->ops);
     free(cv->start);
     free(cv->sets);
@@ -533,14 +559,12 @@ static chipcheck_verdict version_verdict(cx *x, tv *res, int classify)
     const rversion *v = x->v;
     const cversion *cv = x->cv;
     const ship *s = x->s;
-    static const uint64_t all_live[RULE_WORDS] = {~0ull, ~0ull, ~0ull, ~0ull};
-    const uint64_t *live = cv->live && s->dest >= 0 ? cv->live[cv->dest_class[s->dest]] : all_live;
+    int dc = cv->dest_class[s->dest];
     x->derived = 0;
     memset(x->done, 0, cv->nleaves);
-    for (size_t i = 0; classify && i < v->nrules; i++) { /* classifications first, in order */
+    for (size_t k = 0; classify && k < cv->ncls_rules; k++) { /* classifications first, in order */
+        int i = cv->cls_rules[k];
         const rule *r = v->rules[i];
-        if (r->kind != R_CLASSIFICATION || !((live[i / 64] >> (i % 64)) & 1))
-            continue;
         tv t = eval_at(x, (unsigned)cv->start[i]);
         if (t == TV_TRUE)
             x->cls[r->class_id] = TV_TRUE;
@@ -551,15 +575,12 @@ static chipcheck_verdict version_verdict(cx *x, tv *res, int classify)
     int claimed = 0;
     for (size_t i = 0; cv->has_exceptions && s->exception && i < v->nrules; i++)
         claimed |= v->rules[i]->kind == R_EXCEPTION && strcasecmp(s->exception, v->rules[i]->code) == 0;
+    if (claimed) /* the exceptions read every requirement's result: the ones not live are false */
+        for (size_t i = 0; i < v->nrules; i++)
+            res[i] = TV_FALSE;
     int unknown = 0;
-    for (size_t i = 0; i < v->nrules; i++) {
-        const rule *r = v->rules[i];
-        if (r->kind != R_REQUIREMENT && r->kind != R_DETERMINATION)
-            continue;
-        if (!((live[i / 64] >> (i % 64)) & 1)) {
-            res[i] = TV_FALSE; /* false for every shipment to this destination */
-            continue;
-        }
+    for (int k = cv->req_at[dc]; k < cv->req_at[dc + 1]; k++) { /* the live requirements and determinations */
+        int i = cv->req_pool[k];
         res[i] = eval_at(x, (unsigned)cv->start[i]);
         if (res[i] == TV_TRUE && !claimed)
             return CHIPCHECK_LICENSE_REQUIRED; /* nothing can cover it */
@@ -618,8 +639,7 @@ int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_op
     classify[R->nregimes] = 0;
     for (size_t g = R->nregimes; g-- > 0;) {
         const cversion *cv = use[g] ? C->v[use[g] - R->versions] : NULL;
-        int reads = cv && (!cv->live || cv->reads_class[cv->dest_class[s->dest]] ||
-                           (s->exception && cv->exc_reads_class));
+        int reads = cv && (cv->reads_class[cv->dest_class[s->dest]] || (s->exception && cv->exc_reads_class));
         classify[g] = (unsigned char)(reads || classify[g + 1]);
     }
     for (size_t g = 0; g < R->nregimes; g++) {

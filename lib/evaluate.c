@@ -920,11 +920,15 @@ int resolve_pin(const chipcheck_rules *R, const chipcheck_options *o, int *pin_r
 /* The version of a regime in force on date: the latest effective on or before it, or NULL. */
 const rversion *version_in_force(const chipcheck_rules *R, const regime_def *rg, int date)
 {
-    const rversion *best = NULL;
-    for (size_t i = rg->first; i < rg->first + rg->count; i++)
-        if (R->versions[i].file->effective_ymd <= date)
-            best = &R->versions[i]; /* sorted by effective date */
-    return best;
+    size_t lo = rg->first, hi = rg->first + rg->count; /* sorted by effective date: the last one <= date */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (R->versions[mid].file->effective_ymd <= date)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > rg->first ? &R->versions[lo - 1] : NULL;
 }
 
 /* No version of rg on the shipment's date: the regime did not exist yet (it requires nothing), or its rules
