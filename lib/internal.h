@@ -418,12 +418,17 @@ CC_HIDDEN int license_match(const ship *s, const chipcheck_license *l, int ok[3]
 
 /* ---- an evaluator's memory of verdicts (vmemo.c) ------------------------------------------------------ */
 #define VMEMO_KEY_MAX 112
+#define VMEMO_WINDOW 4096   /* lookups judged together */
+#define VMEMO_MIN_RATE 16   /* fewer than one hit in this many: rest */
+#define VMEMO_REST 16384    /* shipments checked without the memory while resting */
 typedef struct vmemo vmemo;
 typedef struct vkey { uint64_t hash; size_t len; unsigned char bytes[VMEMO_KEY_MAX]; } vkey;
 CC_HIDDEN vmemo *vmemo_new(void);
 CC_HIDDEN void vmemo_free(vmemo *m);
 /* The key of a shipment checked with options o: 1, or 0 when such a shipment is not remembered. */
 CC_HIDDEN int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k);
+/* Whether to consult the memory for the next shipment (no after a long run of misses, for a while). */
+CC_HIDDEN int vmemo_wanted(vmemo *m);
 /* The verdict remembered for k, or -1. */
 CC_HIDDEN int vmemo_get(vmemo *m, const vkey *k);
 CC_HIDDEN void vmemo_put(vmemo *m, const vkey *k, int verdict);

@@ -391,7 +391,8 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
     }
     vkey k;
-    int remember = shipment && (!opts || opts->version == CHIPCHECK_OPTIONS_VERSION) && vmemo_key(shipment, opts, &k);
+    int remember = shipment && (!opts || opts->version == CHIPCHECK_OPTIONS_VERSION) &&
+                   vmemo_wanted(evaluator_vmemo(ev)) && vmemo_key(shipment, opts, &k);
     if (remember) {
         int v = vmemo_get(evaluator_vmemo(ev), &k);
         if (v >= 0 && !text_check(shipment->id, "id", 1, err)) { /* the id is not in the key: check it */

@@ -31,9 +31,22 @@ typedef struct vslot {
     unsigned char key[VMEMO_KEY_MAX];
 } vslot;
 
+/* When the memory is no use (every shipment new, as in a file of distinct order lines), making keys only
+ * costs: after each window of VMEMO_WINDOW lookups with fewer than one hit in VMEMO_MIN_RATE, the next
+ * VMEMO_REST shipments are checked without it; then it is tried again (internal.h). */
+
 struct vmemo {
+    unsigned lookups, hits, resting;
     vslot slot[VMEMO_SLOTS];
 };
+
+int vmemo_wanted(vmemo *m)
+{
+    if (m->resting == 0)
+        return 1;
+    m->resting--;
+    return 0;
+}
 
 vmemo *vmemo_new(void) { return calloc(1, sizeof(vmemo)); }
 
@@ -111,18 +124,29 @@ static int same(const vslot *s, const vkey *k)
     return s->len == k->len && s->hash == k->hash && memcmp(s->key, k->bytes, k->len) == 0;
 }
 
+static int counted(vmemo *m, int verdict)
+{
+    m->hits += verdict >= 0;
+    if (++m->lookups == VMEMO_WINDOW) {
+        if (m->hits * VMEMO_MIN_RATE < m->lookups)
+            m->resting = VMEMO_REST;
+        m->lookups = m->hits = 0;
+    }
+    return verdict;
+}
+
 int vmemo_get(vmemo *m, const vkey *k)
 {
     vslot *s = &m->slot[k->hash & (VMEMO_SLOTS - 2)]; /* a set of two ways; the first is the newer */
     if (same(&s[0], k))
-        return s[0].verdict;
+        return counted(m, s[0].verdict);
     if (same(&s[1], k)) {
         vslot t = s[0];
         s[0] = s[1];
         s[1] = t;
-        return s[0].verdict;
+        return counted(m, s[0].verdict);
     }
-    return -1;
+    return counted(m, -1);
 }
 
 void vmemo_put(vmemo *m, const vkey *k, int verdict)

@@ -374,6 +374,38 @@ static void test_memo_keys(void)
     chipcheck_evaluator_free(ev);
 }
 
+/* The memory rests after a window of lookups that nearly all missed, and is tried again after the rest. */
+static void test_memo_rests(void)
+{
+    vmemo *m = vmemo_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    vkey k;
+    chipcheck_shipment a = CHIPCHECK_SHIPMENT_INIT;
+    char date[16];
+    a.date = date;
+    a.destination = "DE";
+    a.chip_name = "H20";
+    for (unsigned i = 0; i < VMEMO_WINDOW; i++) { /* every key new: all miss */
+        CU_ASSERT_TRUE(vmemo_wanted(m));
+        snprintf(date, sizeof date, "%u", i);
+        CU_ASSERT_TRUE_FATAL(vmemo_key(&a, NULL, &k));
+        CU_ASSERT_EQUAL(vmemo_get(m, &k), -1);
+        vmemo_put(m, &k, CHIPCHECK_ALLOWED);
+    }
+    for (unsigned i = 0; i < VMEMO_REST; i++)
+        CU_ASSERT_FALSE(vmemo_wanted(m));
+    CU_ASSERT_TRUE(vmemo_wanted(m));
+    CU_ASSERT_EQUAL(vmemo_get(m, &k), CHIPCHECK_ALLOWED); /* what it held is still there */
+    for (unsigned i = 1; i < VMEMO_WINDOW; i++) { /* one hit in two keeps it awake */
+        CU_ASSERT_TRUE(vmemo_wanted(m));
+        vmemo_get(m, &k);
+        if (i % 2)
+            vmemo_put(m, &k, CHIPCHECK_ALLOWED);
+    }
+    CU_ASSERT_TRUE(vmemo_wanted(m));
+    vmemo_free(m);
+}
+
 int register_compiled_suite(void)
 {
     CU_pSuite s = CU_add_suite("compiled", NULL, NULL);
@@ -383,5 +415,6 @@ int register_compiled_suite(void)
     ADD_TEST(s, test_compiled_equals_walker);
     ADD_TEST(s, test_memo_equals_walker);
     ADD_TEST(s, test_memo_keys);
+    ADD_TEST(s, test_memo_rests);
     return 0;
 }
