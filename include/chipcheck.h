@@ -311,8 +311,12 @@ CHIPCHECK_API chipcheck_decision *chipcheck_check(const chipcheck_rules *rules,
                                                   const chipcheck_options *opts,
                                                   chipcheck_error *err) CHIPCHECK_ATTR_WUR;
 
-/** Per-thread scratch for the verdict-only path: it holds PCRE2 match data and remembers recent pattern
- *  results, so that chipcheck_evaluator_verdict() allocates nothing. An evaluator borrows its rules (they
+/** Per-thread scratch for the verdict-only path: it holds PCRE2 match data, remembers recent pattern
+ *  results, and remembers the verdicts of the last 4,096 or so distinct shipments it decided (about 0.5 MiB),
+ *  so that chipcheck_evaluator_verdict() allocates nothing and a shipment asked again (the same bytes in
+ *  every field, the same options and date; the id may differ) is answered without being evaluated again.
+ *  Shipments with licenses or throughput figures, and errors, are never remembered. A remembered verdict is
+ *  the verdict the rules give: an evaluator's rules never change. An evaluator borrows its rules (they
  *  must outlive it) and belongs to one thread at a time; make one per thread.
  * @return a new evaluator freed with chipcheck_evaluator_free(), or NULL with err set. */
 typedef struct chipcheck_evaluator chipcheck_evaluator;
