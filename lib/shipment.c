@@ -78,8 +78,8 @@ static int number(double v, const char *field, int positive, chipcheck_error *er
     char buf[64];
     if (isnan(v))
         return 0; /* not given */
-    if (isfinite(v) && v > 0 && v <= MAX_FIGURE)
-        return 0; /* the usual case: no message to format */
+    if ((v > 0 && v <= MAX_FIGURE) || (v == 0 && !positive))
+        return 0; /* the usual cases (0 and -0 too, where allowed): no message to format */
     snprintf(buf, sizeof buf, "%.15g", v); /* as given: 1000000001, not 1e+09 (which is the limit) */
     if (isfinite(v) && strtod(buf, NULL) != v)
         snprintf(buf, sizeof buf, "%.17g", v);

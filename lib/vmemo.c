@@ -14,8 +14,9 @@
  * says so): they are rare in bulk screening and their keys would be long. Only verdicts are stored, never errors: a shipment
  * that failed is checked again every time and fails with its full message.
  *
- * Two-way set associative: a new key evicts the least recently used of its set. The table is per evaluator,
- * and so per thread (about 0.5 MiB).
+ * Four-way set associative: a new key takes an empty slot of its set, else the least recently used one (two
+ * ways thrashed: three keys of a cycled order book falling in one set missed every time). The table is per
+ * evaluator, and so per thread (about 0.5 MiB).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,11 @@
 #include "internal.h"
 
 #define VMEMO_SLOTS 4096 /* a power of two */
+#define VMEMO_WAYS 4     /* slots a key may take (a power of two) */
 
 typedef struct vslot {
     uint64_t hash;
+    unsigned stamp;     /* the memory's clock when last used */
     unsigned short len; /* 0: empty */
     signed char verdict;
     unsigned char key[VMEMO_KEY_MAX];
@@ -36,7 +39,7 @@ typedef struct vslot {
  * VMEMO_REST shipments are checked without it; then it is tried again (internal.h). */
 
 struct vmemo {
-    unsigned lookups, hits, resting;
+    unsigned lookups, hits, resting, clock;
     vslot slot[VMEMO_SLOTS];
 };
 
@@ -64,8 +67,10 @@ static uint64_t hash_bytes(const unsigned char *p, size_t n)
     }
     uint64_t w = 0;
     memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0x94D049BB133111EBull;
-    return h ^ (h >> 29);
+    h ^= w; /* then every bit of h into the low bits the slot is chosen by (MurmurHash3's finaliser) */
+    h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDull;
+    h = (h ^ (h >> 33)) * 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 33);
 }
 
 /* The key: a mask of the strings given (NULL told apart from ""), each given string with its terminating
@@ -137,22 +142,22 @@ static int counted(vmemo *m, int verdict)
 
 int vmemo_get(vmemo *m, const vkey *k)
 {
-    vslot *s = &m->slot[k->hash & (VMEMO_SLOTS - 2)]; /* a set of two ways; the first is the newer */
-    if (same(&s[0], k))
-        return counted(m, s[0].verdict);
-    if (same(&s[1], k)) {
-        vslot t = s[0];
-        s[0] = s[1];
-        s[1] = t;
-        return counted(m, s[0].verdict);
-    }
+    vslot *set = &m->slot[k->hash & (VMEMO_SLOTS - VMEMO_WAYS)];
+    for (int w = 0; w < VMEMO_WAYS; w++)
+        if (same(&set[w], k)) {
+            set[w].stamp = ++m->clock;
+            return counted(m, set[w].verdict);
+        }
     return counted(m, -1);
 }
 
 void vmemo_put(vmemo *m, const vkey *k, int verdict)
 {
-    vslot *s = &m->slot[k->hash & (VMEMO_SLOTS - 2)];
-    s[1] = s[0]; /* the older way goes */
+    vslot *set = &m->slot[k->hash & (VMEMO_SLOTS - VMEMO_WAYS)], *s = &set[0];
+    for (int w = 1; w < VMEMO_WAYS && s->len; w++) /* an empty slot, else the least recently used */
+        if (!set[w].len || m->clock - set[w].stamp > m->clock - s->stamp)
+            s = &set[w];
+    s->stamp = ++m->clock;
     s->hash = k->hash;
     s->len = (unsigned short)k->len;
     s->verdict = (signed char)verdict;
