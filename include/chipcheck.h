@@ -352,6 +352,29 @@ CHIPCHECK_API long chipcheck_evaluator_verdicts(chipcheck_evaluator *evaluator, 
                                                const char *const *end_user_hqs, const char *const *dates,
                                                const chipcheck_options *opts, int *verdicts, chipcheck_error *err);
 
+/** Prepare a chip once for many verdicts (a part of SKU master data): the catalog name and/or figures are
+ *  validated and resolved now, as chipcheck_evaluator_verdict() would for a shipment with this chip_name
+ *  and chip, and the evaluator keeps a copy (the arguments are borrowed for this call only). The handle is
+ *  good for this evaluator until it is freed; preparing the same chip twice gives two handles.
+ * @return a handle >= 0 for chipcheck_evaluator_verdict_prepared(), or a negative chipcheck_status with err
+ *         set: the error that shipment would give for its chip (CHIPCHECK_ERR_NOT_FOUND for an unknown or
+ *         ambiguous catalog name, CHIPCHECK_ERR_INPUT naming the figure), CHIPCHECK_ERR_NOMEM. */
+CHIPCHECK_API int chipcheck_evaluator_prepare_chip(chipcheck_evaluator *evaluator, const char *chip_name,
+                                                   const chipcheck_chip *chip, chipcheck_error *err);
+
+/** The verdict of a prepared chip sent to destination, for an end user headquartered in end_user_hq,
+ *  exported from export_from, on date (YYYY-MM-DD; NULL: the options' default date, else today): the verdict
+ *  chipcheck_evaluator_verdict() gives the shipment with those fields and the chip, and no licenses,
+ *  exception, destination region or ECCN. end_user_hq and export_from may be NULL (unknown). The fastest
+ *  path: the chip is not validated or looked up again, and a combination asked before is answered from the
+ *  evaluator's memory.
+ * @return a chipcheck_verdict (0, 1 or 3), or a negative chipcheck_status with err filled (the same error that
+ *         shipment gives for a bad field; CHIPCHECK_ERR_ARG for a handle this evaluator did not give). */
+CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *evaluator, int chip,
+                                                       const char *destination, const char *end_user_hq,
+                                                       const char *export_from, const char *date,
+                                                       const chipcheck_options *opts, chipcheck_error *err);
+
 /** Free a decision. NULL is a no-op. */
 CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
 

@@ -427,6 +427,8 @@ CC_HIDDEN vmemo *vmemo_new(void);
 CC_HIDDEN void vmemo_free(vmemo *m);
 /* The key of a shipment checked with options o: 1, or 0 when such a shipment is not remembered. */
 CC_HIDDEN int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k);
+/* The key of n integers (at most 27), told apart from every shipment's key: for prepared chips. */
+CC_HIDDEN void vmemo_key_ints(vkey *k, const int *v, size_t n);
 /* Whether to consult the memory for the next shipment (no after a long run of misses, for a while). */
 CC_HIDDEN int vmemo_wanted(vmemo *m);
 /* The verdict remembered for k, or -1. */
@@ -434,6 +436,13 @@ CC_HIDDEN int vmemo_get(vmemo *m, const vkey *k);
 CC_HIDDEN void vmemo_put(vmemo *m, const vkey *k, int verdict);
 /* The evaluator's memory (evaluate.c owns the evaluator). */
 CC_HIDDEN vmemo *evaluator_vmemo(chipcheck_evaluator *ev);
+/* A chip prepared once (chipcheck_evaluator_prepare_chip()): a validated ship with its chip fields set,
+ * its strings and throughput figures in owned (one block). The evaluator keeps it: evaluator_keep_chip()
+ * takes ownership and returns its handle, or -1 (out of memory, or MAX_PREPARED_CHIPS kept). */
+#define MAX_PREPARED_CHIPS (1 << 20)
+typedef struct prepared_chip { ship tmpl; void *owned; } prepared_chip;
+CC_HIDDEN int evaluator_keep_chip(chipcheck_evaluator *ev, prepared_chip *p);
+CC_HIDDEN const prepared_chip *evaluator_chip(const chipcheck_evaluator *ev, int handle); /* NULL: no such */
 
 /* ---- the compiled verdict path (compiled.c) -------------------------------------------------------- */
 /* Built at load (NULL out of memory: the walker decides everything); versions it cannot compile stay

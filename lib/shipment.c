@@ -432,6 +432,147 @@ long chipcheck_evaluator_verdicts(chipcheck_evaluator *ev, size_t n, const char 
     return errors;
 }
 
+/* ---- prepared chips ------------------------------------------------------------------------------------ */
+
+static char *keep_str(char **at, const char *v)
+{
+    if (!v)
+        return NULL;
+    size_t n = strlen(v) + 1;
+    char *out = memcpy(*at, v, n);
+    *at += n;
+    return out;
+}
+
+/* Copy what the validated s borrows (its chip's strings and throughput figures) into one block. */
+static prepared_chip *prepared_copy(const ship *s)
+{
+    const char *strs[4] = {s->name, s->vendor, s->part_number, s->kind};
+    size_t need = s->ntp * sizeof(chipcheck_throughput);
+    for (int i = 0; i < 4; i++)
+        need += strs[i] ? strlen(strs[i]) + 1 : 0;
+    for (size_t i = 0; i < s->ntp; i++)
+        need += strlen(s->tp[i].precision) + 1;
+    prepared_chip *p = malloc(sizeof *p);
+    if (!p || !(p->owned = malloc(need + 1))) {
+        free(p);
+        return NULL;
+    }
+    p->tmpl = *s;
+    chipcheck_throughput *tp = p->owned;
+    char *at = (char *)p->owned + s->ntp * sizeof *tp;
+    for (size_t i = 0; i < s->ntp; i++) {
+        tp[i] = s->tp[i];
+        tp[i].precision = keep_str(&at, s->tp[i].precision);
+    }
+    p->tmpl.tp = s->ntp ? tp : NULL;
+    p->tmpl.name = keep_str(&at, s->name);
+    p->tmpl.vendor = keep_str(&at, s->vendor);
+    p->tmpl.part_number = keep_str(&at, s->part_number);
+    p->tmpl.kind = s->kind_defaulted ? "accelerator" : keep_str(&at, s->kind);
+    p->tmpl.id = NULL;
+    return p;
+}
+
+int chipcheck_evaluator_prepare_chip(chipcheck_evaluator *ev, const char *chip_name, const chipcheck_chip *chip,
+                                     chipcheck_error *err)
+{
+    err_clear(err);
+    if (!ev)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
+    chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
+    ship s;
+    sh.destination = "US"; /* a placeholder: only the chip is read from s */
+    sh.chip_name = chip_name;
+    sh.chip = chip;
+    int rc = ship_from_struct(evaluator_rules(ev), &sh, &s, err);
+    if (rc != 0)
+        return rc;
+    prepared_chip *p = prepared_copy(&s);
+    if (!p || (rc = evaluator_keep_chip(ev, p)) < 0) {
+        if (p)
+            free(p->owned);
+        free(p);
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory (or %d chips prepared already)",
+                       MAX_PREPARED_CHIPS);
+    }
+    return rc;
+}
+
+/* A plain two-letter code of an assigned country, or NULL: its index, or -1 (then the full checks speak). */
+static int plain_country(const char *v)
+{
+    if (!v)
+        return COUNTRY_SPACE; /* not given: fine */
+    unsigned a = ((unsigned char)v[0] | 0x20u) - 'a', b = v[0] ? ((unsigned char)v[1] | 0x20u) - 'a' : 26;
+    return a < 26 && b < 26 && v[2] == '\0' && country_is_iso((int)(a * 26 + b)) ? (int)(a * 26 + b) : -1;
+}
+
+/* The shipment fields of a prepared verdict. The usual case (plain codes, a well-formed date) is settled
+ * first; anything else is checked in the order ship_from_struct() checks it, so that the same bad value
+ * gives the same error. */
+static int prepared_fields(const char *destination, const char *hq, const char *from, const char *date,
+                           const chipcheck_options *opts, ship *s, chipcheck_error *err)
+{
+    if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
+        return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
+                       "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
+                       opts->version, CHIPCHECK_OPTIONS_VERSION);
+    int d = plain_country(destination), h = plain_country(hq), f = plain_country(from);
+    if (d >= 0 && d < COUNTRY_SPACE && h >= 0 && f >= 0 && date && date_check(date, &s->date) == DATE_OK) {
+        s->dest = d;
+        s->hq = h < COUNTRY_SPACE ? h : -1;
+        s->from = f < COUNTRY_SPACE ? f : -1;
+        return 0;
+    }
+    if (text_field(date, "date", err) || text_field(destination, "destination", err) ||
+        text_field(hq, "end_user_hq", err) || text_field(from, "export_from", err))
+        return CHIPCHECK_ERR_INPUT;
+    if (!destination)
+        return ierr(err, "destination", "is required (ISO 3166-1 alpha-2 country of destination)");
+    if (country(destination, "destination", &s->dest, err) || country(hq, "end_user_hq", &s->hq, err) ||
+        country(from, "export_from", &s->from, err))
+        return CHIPCHECK_ERR_INPUT;
+    int st;
+    const char *dd = opts ? opts->default_date : NULL;
+    if (date && (st = date_check(date, &s->date)) != DATE_OK)
+        return ierr(err, "date", "'%.40s' %s", date, date_status_text(st));
+    if (!date && dd && (st = date_check(dd, &s->date)) != DATE_OK)
+        return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' %s", dd,
+                       date_status_text(st));
+    if (!date && !dd)
+        s->date = date_today();
+    return 0;
+}
+
+int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *ev, int chip, const char *destination,
+                                         const char *end_user_hq, const char *export_from, const char *date,
+                                         const chipcheck_options *opts, chipcheck_error *err)
+{
+    err_clear(err);
+    const prepared_chip *p = ev ? evaluator_chip(ev, chip) : NULL;
+    if (!p)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "chip", "%s",
+                       ev ? "chip: no chip of this evaluator has this handle" : "evaluator must not be NULL");
+    ship s = p->tmpl;
+    int rc = prepared_fields(destination, end_user_hq, export_from, date, opts, &s, err);
+    if (rc != 0)
+        return rc;
+    vkey k;
+    int remember = !(opts && opts->ruleset) && vmemo_wanted(evaluator_vmemo(ev));
+    if (remember) {
+        int key[5] = {chip, s.dest, s.hq, s.from, s.date};
+        vmemo_key_ints(&k, key, 5);
+        int v = vmemo_get(evaluator_vmemo(ev), &k);
+        if (v >= 0)
+            return v;
+    }
+    rc = evaluator_run(ev, &s, opts, err);
+    if (remember && rc >= 0)
+        vmemo_put(evaluator_vmemo(ev), &k, rc);
+    return rc;
+}
+
 /* ---- JSON --------------------------------------------------------------------------------------------- */
 
 typedef struct json_ship {

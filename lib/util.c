@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -391,11 +392,11 @@ int date_check(const char *s, int *ymd)
     *ymd = 0;
     if (!s)
         return DATE_MALFORMED;
-    for (int i = 0; i < 10; i++) /* a NUL among the ten fails here: the string is shorter */
-        if (i == 4 || i == 7 ? s[i] != '-' : (unsigned)(s[i] - '0') > 9u)
-            return DATE_MALFORMED;
-    if (s[10] != '\0')
+#define NOT_DIGIT(i) ((unsigned)(s[i] - '0') > 9u) /* a NUL fails here first: the string is shorter */
+    if (NOT_DIGIT(0) || NOT_DIGIT(1) || NOT_DIGIT(2) || NOT_DIGIT(3) || s[4] != '-' || NOT_DIGIT(5) ||
+        NOT_DIGIT(6) || s[7] != '-' || NOT_DIGIT(8) || NOT_DIGIT(9) || s[10] != '\0')
         return DATE_MALFORMED;
+#undef NOT_DIGIT
     int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
     int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -475,17 +476,21 @@ int country_index(const char *code)
 static country_set iso_set;
 static pthread_once_t iso_once = PTHREAD_ONCE_INIT;
 
+static atomic_int iso_ready; /* set (release) once iso_set is complete: then no pthread_once call */
+
 static void iso_init(void)
 {
     for (const char *p = iso_codes; *p; p += (p[2] ? 3 : 2))
         cset_add(&iso_set, (p[0] - 'A') * 26 + (p[1] - 'A'));
+    atomic_store_explicit(&iso_ready, 1, memory_order_release);
 }
 
 int country_is_iso(int index)
 {
     if (index < 0 || index >= COUNTRY_SPACE)
         return 0;
-    pthread_once(&iso_once, iso_init);
+    if (!atomic_load_explicit(&iso_ready, memory_order_acquire))
+        pthread_once(&iso_once, iso_init);
     return cset_has(&iso_set, index);
 }
 

@@ -124,6 +124,19 @@ int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k)
     return 1;
 }
 
+void vmemo_key_ints(vkey *k, const int *v, size_t n)
+{
+    const uint32_t mask = 0xFFFFFFFFu; /* no shipment key has every bit of its string mask set */
+    memcpy(k->bytes, &mask, sizeof mask);
+    memcpy(k->bytes + sizeof mask, v, n * sizeof *v);
+    k->len = sizeof mask + n * sizeof *v;
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint32_t)v[i]) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 33)) * 0xFF51AFD7ED558CCDull;
+    k->hash = h ^ (h >> 33);
+}
+
 static int same(const vslot *s, const vkey *k)
 {
     return s->len == k->len && s->hash == k->hash && memcmp(s->key, k->bytes, k->len) == 0;

@@ -120,6 +120,26 @@ static double run_verdicts_over(long n, long distinct)
 
 static double run_verdicts(long n) { return run_verdicts_over(n, NSHIP); }
 
+/* The same through prepared chips (chipcheck_evaluator_prepare_chip(), once per shipment's chip, not timed):
+ * what an ERP with SKU master data does. */
+static int handle[NSHIP];
+static double run_prepared_over(long n, long distinct)
+{
+    chipcheck_error err;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &err);
+    for (long i = 0; i < distinct; i++)
+        handle[i] = chipcheck_evaluator_prepare_chip(ev, W.s[i].chip_name, W.s[i].chip, &err);
+    double t0 = now();
+    for (long i = 0; i < n; i++) {
+        const chipcheck_shipment *s = &W.s[i & (distinct - 1)];
+        sink += chipcheck_evaluator_verdict_prepared(ev, handle[i & (distinct - 1)], s->destination, s->end_user_hq,
+                                                     s->export_from, s->date, NULL, &err);
+    }
+    double t = now() - t0;
+    chipcheck_evaluator_free(ev);
+    return (double)n / t;
+}
+
 static double run_traces(long n)
 {
     chipcheck_error err;
@@ -297,6 +317,12 @@ int main(int argc, char **argv)
         v[i] = run_verdicts_over(4000000, 1024);
     stat3 svr = summarize(v, RUNS);
     for (int i = 0; i < RUNS; i++)
+        v[i] = run_prepared_over(2000000, NSHIP);
+    stat3 svp = summarize(v, RUNS);
+    for (int i = 0; i < RUNS; i++)
+        v[i] = run_prepared_over(10000000, 1024);
+    stat3 svpr = summarize(v, RUNS);
+    for (int i = 0; i < RUNS; i++)
         v[i] = run_traced_only(100000);
     stat3 sto = summarize(v, RUNS);
     for (int i = 0; i < RUNS; i++)
@@ -321,6 +347,8 @@ int main(int argc, char **argv)
     printf("  %-44s %11.3f ms       (%.3f..%.3f)\n", "load bundled rule sets (and compile)", sl.med, sl.lo, sl.hi);
     row("verdict only (chipcheck_evaluator_verdict)", "/s", sv, "2.45 M/s", ">= 20 M/s");
     row("verdict only, 1,024 distinct lines repeated", "/s", svr, "-", "-");
+    row("verdict of a prepared chip", "/s", svp, "-", ">= 20 M/s");
+    row("verdict of a prepared chip, 1,024 repeated", "/s", svpr, "-", ">= 20 M/s");
     row("traced decision, no JSON (chipcheck_check)", "/s", sto, "~0.35 M/s", ">= 2 M/s");
     row("traced decision rendered to JSON", "/s", st, "0.10 M/s", "-");
     row("verdict only, 1 thread", "/s", s1, "-", "-");
@@ -342,11 +370,11 @@ int main(int argc, char **argv)
         printf("  %-44s %11.0f /s                          before ~5 k/s     target >= 1 M/s\n",
                "Python verdicts() over columns (bulk)", py[2]);
     }
-    printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"verdict_repeated_per_s\":%.0f,\"traced_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
+    printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"verdict_repeated_per_s\":%.0f,\"prepared_per_s\":%.0f,\"prepared_repeated_per_s\":%.0f,\"traced_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
            "\"threads1_per_s\":%.0f,\"threads2_per_s\":%.0f,\"batch_lines_per_s\":%.0f,\"batch_brief_lines_per_s\":%.0f,"
            "\"batch_brief_jobs2_lines_per_s\":%.0f,\"batch_peak_rss_mib\":%.1f,\"python_check_per_s\":%.0f,"
            "\"python_verdict_per_s\":%.0f,\"python_bulk_per_s\":%.0f}\n",
-           chipcheck_version(), sl.med, sv.med, svr.med, sto.med, st.med, s1.med, s2.med, sb[0].med, sb[1].med, sb[2].med,
+           chipcheck_version(), sl.med, sv.med, svr.med, svp.med, svpr.med, sto.med, st.med, s1.med, s2.med, sb[0].med, sb[1].med, sb[2].med,
            (double)peak / 1024.0, py[0], py[1], py[2]);
     chipcheck_rules_free(rules);
     return sink == 42 ? 2 : 0;

@@ -374,6 +374,93 @@ static void test_memo_keys(void)
     chipcheck_evaluator_free(ev);
 }
 
+/* A prepared chip's verdict equals the struct path's for the same shipment, errors included (bad countries
+ * and dates among them), asked once and again (from memory); so does preparing a bad chip. */
+static void test_prepared_equals_struct(void)
+{
+    chipcheck_error err, perr;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(unit_rules, &err), *ev2 = chipcheck_evaluator_new(unit_rules, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ev2);
+    static gen g;
+    static const char *const bad[] = {"C", "XX", "cn", "", " ", "2025-02-30", "2025-5-1", NULL};
+    size_t disagree = 0, prepared = 0, chip_errors = 0;
+    for (size_t i = 0; i < NCASES / 4; i++) {
+        gen_case(&g, i);
+        g.s.licenses = NULL;
+        g.s.n_licenses = 0;
+        g.s.exception = g.s.exception_authorization = g.s.destination_region = g.s.eccn = NULL;
+        int bad_field = rnd(10) == 0;
+        if (bad_field) { /* a bad or absent value in one field */
+            const char *v = bad[rnd(sizeof bad / sizeof bad[0])];
+            switch (rnd(4)) {
+            case 0: g.s.destination = v; break;
+            case 1: g.s.end_user_hq = v; break;
+            case 2: g.s.export_from = v; break;
+            default: g.s.date = v; break;
+            }
+        }
+        chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+        o.default_date = "2025-06-01";
+        int want = chipcheck_evaluator_verdict(ev2, &g.s, &o, &err);
+        if (want >= 0 && !bad_field && rnd(15) == 0) { /* a bad chip alone: its error comes from preparing it */
+            g.s.chip ? (void)(g.c.tpp = -5) : (void)(g.s.chip_name = "H21");
+            want = chipcheck_evaluator_verdict(ev2, &g.s, &o, &err);
+        }
+        int h = chipcheck_evaluator_prepare_chip(ev, g.s.chip_name, g.s.chip, &perr);
+        int got[2];
+        for (int k = 0; k < 2; k++)
+            got[k] = h < 0 ? h
+                           : chipcheck_evaluator_verdict_prepared(ev, h, g.s.destination, g.s.end_user_hq,
+                                                                  g.s.export_from, g.s.date, &o, &perr);
+        prepared += h >= 0;
+        chip_errors += h < 0;
+        int same = got[0] == want && got[1] == want &&
+                   (want >= 0 || (!strcmp(err.message, perr.message) && !strcmp(err.field, perr.field)));
+        if (!same && disagree++ < 5)
+            fprintf(stderr, "\ncase %zu: prepared %d/%d (%s), struct %d (%s)\n", i, got[0], got[1], perr.message,
+                    want, err.message);
+    }
+    /* each catalog chip prepared once, then asked for many combinations: the memory must tell them apart */
+    static const char *const few[] = {"CN", "US", "DE", "RU", "AE", "MO", NULL};
+    int handles[256];
+    size_t nh = unit_rules->nchips < 256 ? unit_rules->nchips : 256;
+    for (size_t i = 0; i < nh; i++)
+        handles[i] = chipcheck_evaluator_prepare_chip(ev, unit_rules->chips[i].name, NULL, &perr);
+    for (size_t i = 0; i < NCASES; i++) {
+        size_t c = rnd((unsigned)nh);
+        chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
+        sh.chip_name = unit_rules->chips[c].name;
+        sh.destination = few[rnd(6)];
+        sh.end_user_hq = PICK(few);
+        sh.export_from = PICK(few);
+        sh.date = dates[rnd((unsigned)ndates)];
+        int want = chipcheck_evaluator_verdict(ev2, &sh, NULL, &err);
+        int got = chipcheck_evaluator_verdict_prepared(ev, handles[c], sh.destination, sh.end_user_hq, sh.export_from,
+                                                       sh.date, NULL, &perr);
+        if (got != want && disagree++ < 5)
+            fprintf(stderr, "\n%s to %s: prepared %d, struct %d\n", sh.chip_name, sh.destination, got, want);
+    }
+    CU_ASSERT_EQUAL(disagree, 0);
+    CU_ASSERT_TRUE(prepared > NCASES / 8);
+    CU_ASSERT_TRUE(chip_errors > 10);
+    /* handles are the evaluator's own */
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev, -1, "CN", NULL, NULL, NULL, NULL, &err), CHIPCHECK_ERR_ARG);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, (int)prepared, "CN", NULL, NULL, NULL, NULL, &err),
+                    CHIPCHECK_ERR_ARG);
+    CU_ASSERT_STRING_EQUAL(err.message, "chip: no chip of this evaluator has this handle");
+    int h20 = chipcheck_evaluator_prepare_chip(ev2, "H20", NULL, &err);
+    CU_ASSERT_TRUE_FATAL(h20 >= 0);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, h20, "CN", "CN", "US", "2025-05-02", NULL, &err),
+                    CHIPCHECK_LICENSE_REQUIRED);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, h20, "CN", "CN", "US", "2025-04-08", NULL, &err),
+                    CHIPCHECK_ALLOWED);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(ev2, "H21", NULL, &err), CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(NULL, "H20", NULL, &err), CHIPCHECK_ERR_ARG);
+    chipcheck_evaluator_free(ev);
+    chipcheck_evaluator_free(ev2);
+}
+
 /* The memory rests after a window of lookups that nearly all missed, and is tried again after the rest. */
 static void test_memo_rests(void)
 {
@@ -416,5 +503,6 @@ int register_compiled_suite(void)
     ADD_TEST(s, test_memo_equals_walker);
     ADD_TEST(s, test_memo_keys);
     ADD_TEST(s, test_memo_rests);
+    ADD_TEST(s, test_prepared_equals_struct);
     return 0;
 }
