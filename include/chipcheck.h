@@ -375,6 +375,22 @@ CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *eval
                                                        const char *export_from, const char *date,
                                                        const chipcheck_options *opts, chipcheck_error *err);
 
+/** Verdicts of n shipments of prepared chips given as columns (the bulk path of the Python package's
+ *  Rules.screen()): shipment i is the prepared chip chips[i] sent to destinations[i], for an end user
+ *  headquartered in end_user_hqs[i], exported from export_froms[i], on dates[i], decided as
+ *  chipcheck_evaluator_verdict_prepared() decides it. end_user_hqs, export_froms and dates may be NULL (every
+ *  entry absent), and so may any of their entries.
+ * @param verdicts receives n values: a chipcheck_verdict (0, 1 or 3), or the negative chipcheck_status of
+ *        that shipment's error (its message is not kept; ask chipcheck_evaluator_verdict_prepared() for it).
+ * @return the number of shipments that were errors, or a negative chipcheck_status with err filled when an
+ *         argument is unusable (NULL evaluator, chips, destinations or verdicts while n > 0). */
+CHIPCHECK_API long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *evaluator, size_t n, const int *chips,
+                                                        const char *const *destinations,
+                                                        const char *const *end_user_hqs,
+                                                        const char *const *export_froms, const char *const *dates,
+                                                        const chipcheck_options *opts, int *verdicts,
+                                                        chipcheck_error *err);
+
 /** Free a decision. NULL is a no-op. */
 CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
 

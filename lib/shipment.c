@@ -573,6 +573,27 @@ int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *ev, int chip, cons
     return rc;
 }
 
+long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev, size_t n, const int *chips,
+                                           const char *const *destinations, const char *const *end_user_hqs,
+                                           const char *const *export_froms, const char *const *dates,
+                                           const chipcheck_options *opts, int *verdicts, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!ev || (n > 0 && (!chips || !destinations || !verdicts)))
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL,
+                       "evaluator, chips, destinations and verdicts must not be NULL");
+    long errors = 0;
+    for (size_t i = 0; i < n; i++) {
+        chipcheck_error e;
+        verdicts[i] = chipcheck_evaluator_verdict_prepared(ev, chips[i], destinations[i],
+                                                           end_user_hqs ? end_user_hqs[i] : NULL,
+                                                           export_froms ? export_froms[i] : NULL,
+                                                           dates ? dates[i] : NULL, opts, &e);
+        errors += verdicts[i] < 0;
+    }
+    return errors;
+}
+
 /* ---- JSON --------------------------------------------------------------------------------------------- */
 
 typedef struct json_ship {

@@ -456,6 +456,22 @@ static void test_prepared_equals_struct(void)
     CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, h20, "CN", "CN", "US", "2025-04-08", NULL, &err),
                     CHIPCHECK_ALLOWED);
     CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(ev2, "H21", NULL, &err), CHIPCHECK_ERR_NOT_FOUND);
+    /* the bulk form gives each row what the single call gives it */
+    const int col_chip[5] = {h20, h20, h20, h20, 99};
+    const char *col_dest[5] = {"CN", "CN", "XX", "DE", "CN"}, *col_hq[5] = {"CN", "CN", NULL, NULL, NULL};
+    const char *col_date[5] = {"2025-05-02", "2025-04-08", "2025-05-02", NULL, "2025-05-02"};
+    int out[5];
+    chipcheck_options od = CHIPCHECK_OPTIONS_INIT;
+    od.default_date = "2025-05-02";
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdicts_prepared(ev2, 5, col_chip, col_dest, col_hq, NULL, col_date, &od,
+                                                          out, &err), 2);
+    CU_ASSERT_EQUAL(out[0], CHIPCHECK_LICENSE_REQUIRED);
+    CU_ASSERT_EQUAL(out[1], CHIPCHECK_ALLOWED);
+    CU_ASSERT_EQUAL(out[2], CHIPCHECK_ERR_INPUT);
+    CU_ASSERT_EQUAL(out[3], CHIPCHECK_INDETERMINATE); /* the default date; end_user_hq missing */
+    CU_ASSERT_EQUAL(out[4], CHIPCHECK_ERR_ARG);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdicts_prepared(ev2, 1, NULL, col_dest, NULL, NULL, NULL, NULL, out, &err),
+                    CHIPCHECK_ERR_ARG);
     CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(NULL, "H20", NULL, &err), CHIPCHECK_ERR_ARG);
     chipcheck_evaluator_free(ev);
     chipcheck_evaluator_free(ev2);
