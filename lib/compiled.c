@@ -483,21 +483,30 @@ static tv eval_class(const cx *x, const cond *k)
     return unknown ? TV_UNKNOWN : TV_FALSE;
 }
 
+static inline tv leaf_value(cx *x, int leaf)
+{
+    if (!x->done[leaf]) {
+        x->lv[leaf] = (signed char)eval_leaf(x, &x->cv->leaves[leaf]);
+        x->done[leaf] = 1;
+    }
+    return (tv)x->lv[leaf];
+}
+
+static inline tv in_value(const cx *x, const cop *o)
+{
+    int ci = x->country[o->field];
+    return ci < 0 ? TV_UNKNOWN : cset_has(&x->cv->sets[o->arg], ci) ? TV_TRUE : TV_FALSE;
+}
+
 /* The operation at i and its subtree, in Kleene's three-valued logic with short circuits. */
 static tv eval_at(cx *x, unsigned i)
 {
     const cop *o = &x->cv->ops[i];
     switch ((cop_kind)o->op) {
     case O_LEAF:
-        if (!x->done[o->arg]) {
-            x->lv[o->arg] = (signed char)eval_leaf(x, &x->cv->leaves[o->arg]);
-            x->done[o->arg] = 1;
-        }
-        return (tv)x->lv[o->arg];
-    case O_IN: {
-        int ci = x->country[o->field];
-        return ci < 0 ? TV_UNKNOWN : cset_has(&x->cv->sets[o->arg], ci) ? TV_TRUE : TV_FALSE;
-    }
+        return leaf_value(x, o->arg);
+    case O_IN:
+        return in_value(x, o);
     case O_CLASS:
         return eval_class(x, x->cv->classes[o->arg]);
     case O_UNKNOWN:
@@ -510,7 +519,8 @@ static tv eval_at(cx *x, unsigned i)
         tv decided = o->op == O_ALL ? TV_FALSE : TV_TRUE;
         int unknown = 0;
         for (unsigned k = i + 1; k < o->end; k = x->cv->ops[k].end) {
-            tv t = eval_at(x, k);
+            const cop *kid = &x->cv->ops[k]; /* leaves and country tests, the most kids, without a call */
+            tv t = kid->op == O_LEAF ? leaf_value(x, kid->arg) : kid->op == O_IN ? in_value(x, kid) : eval_at(x, k);
             if (t == decided)
                 return decided;
             unknown |= t == TV_UNKNOWN;
