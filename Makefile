@@ -110,7 +110,7 @@ FORCE:
 
 # ---- tests ------------------------------------------------------------------------------------------
 
-$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h $(STLIB) | $(BUILD)/tests
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h tests/fuzz/pull_diff.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(UNIT_SRC) $(STLIB) $(DEP_LIBS) -lcunit -o $@
 
 $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(BUILD)/tests
