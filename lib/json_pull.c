@@ -23,6 +23,8 @@ typedef struct pull {
 } pull;
 
 typedef int (*member_fn)(pull *P, int k, void *ctx);
+typedef struct known_key { const char *name; size_t len; } known_key;
+#define KEY(s) {s, sizeof s - 1}
 
 static void ws(pull *P)
 {
@@ -35,7 +37,8 @@ static int hex4(const char *s, unsigned *out)
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
         char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (d < 0)
             return FB; /* cJSON reads a bad digit as 0: not ours to imitate */
         v = v << 4 | (unsigned)d;
@@ -121,6 +124,34 @@ static int string(pull *P, const char **out)
     return 0;
 }
 
+/* The value strtod gives a plain decimal ("-12", "405.236": at most 15 digits, no exponent) without calling
+ * it: the digits as an integer (exact in a double below 2^53) divided by a power of ten up to 10^22 (exact
+ * too) is one correctly rounded operation, as strtod's result is, in the current rounding mode (the sign
+ * goes with the dividend, so directed modes round the same way). 1 with *out set, 0 to use strtod. */
+static int exact_decimal(const char *s, size_t n, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = s[0] == '-', digits = 0, frac = 0, dot = 0;
+    int64_t m = 0;
+    for (; i < n; i++) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            m = m * 10 + (s[i] - '0');
+            digits++;
+            frac += dot;
+        } else if (s[i] == '.' && !dot && digits) {
+            dot = 1;
+        } else {
+            return 0; /* an exponent, a sign inside, a second '.' */
+        }
+    }
+    if (!digits || digits > 15 || (dot && !frac))
+        return 0;
+    double v = (double)m; /* exact; negated as a double, so "-0" is -0.0 */
+    *out = (s[0] == '-' ? -v : v) / pow10[frac];
+    return 1;
+}
+
 /* A number, converted exactly as cJSON 1.7 does: the run of [0-9+-.eE] given to strtod. A run strtod does
  * not read whole (cJSON would then fail on what is left), or one too long for cJSON's 63-byte copy, falls
  * back; so does a locale whose decimal point is not '.' (strtod then stops at the '.'). */
@@ -138,10 +169,12 @@ static int number(pull *P, double *out)
     if (n == sizeof buf - 1)
         return FB;
     buf[n] = '\0';
-    char *end;
-    *out = strtod(buf, &end);
-    if (end != buf + n)
-        return FB;
+    if (!exact_decimal(buf, n, out)) {
+        char *end;
+        *out = strtod(buf, &end);
+        if (end != buf + n)
+            return FB;
+    }
     P->p += n;
     return 0;
 }
@@ -165,7 +198,7 @@ static int skip_value(pull *P, int depth);
 
 /* '{' or '[' at P->p: each member (a key, ':', a value) or element in turn to fn (k the member's index among
  * known[0..n), seen marking each, a repeated or unknown key falling back; elements have k -1). */
-static int container(pull *P, const char *const *known, size_t n, member_fn fn, void *ctx)
+static int container(pull *P, const known_key *known, size_t n, member_fn fn, void *ctx)
 {
     int obj = *P->p == '{';
     uint64_t seen = 0;
@@ -181,17 +214,21 @@ static int container(pull *P, const char *const *known, size_t n, member_fn fn, 
             const char *key = P->p + 1, *q = key;
             if (*P->p != '"')
                 return FB;
-            while (*q != '"' && *q != '\\' && *q)
-                q++;
-            if (*q != '"')
-                return FB; /* an escape in a key: cJSON decodes it */
-            for (size_t i = 0; known && i < n && k < 0; i++)
-                if (known[i][0] == key[0] && !strncmp(known[i], key, (size_t)(q - key)) && !known[i][q - key])
-                    k = (int)i;
-            if (known && (k < 0 || (seen >> k & 1)))
-                return FB; /* unknown or repeated: an error on the cJSON path */
-            if (k >= 0)
+            if (known) { /* a known key, whole, then its closing quote: nothing to scan or decode */
+                for (size_t i = 0; i < n && k < 0; i++)
+                    if (known[i].name[0] == key[0] && !strncmp(known[i].name, key, known[i].len) &&
+                        key[known[i].len] == '"')
+                        k = (int)i;
+                if (k < 0 || (seen >> k & 1))
+                    return FB; /* unknown (or escaped) or repeated: an error on the cJSON path */
                 seen |= (uint64_t)1 << k;
+                q = key + known[k].len;
+            } else {
+                while (*q != '"' && *q != '\\' && *q)
+                    q++;
+                if (*q != '"')
+                    return FB; /* an escape in a key: cJSON decodes it */
+            }
             P->p = q + 1;
             ws(P);
             if (*P->p++ != ':')
@@ -277,7 +314,7 @@ static int throughput_member(pull *P, int k, void *ctx)
 
 static int throughput_entry(pull *P, int k, void *ctx)
 {
-    static const char *const keys[] = {"precision", "tops", "bits", "sparse"};
+    static const known_key keys[] = {KEY("precision"), KEY("tops"), KEY("bits"), KEY("sparse")};
     (void)k;
     (void)ctx;
     if (P->ntp == PULL_TP || *P->p != '{')
@@ -320,10 +357,10 @@ static int chip_member(pull *P, int k, void *ctx)
 
 static int chip_object(pull *P)
 {
-    static const char *const keys[] = {"name", "vendor", "part_number", "kind", "tpp", "die_area_mm2",
-                                       "memory_bandwidth_gbs", "interconnect_bandwidth_gbs", "hbm_bandwidth_density",
-                                       "datacenter", "throughput", "catalog", "sources", "aliases", "source_kind",
-                                       "as_of", "note"};
+    static const known_key keys[] = {KEY("name"), KEY("vendor"), KEY("part_number"), KEY("kind"), KEY("tpp"),
+                               KEY("die_area_mm2"), KEY("memory_bandwidth_gbs"), KEY("interconnect_bandwidth_gbs"),
+                               KEY("hbm_bandwidth_density"), KEY("datacenter"), KEY("throughput"), KEY("catalog"),
+                               KEY("sources"), KEY("aliases"), KEY("source_kind"), KEY("as_of"), KEY("note")};
     chipcheck_chip *c = &P->j->chip;
     c->tpp = c->die_area_mm2 = c->memory_bandwidth_gbs = c->interconnect_bandwidth_gbs = c->hbm_bandwidth_density = NAN;
     c->datacenter = -1;
@@ -358,7 +395,7 @@ static int license_member(pull *P, int k, void *ctx)
 
 static int license_entry(pull *P, int k, void *ctx)
 {
-    static const char *const keys[] = {"id", "destination", "valid_from", "valid_to", "products"};
+    static const known_key keys[] = {KEY("id"), KEY("destination"), KEY("valid_from"), KEY("valid_to"), KEY("products")};
     (void)k;
     (void)ctx;
     if (P->nlic == PULL_LIC || *P->p != '{')
@@ -403,9 +440,9 @@ static int top_member(pull *P, int k, void *ctx)
 
 int json_pull_shipment(const char *json, json_ship *j, pull_store *st)
 {
-    static const char *const keys[] = {"id", "date", "destination", "end_user_hq", "export_from", "exception",
-                                       "exception_authorization", "quantity", "chip", "licenses",
-                                       "destination_region", "eccn"};
+    static const known_key keys[] = {KEY("id"), KEY("date"), KEY("destination"), KEY("end_user_hq"), KEY("export_from"),
+                               KEY("exception"), KEY("exception_authorization"), KEY("quantity"), KEY("chip"),
+                               KEY("licenses"), KEY("destination_region"), KEY("eccn")};
     size_t len = strlen(json);
     pull P = {json, st->text, st, j, 0, 0, 0};
     memset(j, 0, sizeof *j);

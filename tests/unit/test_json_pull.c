@@ -389,6 +389,36 @@ static void test_falls_back(void)
     }
 }
 
+/* Plain decimals, which the pull parser converts without strtod, come out of it bit for bit as strtod's. */
+static void test_decimals_as_strtod(void)
+{
+    long differ = 0;
+    rng_state = 7;
+    for (int i = 0; i < 200000; i++) {
+        char tok[40], text[80];
+        size_t n = 0;
+        unsigned digits = 1 + rnd(17), dot = rnd(digits + 2);
+        if (rnd(3) == 0)
+            tok[n++] = '-';
+        for (unsigned d = 0; d < digits; d++) {
+            if (d == dot && d > 0)
+                tok[n++] = '.';
+            tok[n++] = (char)('0' + rnd(10));
+        }
+        tok[n] = '\0';
+        snprintf(text, sizeof text, "{\"chip\":{\"tpp\":%s}}", tok);
+        json_ship j;
+        pull_store st;
+        double want = strtod(tok, NULL);
+        if (json_pull_shipment(text, &j, &st) != 0 || memcmp(&j.chip.tpp, &want, sizeof want)) {
+            if (differ++ < 5)
+                fprintf(stderr, "\n%s: pull parser %.17g, strtod %.17g\n", tok, j.chip.tpp, want);
+        }
+        json_pull_release(&st);
+    }
+    CU_ASSERT_EQUAL(differ, 0);
+}
+
 /* A line longer than the store's own buffer is read into one allocation, freed on release. */
 static void test_long_line(void)
 {
@@ -416,6 +446,7 @@ int register_json_pull_suite(void)
     ADD_TEST(s, test_decodes_like_cjson);
     ADD_TEST(s, test_falls_back);
     ADD_TEST(s, test_long_line);
+    ADD_TEST(s, test_decimals_as_strtod);
     ADD_TEST(s, test_cli_and_fuzz_corpora);
     ADD_TEST(s, test_generated);
     return 0;
