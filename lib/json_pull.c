@@ -136,8 +136,9 @@ static int exact_decimal(const char *s, size_t n, double *out)
     int64_t m = 0;
     for (; i < n; i++) {
         if (s[i] >= '0' && s[i] <= '9') {
+            if (++digits > 15)
+                return 0; /* before m could overflow */
             m = m * 10 + (s[i] - '0');
-            digits++;
             frac += dot;
         } else if (s[i] == '.' && !dot && digits) {
             dot = 1;
@@ -145,7 +146,7 @@ static int exact_decimal(const char *s, size_t n, double *out)
             return 0; /* an exponent, a sign inside, a second '.' */
         }
     }
-    if (!digits || digits > 15 || (dot && !frac))
+    if (!digits || (dot && !frac))
         return 0;
     double v = (double)m; /* exact; negated as a double, so "-0" is -0.0 */
     *out = (s[0] == '-' ? -v : v) / pow10[frac];

@@ -397,7 +397,7 @@ static void test_decimals_as_strtod(void)
     for (int i = 0; i < 200000; i++) {
         char tok[40], text[80];
         size_t n = 0;
-        unsigned digits = 1 + rnd(17), dot = rnd(digits + 2);
+        unsigned digits = 1 + rnd(24), dot = rnd(digits + 2);
         if (rnd(3) == 0)
             tok[n++] = '-';
         for (unsigned d = 0; d < digits; d++) {
