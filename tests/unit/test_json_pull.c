@@ -140,7 +140,17 @@ static void num_value(gen *g)
         "1234567890123456789012345678901234567890123456789012345678901234567890", "1-2", "--1", "1e", "+1", "-",
         "0x10", ".5", "1.2.3", "1e+", "1E-",
     };
-    put(g, clean || rnd(4) ? n[rnd(30)] : PICK(n));
+    put(g, clean ? n[rnd(11)] : rnd(4) ? n[rnd(30)] : PICK(n)); /* the first 11 are finite */
+}
+
+/* A whole number (an id or a quantity), or now and then any number. */
+static void whole_value(gen *g)
+{
+    static const char *const n[] = {"0", "4800", "1E+2", "1e3", "-0", "64", "999999999999999", "12.0"};
+    if (clean || rnd(2))
+        put(g, PICK(n));
+    else
+        num_value(g);
 }
 
 static void any_value(gen *g, int depth);
@@ -183,7 +193,7 @@ static void value_of(gen *g, char kind)
         any_value(g, 2);
         return;
     }
-    if (rnd(10) == 0) {
+    if (rnd(clean ? 30 : 10) == 0) {
         put(g, "null");
         return;
     }
@@ -253,8 +263,12 @@ static void throughput_entry(gen *g)
     put(g, rnd(2) ? ",\"tops\":" : ",\"tops\" : ");
     num_value(g);
     if (rnd(2)) {
+        static const char *const bits[] = {"8", "16", "4", "64", "8.0"};
         put(g, ",\"bits\":");
-        num_value(g);
+        if (clean)
+            put(g, PICK(bits));
+        else
+            num_value(g);
     }
     if (rnd(2))
         put(g, rnd(2) ? ",\"sparse\":true" : ",\"sparse\":false");
@@ -295,7 +309,9 @@ static void top_member(gen *g, int k)
                                      "datacenter", "throughput", "catalog", "sources", "aliases", "source_kind",
                                      "as_of", "note"};
     if (k == 0) {
-        if (rnd(2)) num_value(g); else str_value(g);
+        if (rnd(2)) whole_value(g); else str_value(g);
+    } else if (k == 7) {
+        whole_value(g);
     } else if (k == 8) {
         if (rnd(3))
             object(g, ck, "ssssnnnnnb*s*****", 17, chip_member);
@@ -314,7 +330,7 @@ static void shipment(gen *g)
     g->len = 0;
     g->buf[0] = '\0';
     sp(g);
-    object(g, keys, "*ssssssn**ss", 12, top_member);
+    object(g, keys, "*ssssss***ss", 12, top_member);
     sp(g);
     switch (clean ? 99 : rnd(40)) { /* now and then something after the object, or less than all of it */
     case 0: put(g, " x"); break;
@@ -338,8 +354,10 @@ static void test_generated(void)
     }
     free(g);
     CU_ASSERT_EQUAL(t.differs, 0);
-    CU_ASSERT_TRUE(t.agreed >= 5000);    /* 7663 with this seed */
-    CU_ASSERT_TRUE(t.fell_back >= 5000); /* 22337 */
+    /* with this seed 14,468 read by both (6,066 with a chip object, 3,072 with throughput entries, 5,018 with
+     * license products, 12,955 with \u escapes), 15,532 left to cJSON */
+    CU_ASSERT_TRUE(t.agreed >= 10000);
+    CU_ASSERT_TRUE(t.fell_back >= 10000);
 }
 
 /* ---- what the fast path reads itself --------------------------------------------------------------- */
