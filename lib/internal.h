@@ -357,7 +357,9 @@ typedef struct json_ship {
  * holds): the caller then parses with cJSON, whose errors and messages stay the reference. The store's
  * bounds are of the common case, not limits of the input. Release the store in both cases. */
 #define JSON_PULL_FALLBACK 1
+/* The store's bounds stay within shipment.c's limits (checked there), so what fits is never refused. */
 enum { PULL_TEXT = 1024, PULL_TP = 16, PULL_LIC = 16, PULL_PRODUCTS = 64, PULL_DEPTH = 32 };
+#define SHIPMENT_MAX_FIGURE 1e9 /* no chip figure or quantity comes near this: larger is a data error */
 typedef struct pull_store {
     char *heap;                          /* the strings when the text is PULL_TEXT bytes or longer */
     char text[PULL_TEXT];

@@ -12,7 +12,6 @@
 #include "internal.h"
 
 #define FB JSON_PULL_FALLBACK
-#define MAX_FIGURE 1e9 /* as shipment.c: a quantity above it is an error (there) */
 
 typedef struct pull {
     const char *p;  /* the next byte to read */
@@ -396,7 +395,8 @@ static int license_member(pull *P, int k, void *ctx)
 
 static int license_entry(pull *P, int k, void *ctx)
 {
-    static const known_key keys[] = {KEY("id"), KEY("destination"), KEY("valid_from"), KEY("valid_to"), KEY("products")};
+    static const known_key keys[] = {KEY("id"), KEY("destination"), KEY("valid_from"), KEY("valid_to"),
+                                     KEY("products")};
     (void)k;
     (void)ctx;
     if (P->nlic == PULL_LIC || *P->p != '{')
@@ -429,7 +429,7 @@ static int top_member(pull *P, int k, void *ctx)
     if (k < 7)
         return opt_string(P, strs[k]);
     if (k == 7)
-        return opt_number(P, &q) || (!isnan(q) && (q != floor(q) || q < 0 || q > MAX_FIGURE)) ? FB : 0;
+        return opt_number(P, &q) || (!isnan(q) && (q != floor(q) || q < 0 || q > SHIPMENT_MAX_FIGURE)) ? FB : 0;
     if (k == 8)
         return *P->p == '"' ? string(P, &j->sh.chip_name) : *P->p == '{' ? chip_object(P) : FB;
     if (k == 9) {

@@ -17,11 +17,13 @@
 
 #include "internal.h"
 
-#define MAX_FIGURE 1e9 /* no chip figure (TPP, GB/s, mm2) comes near this: larger is a data error */
+#define MAX_FIGURE SHIPMENT_MAX_FIGURE /* no chip figure (TPP, GB/s, mm2) comes near this (internal.h) */
 #define MAX_TEXT 1024  /* bytes in any string of a shipment */
 #define MAX_LICENSES 64    /* licenses in one shipment */
 #define MAX_PRODUCTS 256   /* products of one license */
 #define MAX_THROUGHPUT 64  /* throughput figures of one chip */
+_Static_assert(PULL_TP <= MAX_THROUGHPUT && PULL_LIC <= MAX_LICENSES && PULL_PRODUCTS <= MAX_PRODUCTS,
+               "the pull parser must never read more entries than the cJSON path accepts");
 
 __attribute__((format(printf, 3, 4)))
 static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
