@@ -110,7 +110,7 @@ FORCE:
 
 # ---- tests ------------------------------------------------------------------------------------------
 
-$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h $(STLIB) | $(BUILD)/tests
+$(BUILD)/tests/unit: $(UNIT_SRC) tests/unit/unit.h tests/fuzz/pull_diff.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(UNIT_SRC) $(STLIB) $(DEP_LIBS) -lcunit -o $@
 
 $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(BUILD)/tests
@@ -135,14 +135,14 @@ thread-test: $(BUILD)/tests/threads
 	$(BUILD)/tests/threads
 
 # The fuzz targets, linked to a standalone driver, replay their corpora (seeds and crash regressions).
-FUZZ_TARGETS := rules shipment expr csv
+FUZZ_TARGETS := rules shipment expr csv pull
 
 # The CSV reader is part of the command, not the library: its target links bindings/cli/csv.c.
 $(BUILD)/tests/replay_csv: tests/fuzz/fuzz_csv.c tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c \
                           bindings/cli/cli.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Ibindings/cli $< tests/fuzz/replay.c bindings/cli/csv.c bindings/cli/suggest.c $(STLIB) $(DEP_LIBS) -o $@
 
-$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h $(STLIB) | $(BUILD)/tests
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h tests/fuzz/pull_diff.h $(STLIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(STLIB) $(DEP_LIBS) -o $@
 
 fuzz-replay: $(foreach t,$(FUZZ_TARGETS),$(BUILD)/tests/replay_$(t))

@@ -339,6 +339,42 @@ CC_HIDDEN int json_nesting_at(const char *text, size_t off);
 #define JSON_KEY_REPEATED (-2)
 CC_HIDDEN int json_key_slot(const struct cJSON *member, const char *const *known, size_t nknown, uint64_t *seen);
 
+/* ---- a shipment read from JSON (shipment.c, json_pull.c) ------------------------------------------- */
+/* What the JSON layer hands to validation: the struct and the storage it borrows. tp, lic and products
+ * are malloc'd by the cJSON path (NULL from the pull parser, whose arrays live in its pull_store). */
+typedef struct json_ship {
+    chipcheck_shipment sh;
+    chipcheck_chip chip;
+    chipcheck_throughput *tp;
+    chipcheck_license *lic;
+    const char **products; /* pooled */
+    char idbuf[32];
+} json_ship;
+
+/* The pull parser (json_pull.c): reads a well-formed shipment object in one pass, without a tree, into the
+ * json_ship the cJSON path (shipment.c, the reference) would fill, every string decoded into the store. It
+ * returns 0, or JSON_PULL_FALLBACK for anything it is not sure of (any error, an escape or number it does
+ * not convert exactly as cJSON does, a repeated or unknown key, deep nesting, more entries than the store
+ * holds): the caller then parses with cJSON, whose errors and messages stay the reference. The store's
+ * bounds are of the common case, not limits of the input. Release the store in both cases. */
+#define JSON_PULL_FALLBACK 1
+/* The store's bounds stay within shipment.c's limits (checked there), so what fits is never refused. */
+enum { PULL_TEXT = 1024, PULL_TP = 16, PULL_LIC = 16, PULL_PRODUCTS = 64, PULL_DEPTH = 32 };
+#define SHIPMENT_MAX_FIGURE 1e9 /* no chip figure or quantity comes near this: larger is a data error */
+typedef struct pull_store {
+    char *heap;                          /* the strings when the text is PULL_TEXT bytes or longer */
+    char text[PULL_TEXT];
+    chipcheck_throughput tp[PULL_TP];
+    chipcheck_license lic[PULL_LIC];
+    const char *products[PULL_PRODUCTS];
+} pull_store;
+CC_HIDDEN int json_pull_shipment(const char *json, json_ship *j, pull_store *st);
+CC_HIDDEN void json_pull_release(pull_store *st);
+/* The cJSON path alone (shipment.c), for the differential test: 0 or an error status with err set; free
+ * with json_ship_release(). */
+CC_HIDDEN int json_ship_parse_reference(const char *json, struct cJSON **root, json_ship *j, chipcheck_error *err);
+CC_HIDDEN void json_ship_release(json_ship *j, struct cJSON *root);
+
 /* ---- the bundled files (generated) --------------------------------------------------------------- */
 typedef struct bundled_file { const char *path; const unsigned char *data; size_t len; } bundled_file;
 CC_HIDDEN extern const bundled_file cc_bundled_files[];

@@ -17,11 +17,13 @@
 
 #include "internal.h"
 
-#define MAX_FIGURE 1e9 /* no chip figure (TPP, GB/s, mm2) comes near this: larger is a data error */
+#define MAX_FIGURE SHIPMENT_MAX_FIGURE /* no chip figure (TPP, GB/s, mm2) comes near this (internal.h) */
 #define MAX_TEXT 1024  /* bytes in any string of a shipment */
 #define MAX_LICENSES 64    /* licenses in one shipment */
 #define MAX_PRODUCTS 256   /* products of one license */
 #define MAX_THROUGHPUT 64  /* throughput figures of one chip */
+_Static_assert(PULL_TP <= MAX_THROUGHPUT && PULL_LIC <= MAX_LICENSES && PULL_PRODUCTS <= MAX_PRODUCTS,
+               "the pull parser must never read more entries than the cJSON path accepts");
 
 __attribute__((format(printf, 3, 4)))
 static int ierr(chipcheck_error *err, const char *field, const char *fmt, ...)
@@ -596,15 +598,6 @@ long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev, size_t n, co
 
 /* ---- JSON --------------------------------------------------------------------------------------------- */
 
-typedef struct json_ship {
-    chipcheck_shipment sh;
-    chipcheck_chip chip;
-    chipcheck_throughput *tp;
-    chipcheck_license *lic;
-    const char **products; /* pooled */
-    char idbuf[32];
-} json_ship;
-
 static const char *type_name(const cJSON *v)
 {
     return cJSON_IsString(v) ? "a string" : cJSON_IsNumber(v) ? "a number" : cJSON_IsBool(v) ? "a boolean"
@@ -918,6 +911,30 @@ static void json_ship_free(json_ship *j, cJSON *root)
     cJSON_Delete(root);
 }
 
+int json_ship_parse_reference(const char *json, cJSON **root, json_ship *j, chipcheck_error *err)
+{
+    return parse_json(json, root, j, err);
+}
+
+void json_ship_release(json_ship *j, cJSON *root) { json_ship_free(j, root); }
+
+/* Parse JSON into j: the pull parser (json_pull.c) reads the common case; anything else, errors included,
+ * is read by cJSON (parse_json(), the reference), so the messages are its. Free with shipment_done(). */
+static int parse_shipment(const char *json, cJSON **root, json_ship *j, pull_store *st, chipcheck_error *err)
+{
+    *root = NULL;
+    if (json_pull_shipment(json, j, st) == 0)
+        return 0;
+    json_pull_release(st);
+    return parse_json(json, root, j, err);
+}
+
+static void shipment_done(json_ship *j, cJSON *root, pull_store *st)
+{
+    json_ship_free(j, root);
+    json_pull_release(st);
+}
+
 chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const char *json, const chipcheck_options *opts,
                                          chipcheck_error *err)
 {
@@ -928,10 +945,11 @@ chipcheck_decision *chipcheck_check_json(const chipcheck_rules *rules, const cha
     }
     cJSON *root;
     json_ship j;
+    pull_store st;
     chipcheck_decision *d = NULL;
-    if (parse_json(json, &root, &j, err) == 0)
+    if (parse_shipment(json, &root, &j, &st, err) == 0)
         d = chipcheck_check(rules, &j.sh, opts, err);
-    json_ship_free(&j, root);
+    shipment_done(&j, root, &st);
     return d;
 }
 
@@ -943,10 +961,11 @@ int chipcheck_evaluator_verdict_json(chipcheck_evaluator *ev, const char *json, 
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator and json must not be NULL");
     cJSON *root;
     json_ship j;
-    int rc = parse_json(json, &root, &j, err);
+    pull_store st;
+    int rc = parse_shipment(json, &root, &j, &st, err);
     if (rc == 0)
         rc = chipcheck_evaluator_verdict(ev, &j.sh, opts, err);
-    json_ship_free(&j, root);
+    shipment_done(&j, root, &st);
     return rc;
 }
 
@@ -958,12 +977,13 @@ int ship_from_json(const chipcheck_rules *rules, const char *json, const chipche
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules and json must not be NULL");
     cJSON *root;
     json_ship j;
+    pull_store st;
     ship s;
-    int rc = parse_json(json, &root, &j, err);
+    int rc = parse_shipment(json, &root, &j, &st, err);
     if (rc == 0)
         rc = prepare(rules, &j.sh, opts, &s, err); /* the same validation and date as chipcheck_check() */
     if (rc == 0)
         rc = fn(ctx, &s);
-    json_ship_free(&j, root);
+    shipment_done(&j, root, &st);
     return rc;
 }

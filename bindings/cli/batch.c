@@ -39,9 +39,10 @@ typedef struct batch_state {
     report *report;           /* --report: the page's tallies, or NULL */
     chipcheck_options opts2;  /* a second --ruleset: each line is also checked with it, for the report */
     int compare;
-    char *out;       /* --jobs: a worker's output lines, written by the main thread in input order */
+    char *out;       /* output lines not yet written (--jobs: a worker's, written by the main thread in order) */
     size_t outlen, outcap;
-    int buffered;    /* emit() appends to out instead of writing stdout */
+    int buffered;    /* a worker of --jobs: out is written by the main thread, never by emit() */
+    int line_out;    /* stdout is a terminal: each line is written as it is made */
 } batch_state;
 
 enum { PROGRESS_EVERY = 10000 };
@@ -84,24 +85,45 @@ static int grow_buffer(char **buf, size_t *cap, size_t need)
     return 1;
 }
 
-/* Write one output line. Every write is checked: returns 0 when stdout failed (b->write_errno set), so
+/* Output is written in blocks of about OUT_BLOCK bytes: the lines are appended to one buffer, written with
+ * one fwrite (whole blocks go straight to write(2)) when it fills, before the input is read again, and at
+ * the end. */
+enum { OUT_BLOCK = 1 << 16 };
+
+/* Write n bytes of output. Every write is checked: returns 0 when stdout failed (b->write_errno set), so
  * that a batch whose reader is gone stops, even with SIGPIPE ignored. */
-static int emit(batch_state *b, const char *text)
+static int write_block(batch_state *b, const char *text, size_t n)
 {
-    if (b->buffered) { /* a worker of --jobs: 0 means out of memory */
-        size_t n = strlen(text);
-        if (!grow_buffer(&b->out, &b->outcap, b->outlen + n + 1))
-            return 0;
-        memcpy(b->out + b->outlen, text, n);
-        b->out[b->outlen + n] = '\n';
-        b->outlen += n + 1;
-        return 1;
-    }
+    if (b->write_errno)
+        return 0;
     errno = 0;
-    if (fputs(text, stdout) == EOF || putchar('\n') == EOF || ferror(stdout)) {
+    if (n && (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0 || ferror(stdout))) {
         b->write_errno = errno ? errno : EIO;
         return 0;
     }
+    return 1;
+}
+
+/* Write the output held in b->out. Returns 0 when writing failed. */
+static int flush_out(batch_state *b)
+{
+    int ok = write_block(b, b->out, b->outlen);
+    b->outlen = 0;
+    return ok;
+}
+
+/* Add one output line (written when the block is full). Returns 0 when out of memory or when writing
+ * failed (b->write_errno set). */
+static int emit(batch_state *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (!grow_buffer(&b->out, &b->outcap, b->outlen + n + 1))
+        return 0;
+    memcpy(b->out + b->outlen, text, n);
+    b->out[b->outlen + n] = '\n';
+    b->outlen += n + 1;
+    if (!b->buffered && (b->outlen >= OUT_BLOCK || b->line_out))
+        return flush_out(b);
     return 1;
 }
 
@@ -427,13 +449,14 @@ static int batch_stream(batch_state *b, FILE *f, const char *file)
     const char *shown = file != NULL ? file : "<stdin>";
     unsigned long lineno = 0;
     size_t len;
-    int rc, too_long, ok = 1;
+    int rc = 0, too_long, ok = 1;
     if (lr == NULL) {
         errorf("%s: out of memory", shown);
         return 0;
     }
     lr->f = f;
-    while (ok && (rc = next_line(lr, &len, &too_long)) == 1) {
+    /* the output so far is written before the input is read again (a reader waiting for it sees it) */
+    while (ok && (lr->pos < lr->len || (ok = flush_out(b))) && (rc = next_line(lr, &len, &too_long)) == 1) {
         lineno++;
         b->lines++;
         progress(b);
@@ -552,9 +575,7 @@ static int chunk_collect(batch_state *b, pool *p, const char *shown)
         b->lines++;
         progress(b);
     }
-    errno = 0;
-    if (w->outlen && (fwrite(w->out, 1, w->outlen, stdout) != w->outlen || ferror(stdout)))
-        b->write_errno = errno ? errno : EIO;
+    write_block(b, w->out, w->outlen); /* one block for the chunk's lines */
     b->allowed += w->allowed;
     b->license_required += w->license_required;
     b->indeterminate += w->indeterminate;
@@ -1016,7 +1037,10 @@ int cmd_batch(int argc, char **argv)
         return st < 0 ? EXIT_USAGE : st;
     }
     int unreadable = 0;
+    b.line_out = isatty(fileno(stdout));
     int fatal = o.csv ? !batch_csv(&b, o.files, o.nfiles, &unreadable) : !batch_jsonl(&b, &o, &unreadable);
+    flush_out(&b); /* what was made before a fatal error too */
+    free(b.out);
     errno = 0;
     if (b.write_errno == 0 && fflush(stdout) != 0)
         b.write_errno = errno ? errno : EIO;

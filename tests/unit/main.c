@@ -69,7 +69,8 @@ int main(void)
         return 1;
     if (register_util_suite() || register_expr_suite() || register_rules_load_suite() || register_shipment_suite() ||
         register_evaluate_suite() || register_decision_suite() || register_regimes_suite() ||
-        register_catalog_suite() || register_analysis_suite() || register_compiled_suite()) {
+        register_catalog_suite() || register_analysis_suite() || register_compiled_suite() ||
+        register_json_pull_suite()) {
         fprintf(stderr, "cannot register the suites: %s\n", CU_get_error_msg());
         CU_cleanup_registry();
         return 1;

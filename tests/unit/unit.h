@@ -28,6 +28,7 @@ int register_regimes_suite(void);
 int register_catalog_suite(void);
 int register_analysis_suite(void);
 int register_compiled_suite(void);
+int register_json_pull_suite(void);
 
 #define ADD_TEST(suite, fn) do { if (!CU_add_test(suite, #fn, fn)) return -1; } while (0)
 
