@@ -62,6 +62,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
     re->kind = kind;
     re->result = TV_TRUE;
     if (r) {
+        re->from = r;
         re->rule = r->id;
         re->code = r->code;
         re->kind = rule_kind_name(r->kind);
@@ -407,7 +408,11 @@ static tv eval_rule(ectx *c, const rule *r, const char *kind, field_mask *miss)
 
 /* ---- metrics -------------------------------------------------------------------------------------- */
 
-static void fmt_num(char *buf, size_t n, double v) { snprintf(buf, n, "%.15g", v); }
+static void fmt_num(char *buf, size_t n, double v)
+{
+    (void)n;
+    fmt_g15(buf, v); /* "%.15g" */
+}
 
 static void derive_metrics(ectx *c)
 {
