@@ -611,6 +611,12 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
 {
     if (!d)
         return NULL;
+    if (d->retrace && !(flags & CHIPCHECK_JSON_BRIEF)) { /* checks and metrics: the full trace, made now */
+        chipcheck_decision *full = d->retrace(d);
+        char *j = full ? chipcheck_decision_json(full, flags) : NULL;
+        chipcheck_decision_free(full);
+        return j;
+    }
     jw w;
     memset(&w, 0, sizeof w);
     w.pretty = (flags & CHIPCHECK_JSON_PRETTY) != 0;

@@ -17,6 +17,7 @@ typedef struct ectx {
     const rversion *v;
     const ship *s;
     chipcheck_decision *d;    /* NULL: verdict only; nothing is recorded and nothing allocated */
+    int checks;               /* with d: record every check and metric too (the full trace); 0: reasons only */
     double val[MAX_SLOTS];
     unsigned char have[MAX_SLOTS];
     field_mask miss[MAX_SLOTS];
@@ -82,7 +83,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
 
 static check *add_check(ectx *c)
 {
-    if (!c->d || c->cur >= c->d->nreasons)
+    if (!c->d || !c->checks || c->cur >= c->d->nreasons)
         return NULL;
     struct chipcheck_reason *re = &c->d->reasons[c->cur];
     if (re->nchecks == re->capchecks) {
@@ -181,13 +182,13 @@ static tv combine(ectx *c, const cond *k, field_mask *miss)
     int hit = 0;
     for (size_t i = 0; i < k->nkids; i++) {
         field_mask m = 0;
-        tv t = eval_cond(c, k->kids[i], &m); /* with a trace, evaluate all: every check is recorded */
+        tv t = eval_cond(c, k->kids[i], &m); /* with checks recorded, evaluate all: every one is shown */
         if (t == TV_UNKNOWN) {
             any_unknown = 1;
             um |= m;
         } else if (t == decided) {
             hit = 1;
-            if (!c->d)
+            if (!c->checks)
                 break; /* the result is decided and no missing mask is needed */
         }
     }
@@ -437,7 +438,7 @@ static void derive_metrics(ectx *c)
                 c->have[slot] = 1;
                 c->src[slot] = "derived";
                 char vb[40];
-                if (c->d) {
+                if (c->checks) {
                     fmt_num(vb, sizeof vb, out);
                     c->how[slot] = arena_printf(&c->d->arena, "%s = %s = %s", c->R->metric_names[slot], dd->text, vb);
                 }
@@ -468,7 +469,7 @@ static void derive_metrics(ectx *c)
             c->have[slot] = 1;
             c->src[slot] = "derived";
             char vb[40], tb[40];
-            if (c->d) {
+            if (c->checks) {
                 fmt_num(vb, sizeof vb, best);
                 fmt_num(tb, sizeof tb, s->tp[besti].sparse ? s->tp[besti].tops / 2 : s->tp[besti].tops);
                 c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s%s tops x %d bits = %s",
@@ -887,7 +888,7 @@ static int run(ectx *c, const rversion *v)
         return -1;
     derive_metrics(c);
     decide(c);
-    if (c->d)
+    if (c->checks)
         record_metrics(c);
     return c->oom ? -1 : 0;
 }
@@ -1101,8 +1102,78 @@ static int evaluate_regimes(ectx *c, const chipcheck_options *o, chipcheck_error
     return c->oom ? err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory") : 0;
 }
 
-chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
-                                    chipcheck_error *err)
+/* A copy in the decision's arena of what the borrowed strings and arrays of s point to (own_strings() has
+ * copied the chip's strings), so that retrace() can evaluate it again after the caller's shipment is gone. */
+static int own_rest(chipcheck_decision *d, ship *s)
+{
+    arena_block **a = &d->arena;
+    s->id = d->id;
+    if (s->ntp && !(s->catalog && s->tp == s->catalog->tp)) {
+        chipcheck_throughput *tp = arena_alloc(a, s->ntp * sizeof *tp);
+        if (!tp)
+            return -1;
+        for (size_t i = 0; i < s->ntp; i++) {
+            tp[i] = s->tp[i];
+            if (tp[i].precision && !(tp[i].precision = arena_strdup(a, tp[i].precision)))
+                return -1;
+        }
+        s->tp = tp;
+    }
+    if ((s->exception && !(s->exception = arena_strdup(a, s->exception))) ||
+        (s->exception_auth && !(s->exception_auth = arena_strdup(a, s->exception_auth))))
+        return -1;
+    if (s->nlicenses) {
+        chipcheck_license *l = arena_alloc(a, s->nlicenses * sizeof *l);
+        if (!l)
+            return -1;
+        for (size_t i = 0; i < s->nlicenses; i++) {
+            l[i] = s->licenses[i];
+            const char **f[] = {&l[i].id, &l[i].destination, &l[i].valid_from, &l[i].valid_to};
+            for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+                if (*f[k] && !(*f[k] = arena_strdup(a, *f[k])))
+                    return -1;
+            const char **p = l[i].n_products ? arena_alloc(a, l[i].n_products * sizeof *p) : NULL;
+            if (l[i].n_products && !p)
+                return -1;
+            for (size_t k = 0; k < l[i].n_products; k++)
+                if (!(p[k] = arena_strdup(a, l[i].products[k])))
+                    return -1;
+            l[i].products = p;
+        }
+        s->licenses = l;
+    }
+    if (s->force) {
+        metric_force *mf = arena_alloc(a, sizeof *mf);
+        if (!mf)
+            return -1;
+        *mf = *s->force;
+        s->force = mf;
+    }
+    return 0;
+}
+
+static chipcheck_decision *retrace(const chipcheck_decision *d);
+
+/* What retrace() needs: the rules, a copy of the shipment and the options' ruleset. */
+static int keep_for_retrace(chipcheck_decision *d, const chipcheck_rules *R, ship *owned, const chipcheck_options *o)
+{
+    ship *copy = arena_alloc(&d->arena, sizeof *copy);
+    if (!copy || own_rest(d, owned) != 0)
+        return -1;
+    *copy = *owned;
+    d->rules = R;
+    d->replay = copy;
+    d->ruleset = NULL;
+    if (o && o->ruleset && !(d->ruleset = arena_strdup(&d->arena, o->ruleset)))
+        return -1;
+    d->retrace = retrace;
+    return 0;
+}
+
+/* The decision for a validated shipment: with checks, the full trace (every check, every metric); without, the
+ * reasons, verdicts and lists only, with what a later full trace needs (retrace()). */
+static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o, int checks,
+                                 chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
@@ -1114,6 +1185,7 @@ chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipme
     c.R = R;
     c.s = &owned;
     c.d = d;
+    c.checks = checks;
     c.st = &st;
     d->id = owned.id ? arena_strdup(&d->arena, owned.id) : NULL;
     date_format(owned.date, d->date);
@@ -1137,6 +1209,8 @@ chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipme
         chipcheck_decision_free(d);
         return NULL;
     }
+    if (!checks && keep_for_retrace(d, R, &owned, o) != 0)
+        goto nomem;
     return d;
 nomem:
     chipcheck_decision_free(d);
@@ -1148,7 +1222,22 @@ chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const
                                   chipcheck_error *err)
 {
     err_clear(err);
-    return evaluate_traced(R, s, o, err);
+    return trace(R, s, o, 1, err);
+}
+
+/* The full trace of a decision made without checks, from the shipment and ruleset it keeps. */
+static chipcheck_decision *retrace(const chipcheck_decision *d)
+{
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.ruleset = d->ruleset;
+    return trace(d->rules, d->replay, &o, 1, NULL);
+}
+
+/* chipcheck_check(): reasons and verdicts now, checks and metrics when the full JSON asks (lazy trace). */
+chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                    chipcheck_error *err)
+{
+    return trace(R, s, o, 0, err);
 }
 
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */
@@ -1199,6 +1288,7 @@ int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_option
     c.d = NULL;
     c.md = ev->md;
     c.memo = ev->memo;
+    c.checks = 0;
     c.oom = 0;
     c.cur = 0;
     c.negations = 0;
