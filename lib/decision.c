@@ -2,6 +2,7 @@
  * decision.c: the decision object: its arena, its accessors, and its JSON form (DESIGN section 4). The JSON
  * is built in a fixed key order from the decision alone, so the same input gives the same bytes.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,18 @@ void arena_free(arena_block *a)
 
 /* ---- accessors ------------------------------------------------------------------------------------ */
 
+/* A decision of chipcheck_check() knows its verdict at once and builds the rest (reasons, lists, rule sets) on
+ * first use, in place: decisions belong to one thread, so no lock is needed. When memory runs out then, it stays
+ * unbuilt: counts read 0 and strings NULL (the verdict is never affected) and the JSON is NULL. */
+static const chipcheck_decision *ready(const chipcheck_decision *d)
+{
+    if (d && d->complete) {
+        chipcheck_decision *m = (chipcheck_decision *)(uintptr_t)d; /* built once, in place */
+        (void)m->complete(m);
+    }
+    return d;
+}
+
 void chipcheck_decision_free(chipcheck_decision *d)
 {
     if (!d)
@@ -76,29 +89,52 @@ void chipcheck_decision_free(chipcheck_decision *d)
 
 chipcheck_verdict chipcheck_decision_verdict(const chipcheck_decision *d) { return d ? d->verdict : CHIPCHECK_INDETERMINATE; }
 const char *chipcheck_decision_id(const chipcheck_decision *d) { return d ? d->id : NULL; }
-const char *chipcheck_decision_ruleset_id(const chipcheck_decision *d) { return d && d->v ? d->v->file->regime : NULL; }
-const char *chipcheck_decision_ruleset_version(const chipcheck_decision *d) { return d && d->v ? d->v->file->version : NULL; }
-const char *chipcheck_decision_ruleset_digest(const chipcheck_decision *d) { return d && d->v ? d->v->digest : NULL; }
-const char *chipcheck_decision_review_policy(const chipcheck_decision *d) { return d ? d->policy : NULL; }
-size_t chipcheck_decision_classification_count(const chipcheck_decision *d) { return d ? d->nclasses : 0; }
+const char *chipcheck_decision_ruleset_id(const chipcheck_decision *d)
+{
+    d = ready(d);
+    return d && d->v ? d->v->file->regime : NULL;
+}
+const char *chipcheck_decision_ruleset_version(const chipcheck_decision *d)
+{
+    d = ready(d);
+    return d && d->v ? d->v->file->version : NULL;
+}
+const char *chipcheck_decision_ruleset_digest(const chipcheck_decision *d)
+{
+    d = ready(d);
+    return d && d->v ? d->v->digest : NULL;
+}
+const char *chipcheck_decision_review_policy(const chipcheck_decision *d) { d = ready(d); return d ? d->policy : NULL; }
+size_t chipcheck_decision_classification_count(const chipcheck_decision *d)
+{
+    d = ready(d);
+    return d ? d->nclasses : 0;
+}
 const char *chipcheck_decision_classification(const chipcheck_decision *d, size_t i)
 {
+    d = ready(d);
     return d && i < d->nclasses ? d->classes[i] : NULL;
 }
-size_t chipcheck_decision_missing_count(const chipcheck_decision *d) { return d ? d->nmissing : 0; }
+size_t chipcheck_decision_missing_count(const chipcheck_decision *d) { d = ready(d); return d ? d->nmissing : 0; }
 const char *chipcheck_decision_missing(const chipcheck_decision *d, size_t i)
 {
+    d = ready(d);
     return d && i < d->nmissing ? d->missing[i] : NULL;
 }
-size_t chipcheck_decision_reason_count(const chipcheck_decision *d) { return d ? d->nreasons : 0; }
+size_t chipcheck_decision_reason_count(const chipcheck_decision *d) { d = ready(d); return d ? d->nreasons : 0; }
 
-int chipcheck_decision_policy_may_be_stricter(const chipcheck_decision *d) { return d ? d->policy_may_be_stricter : 0; }
+int chipcheck_decision_policy_may_be_stricter(const chipcheck_decision *d)
+{
+    d = ready(d);
+    return d ? d->policy_may_be_stricter : 0;
+}
 
-size_t chipcheck_decision_ruleset_count(const chipcheck_decision *d) { return d ? d->nregimes : 0; }
+size_t chipcheck_decision_ruleset_count(const chipcheck_decision *d) { d = ready(d); return d ? d->nregimes : 0; }
 
 int chipcheck_decision_ruleset_info(const chipcheck_decision *d, size_t i, const char **id, const char **version,
                                     const char **digest, int *verdict)
 {
+    d = ready(d);
     if (!d || i >= d->nregimes)
         return CHIPCHECK_ERR_ARG;
     const regime_entry *g = &d->regimes[i];
@@ -109,13 +145,15 @@ int chipcheck_decision_ruleset_info(const chipcheck_decision *d, size_t i, const
     return CHIPCHECK_OK;
 }
 
-size_t chipcheck_decision_not_screened_count(const chipcheck_decision *d) { return d ? d->nns : 0; }
+size_t chipcheck_decision_not_screened_count(const chipcheck_decision *d) { d = ready(d); return d ? d->nns : 0; }
 const char *chipcheck_decision_not_screened_code(const chipcheck_decision *d, size_t i)
 {
+    d = ready(d);
     return d && i < d->nns ? d->ns[i]->code : NULL;
 }
 const char *chipcheck_decision_not_screened_text(const chipcheck_decision *d, size_t i)
 {
+    d = ready(d);
     return d && i < d->nns ? d->ns[i]->text : NULL;
 }
 
@@ -131,6 +169,7 @@ static int regime_days_after(const chipcheck_decision *d, size_t i, const char *
 
 size_t chipcheck_decision_freshness_count(const chipcheck_decision *d)
 {
+    d = ready(d);
     size_t n = 0;
     const char *rv;
     for (size_t i = 0; d && i < d->nregimes; i++)
@@ -141,6 +180,7 @@ size_t chipcheck_decision_freshness_count(const chipcheck_decision *d)
 int chipcheck_decision_freshness(const chipcheck_decision *d, size_t i, const char **regime, const char **reviewed,
                                  int *days_after)
 {
+    d = ready(d);
     const char *rv;
     for (size_t k = 0; d && k < d->nregimes; k++) {
         int days = regime_days_after(d, k, &rv);
@@ -155,6 +195,7 @@ int chipcheck_decision_freshness(const chipcheck_decision *d, size_t i, const ch
 }
 const chipcheck_reason *chipcheck_decision_reason(const chipcheck_decision *d, size_t i)
 {
+    d = ready(d);
     return d && i < d->nreasons ? &d->reasons[i] : NULL;
 }
 const char *chipcheck_reason_rule(const chipcheck_reason *r) { return r ? r->rule : NULL; }
@@ -617,6 +658,8 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
         chipcheck_decision_free(full);
         return j;
     }
+    if (d->complete && d->complete((chipcheck_decision *)(uintptr_t)d) != 0)
+        return NULL;
     jw w;
     memset(&w, 0, sizeof w);
     w.pretty = (flags & CHIPCHECK_JSON_PRETTY) != 0;

@@ -1171,7 +1171,7 @@ static int keep_for_retrace(chipcheck_decision *d, const chipcheck_rules *R, shi
 }
 
 /* The decision for a validated shipment: with checks, the full trace (every check, every metric); without, the
- * reasons, verdicts and lists only, with what a later full trace needs (retrace()). */
+ * reasons, verdicts and lists only. */
 static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o, int checks,
                                  chipcheck_error *err)
 {
@@ -1209,8 +1209,6 @@ static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment,
         chipcheck_decision_free(d);
         return NULL;
     }
-    if (!checks && keep_for_retrace(d, R, &owned, o) != 0)
-        goto nomem;
     return d;
 nomem:
     chipcheck_decision_free(d);
@@ -1233,11 +1231,69 @@ static chipcheck_decision *retrace(const chipcheck_decision *d)
     return trace(d->rules, d->replay, &o, 1, NULL);
 }
 
-/* chipcheck_check(): reasons and verdicts now, checks and metrics when the full JSON asks (lazy trace). */
+/* Build a decision that knows only its verdict: reasons, verdicts and lists from the kept shipment (no checks),
+ * adopted in place. */
+static int complete(chipcheck_decision *d)
+{
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.ruleset = d->ruleset;
+    chipcheck_decision *t = trace(d->rules, d->replay, &o, 0, NULL);
+    if (!t)
+        return -1;
+    chipcheck_decision keep = *d;
+    arena_block *tail = t->arena;
+    while (tail && tail->next)
+        tail = tail->next;
+    if (tail)
+        tail->next = keep.arena; /* one arena: the new blocks first, then the kept shipment's */
+    else
+        t->arena = keep.arena;
+    *d = *t;
+    d->rules = keep.rules;
+    d->replay = keep.replay;
+    d->ruleset = keep.ruleset;
+    d->retrace = keep.retrace;
+    d->complete = NULL;
+    free(t);
+    return 0;
+}
+
+/* chipcheck_check() (lazy trace): the verdict now, from the compiled tables (or the walk that records nothing); the
+ * reasons and lists on first use (complete(), whose walk is the reference and gives the same verdict: the
+ * differential test of tests/unit/test_compiled.c holds the two paths equal), checks and metrics when the full
+ * JSON asks (retrace()), both from a copy of the shipment. */
 chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
                                     chipcheck_error *err)
 {
-    return trace(R, s, o, 0, err);
+    chipcheck_decision *d = calloc(1, sizeof *d);
+    ship owned = *s;
+    rstate st;
+    ectx c;
+    memset(&c, 0, sizeof c);
+    if (!d || own_strings(d, &owned) != 0 || (owned.id && !(d->id = arena_strdup(&d->arena, owned.id))))
+        goto nomem;
+    c.R = R;
+    c.s = &owned;
+    c.st = &st;
+    chipcheck_error local;
+    chipcheck_error *e = err ? err : &local;
+    err_clear(&local);
+    int rc = compiled_verdict(R, &owned, o, NULL, NULL, e); /* the flat tables, as the verdict-only path */
+    if (rc == COMPILED_FALLBACK)
+        rc = evaluate_regimes(&c, o, e) != 0 ? e->code : (int)c.verdict; /* a version not compiled: the walker */
+    if (rc < 0) {
+        chipcheck_decision_free(d);
+        return NULL;
+    }
+    d->verdict = (chipcheck_verdict)rc;
+    if (keep_for_retrace(d, R, &owned, o) != 0)
+        goto nomem;
+    d->complete = complete;
+    return d;
+nomem:
+    chipcheck_decision_free(d);
+    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    return NULL;
 }
 
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */

@@ -514,13 +514,16 @@ struct chipcheck_decision {
     struct chipcheck_reason *reasons; size_t nreasons, capreasons;
     const char **missing; size_t nmissing;
     const char *license_id;
-    /* Lazy trace: a decision of chipcheck_check() records no checks and no metrics (nreasons' checks are empty).
+    /* Lazy trace: a decision of chipcheck_check() records no checks and no metrics (its reasons' checks are empty).
      * retrace (evaluate.c) evaluates the kept copy of the shipment again with every check, into a new decision,
      * when the full JSON is asked for; NULL when the decision is already the full trace. */
     const chipcheck_rules *rules;
     const ship *replay;
     const char *ruleset;              /* the options' ruleset, or NULL */
     chipcheck_decision *(*retrace)(const chipcheck_decision *d);
+    /* Set while only the verdict (and id) is known: builds everything else in place from the kept shipment
+     * (evaluate.c), then is cleared. 0, or -1 out of memory (the decision is left as it was). */
+    int (*complete)(chipcheck_decision *d);
 };
 
 #endif
