@@ -286,8 +286,9 @@ static void jw_number(jw *w, double d)
     jw_raw(w, b, fmt_json_number(b, d));
 }
 
-/* Before a value: in an object, the key; in an array, the separator. */
-static inline void jw_key(jw *w, const char *key)
+/* Before a value: in an object, the key; in an array, the separator. Keys are the literals of this file, which
+ * need no escaping (plain ASCII letters and underscores), except metric names: escaped says so. */
+static inline void jw_key_any(jw *w, const char *key, int escaped)
 {
     int *first = &w->first[w->depth];
     if (!w->pretty) { /* compact: the separator and the key in one step */
@@ -296,8 +297,14 @@ static inline void jw_key(jw *w, const char *key)
             char *o = w->buf + w->len;
             if (!*first)
                 *o++ = ',';
-            if (key) {
+            if (key && escaped) {
                 o = put_string(o, key, kn);
+                *o++ = ':';
+            } else if (key) {
+                *o++ = '"';
+                memcpy(o, key, kn);
+                o += kn;
+                *o++ = '"';
                 *o++ = ':';
             }
             w->len = (size_t)(o - w->buf);
@@ -320,6 +327,8 @@ static inline void jw_key(jw *w, const char *key)
     }
     *first = 0;
 }
+
+static inline void jw_key(jw *w, const char *key) { jw_key_any(w, key, 0); }
 
 /* An object or array opened where its key or separator is already written. */
 static void jw_open_bare(jw *w, char c)
@@ -407,6 +416,63 @@ static void jw_mask(jw *w, const char *key, field_mask m)
     jw_strings(w, key, names, n);
 }
 
+/* A literal that needs no escaping (a key with its quotes and colon, a separator), copied as it is. */
+#define JW_LIT(w, lit) jw_raw((w), lit, sizeof(lit) - 1)
+
+/* A string value, or null. */
+static inline void jw_strval(jw *w, const char *v)
+{
+    if (v)
+        jw_string(w, v);
+    else
+        JW_LIT(w, "null");
+}
+
+static void jw_val(jw *w, vtype t, double num, const char *str, int b)
+{
+    switch (t) {
+    case V_NUM: jw_number(w, num); return;
+    case V_STR: jw_strval(w, str); return;
+    case V_BOOL:
+        if (b)
+            JW_LIT(w, "true");
+        else
+            JW_LIT(w, "false");
+        return;
+    case V_NONE: break;
+    }
+    JW_LIT(w, "null");
+}
+
+/* One check in the compact form (its separator written): the bytes jw_open() and jw_str() give, with the keys
+ * copied as literals. */
+static void jw_check_compact(jw *w, const check *k)
+{
+    JW_LIT(w, "{\"metric\":");
+    jw_strval(w, k->metric);
+    JW_LIT(w, ",\"value\":");
+    jw_val(w, k->vt, k->vnum, k->vstr, k->vbool);
+    JW_LIT(w, ",\"op\":");
+    jw_strval(w, k->op);
+    JW_LIT(w, ",\"threshold\":");
+    jw_val(w, k->tt, k->tnum, k->tstr, k->tbool);
+    if (k->result == TV_UNKNOWN)
+        JW_LIT(w, ",\"result\":\"unknown\"");
+    else if (k->result == TV_TRUE)
+        JW_LIT(w, ",\"result\":true");
+    else
+        JW_LIT(w, ",\"result\":false");
+    if (k->negated)
+        JW_LIT(w, ",\"negated\":true");
+    JW_LIT(w, ",\"source\":");
+    jw_strval(w, k->source);
+    if (k->how) {
+        JW_LIT(w, ",\"how\":");
+        jw_string(w, k->how);
+    }
+    JW_LIT(w, "}");
+}
+
 /* The members of a reason up to "result" (head) and from "citation" to "policy" (mid). */
 static void jw_reason_head(jw *w, const struct chipcheck_reason *r)
 {
@@ -491,6 +557,11 @@ static void jw_reason(jw *w, const struct chipcheck_reason *r)
     jw_open(w, "checks", '[');
     for (size_t i = 0; i < r->nchecks; i++) {
         const check *k = &r->checks[i];
+        if (!w->pretty) {
+            jw_key(w, NULL);
+            jw_check_compact(w, k);
+            continue;
+        }
         jw_open(w, NULL, '{');
         jw_str(w, "metric", k->metric);
         jw_value(w, "value", k->vt, k->vnum, k->vstr, k->vbool);
@@ -663,6 +734,8 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     jw w;
     memset(&w, 0, sizeof w);
     w.pretty = (flags & CHIPCHECK_JSON_PRETTY) != 0;
+    if (!(flags & CHIPCHECK_JSON_BRIEF)) /* full decisions run to tens of KiB: no copying while they grow */
+        jw_grow_slow(&w, 65536);
     w.first[0] = 1;
     jw_open(&w, NULL, '{');
     jw_str(&w, "id", d->id);
@@ -737,7 +810,8 @@ char *chipcheck_decision_json(const chipcheck_decision *d, unsigned flags)
     jw_open(&w, "metrics", '{');
     for (size_t i = 0; i < d->nmetrics; i++) {
         const metric_entry *m = &d->metrics[i];
-        jw_open(&w, m->name, '{');
+        jw_key_any(&w, m->name, 1); /* a name from the rule files */
+        jw_open_bare(&w, '{');
         jw_value(&w, "value", m->have ? V_NUM : V_NONE, m->value, NULL, 0);
         jw_str(&w, "source", m->source);
         if (m->how)
