@@ -276,7 +276,23 @@ static void jw_string(jw *w, const char *s)
     size_t n = strlen(s);
     if (!jw_room(w, n * 6 + 2))
         return;
-    w->len = (size_t)(put_string(w->buf + w->len, s, n) - w->buf);
+    char *o = w->buf + w->len;
+    if (n <= 16) { /* short values (codes, sources, ops): copy while no byte needs escaping */
+        size_t i = 0;
+        *o = '"';
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c < 0x20 || c == '"' || c == '\\')
+                break;
+            o[1 + i] = (char)c;
+        }
+        if (i == n) {
+            o[1 + n] = '"';
+            w->len += n + 2;
+            return;
+        }
+    }
+    w->len = (size_t)(put_string(o, s, n) - w->buf);
 }
 
 /* Numbers as cJSON prints them: integers with %d, else the shortest of %1.15g / %1.17g that round-trips. */
