@@ -59,7 +59,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
         d->capreasons = cap;
     }
     struct chipcheck_reason *re = &d->reasons[d->nreasons++];
-    memset(re, 0, sizeof *re);
+    *re = (struct chipcheck_reason){0};
     re->kind = kind;
     re->result = TV_TRUE;
     if (r) {
@@ -81,9 +81,9 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
     return re;
 }
 
-static check *add_check(ectx *c)
+static check *add_check_slow(ectx *c)
 {
-    if (!c->d || !c->checks || c->cur >= c->d->nreasons)
+    if (!c->d || c->cur >= c->d->nreasons)
         return NULL;
     struct chipcheck_reason *re = &c->d->reasons[c->cur];
     if (re->nchecks == re->capchecks) {
@@ -103,6 +103,9 @@ static check *add_check(ectx *c)
     k->negated = c->negations & 1;
     return k;
 }
+
+/* A new check of the current reason, or NULL when checks are not recorded (the walk then costs no call). */
+static inline check *add_check(ectx *c) { return c->checks ? add_check_slow(c) : NULL; }
 
 /* ---- conditions ----------------------------------------------------------------------------------- */
 
@@ -964,7 +967,7 @@ static void collect_not_screened(ectx *c, const rversion *v)
     chipcheck_decision *d = c->d;
     for (size_t i = 0; i < v->nns; i++) {
         size_t k = 0;
-        while (k < d->nns && strcmp(d->ns[k]->code, v->ns[i]->code) != 0)
+        while (k < d->nns && d->ns[k] != v->ns[i] && strcmp(d->ns[k]->code, v->ns[i]->code) != 0)
             k++;
         if (k < d->nns)
             continue;
