@@ -55,6 +55,28 @@ char *arena_printf(arena_block **a, const char *fmt, ...)
     return p;
 }
 
+char *arena_cat(arena_block **a, ...)
+{
+    va_list ap;
+    size_t n = 1;
+    va_start(ap, a);
+    for (const char *p; (p = va_arg(ap, const char *)) != NULL;)
+        n += strlen(p);
+    va_end(ap);
+    char *out = arena_alloc(a, n), *o = out;
+    if (!out)
+        return NULL;
+    va_start(ap, a);
+    for (const char *p; (p = va_arg(ap, const char *)) != NULL;) {
+        size_t k = strlen(p);
+        memcpy(o, p, k);
+        o += k;
+    }
+    va_end(ap);
+    *o = '\0';
+    return out;
+}
+
 void arena_free(arena_block *a)
 {
     while (a) {
@@ -344,7 +366,27 @@ static inline void jw_key_any(jw *w, const char *key, int escaped)
     *first = 0;
 }
 
-static inline void jw_key(jw *w, const char *key) { jw_key_any(w, key, 0); }
+/* A literal key (inlined, so that its length is known when compiled) or an array separator (NULL). */
+__attribute__((always_inline)) static inline void jw_key(jw *w, const char *key)
+{
+    size_t kn = key ? strlen(key) : 0;
+    if (w->pretty || !jw_room(w, kn + 4)) {
+        jw_key_any(w, key, 0);
+        return;
+    }
+    char *o = w->buf + w->len;
+    if (!w->first[w->depth])
+        *o++ = ',';
+    if (key) {
+        *o++ = '"';
+        memcpy(o, key, kn);
+        o += kn;
+        *o++ = '"';
+        *o++ = ':';
+    }
+    w->len = (size_t)(o - w->buf);
+    w->first[w->depth] = 0;
+}
 
 /* An object or array opened where its key or separator is already written. */
 static void jw_open_bare(jw *w, char c)
@@ -374,7 +416,7 @@ static void jw_close(jw *w, char c)
     jw_char(w, c);
 }
 
-static inline void jw_str(jw *w, const char *key, const char *v)
+__attribute__((always_inline)) static inline void jw_str(jw *w, const char *key, const char *v)
 {
     jw_key(w, key);
     if (v)

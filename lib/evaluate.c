@@ -863,7 +863,7 @@ static int apply_aliases(ectx *c, const rversion *v)
                 char from[3], to[3];
                 country_code(v->aliases[a]->code, from);
                 country_code(v->aliases[a]->as, to);
-                re->rule = arena_printf(&d->arena, "alias:%s", from);
+                re->rule = arena_cat(&d->arena, "alias:", from, (char *)NULL);
                 re->code = "COUNTRY_ALIAS";
                 re->regime = v->file->regime;
                 re->citation = v->aliases[a]->src->citation;
@@ -871,8 +871,8 @@ static int apply_aliases(ectx *c, const rversion *v)
                 re->source_kind = v->aliases[a]->src->kind;
                 re->confidence = v->aliases[a]->src->confidence;
                 re->as_of = v->aliases[a]->src->as_of;
-                re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
-                                        field_name((field_id)(F_DESTINATION + f)), to);
+                re->text = arena_cat(&d->arena, from, " (", field_name((field_id)(F_DESTINATION + f)),
+                                     ") is treated as ", to, " for every country test.", (char *)NULL);
             }
     return 0;
 }
@@ -951,12 +951,12 @@ static chipcheck_verdict regime_absent(ectx *c, const regime_def *rg)
     if (rg->not_researched) {
         re->code = "REGIME_NOT_RESEARCHED";
         re->result = TV_UNKNOWN;
-        re->text = arena_printf(&d->arena, "The rules of %s are researched from %s on; what they required on %s is "
-                                "not known to chipcheck.", rg->id, first, d->date);
+        re->text = arena_cat(&d->arena, "The rules of ", rg->id, " are researched from ", first,
+                             " on; what they required on ", d->date, " is not known to chipcheck.", (char *)NULL);
     } else {
         re->code = "REGIME_NOT_IN_FORCE";
-        re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
-                                rg->id, d->date, first);
+        re->text = arena_cat(&d->arena, "No version of ", rg->id, " was in force on ", d->date,
+                             "; its first version took effect on ", first, ".", (char *)NULL);
     }
     return verdict;
 }

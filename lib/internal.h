@@ -451,6 +451,8 @@ CC_HIDDEN void *arena_alloc(arena_block **a, size_t n);
 CC_HIDDEN char *arena_strdup(arena_block **a, const char *s);
 CC_HIDDEN char *arena_printf(arena_block **a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 CC_HIDDEN void arena_free(arena_block *a);
+/* The strings given, up to a NULL, joined (as "%s%s..." would print them, without printf's cost). */
+CC_HIDDEN char *arena_cat(arena_block **a, ...) __attribute__((sentinel));
 /* The constant JSON fragments of decisions (a rule's reason, a version's ruleset, a not-screened item, a chip's
  * sources), rendered once when a collection is loaded so that the collection stays read-only afterwards and is
  * shared by threads without locks. Out of memory leaves a fragment NULL and the renderer writes it in full. */
