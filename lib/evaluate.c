@@ -1175,48 +1175,53 @@ static int keep_for_retrace(chipcheck_decision *d, const chipcheck_rules *R, shi
 
 /* The decision for a validated shipment: with checks, the full trace (every check, every metric); without, the
  * reasons, verdicts and lists only. */
+/* Evaluate a shipment whose strings d owns into d: everything but the id. 0, or a negative status with err set. */
+static int fill(chipcheck_decision *d, const chipcheck_rules *R, const ship *owned, const chipcheck_options *o,
+                int checks, chipcheck_error *err)
+{
+    rstate st;
+    ectx c;
+    memset(&c, 0, sizeof c);
+    c.R = R;
+    c.s = owned;
+    c.d = d;
+    c.checks = checks;
+    c.st = &st;
+    date_format(owned->date, d->date);
+    if (owned->dest >= 0) country_code(owned->dest, d->dest);
+    if (owned->hq >= 0) country_code(owned->hq, d->hq);
+    if (owned->from >= 0) country_code(owned->from, d->from);
+    d->region = owned->region;
+    d->eccn = owned->eccn;
+    d->catalog = owned->catalog;
+    d->chip_name = owned->name;
+    d->chip_source = owned->catalog ? "catalog" : "given";
+    d->regime = R->regimes[R->primary].id;
+    d->regimes = arena_alloc(&d->arena, R->nregimes * sizeof *d->regimes);
+    d->nregimes = R->nregimes;
+    if (!d->regimes)
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    chipcheck_error local;
+    chipcheck_error *e = err ? err : &local; /* a failed lookup must never read as "not in force yet" */
+    err_clear(&local);
+    return evaluate_regimes(&c, o, e) != 0 ? (e->code ? e->code : CHIPCHECK_ERR_NOMEM) : 0;
+}
+
 static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o, int checks,
                                  chipcheck_error *err)
 {
     chipcheck_decision *d = calloc(1, sizeof *d);
     ship owned = *shipment;
-    rstate st;
-    ectx c;
-    memset(&c, 0, sizeof c);
-    if (!d || own_strings(d, &owned) != 0)
-        goto nomem;
-    c.R = R;
-    c.s = &owned;
-    c.d = d;
-    c.checks = checks;
-    c.st = &st;
-    d->id = owned.id ? arena_strdup(&d->arena, owned.id) : NULL;
-    date_format(owned.date, d->date);
-    if (owned.dest >= 0) country_code(owned.dest, d->dest);
-    if (owned.hq >= 0) country_code(owned.hq, d->hq);
-    if (owned.from >= 0) country_code(owned.from, d->from);
-    d->region = owned.region;
-    d->eccn = owned.eccn;
-    d->catalog = owned.catalog;
-    d->chip_name = owned.name;
-    d->chip_source = owned.catalog ? "catalog" : "given";
-    d->regime = R->regimes[R->primary].id;
-    d->regimes = arena_alloc(&d->arena, R->nregimes * sizeof *d->regimes);
-    d->nregimes = R->nregimes;
-    if (!d->regimes)
-        goto nomem;
-    chipcheck_error local;
-    chipcheck_error *e = err ? err : &local; /* a failed lookup must never read as "not in force yet" */
-    err_clear(&local);
-    if (evaluate_regimes(&c, o, e) != 0) {
+    if (!d || own_strings(d, &owned) != 0 || (owned.id && !(d->id = arena_strdup(&d->arena, owned.id)))) {
+        chipcheck_decision_free(d);
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    if (fill(d, R, &owned, o, checks, err) != 0) {
         chipcheck_decision_free(d);
         return NULL;
     }
     return d;
-nomem:
-    chipcheck_decision_free(d);
-    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-    return NULL;
 }
 
 chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
@@ -1235,29 +1240,20 @@ static chipcheck_decision *retrace(const chipcheck_decision *d)
 }
 
 /* Build a decision that knows only its verdict: reasons, verdicts and lists from the kept shipment (no checks),
- * adopted in place. */
+ * in place. */
 static int complete(chipcheck_decision *d)
 {
     chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
     o.ruleset = d->ruleset;
-    chipcheck_decision *t = trace(d->rules, d->replay, &o, 0, NULL);
-    if (!t)
-        return -1;
     chipcheck_decision keep = *d;
-    arena_block *tail = t->arena;
-    while (tail && tail->next)
-        tail = tail->next;
-    if (tail)
-        tail->next = keep.arena; /* one arena: the new blocks first, then the kept shipment's */
-    else
-        t->arena = keep.arena;
-    *d = *t;
-    d->rules = keep.rules;
-    d->replay = keep.replay;
-    d->ruleset = keep.ruleset;
-    d->retrace = keep.retrace;
     d->complete = NULL;
-    free(t);
+    if (fill(d, d->rules, d->replay, &o, 0, NULL) != 0) { /* out of memory: back to the verdict alone */
+        arena_block *a = d->arena;
+        free(d->reasons);
+        *d = keep;
+        d->arena = a;
+        return -1;
+    }
     return 0;
 }
 
