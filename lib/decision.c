@@ -100,12 +100,35 @@ static const chipcheck_decision *ready(const chipcheck_decision *d)
     return d;
 }
 
+/* A decision and the first block of its arena are one allocation: most decisions need no other. */
+#define FIRST_BLOCK 1024
+static size_t first_block_at(void) { return (sizeof(chipcheck_decision) + 15) & ~(size_t)15; }
+
+chipcheck_decision *decision_new(void)
+{
+    chipcheck_decision *d = malloc(first_block_at() + sizeof(arena_block) + FIRST_BLOCK);
+    if (!d)
+        return NULL;
+    memset(d, 0, sizeof *d);
+    arena_block *b = (arena_block *)(void *)((char *)d + first_block_at());
+    b->next = NULL;
+    b->used = 0;
+    b->cap = FIRST_BLOCK;
+    d->arena = b;
+    return d;
+}
+
 void chipcheck_decision_free(chipcheck_decision *d)
 {
     if (!d)
         return;
     free(d->reasons);
-    arena_free(d->arena);
+    const arena_block *own = (const arena_block *)(const void *)((const char *)d + first_block_at());
+    for (arena_block *a = d->arena, *next; a; a = next) {
+        next = a->next;
+        if (a != own)
+            free(a);
+    }
     free(d);
 }
 

@@ -1210,7 +1210,7 @@ static int fill(chipcheck_decision *d, const chipcheck_rules *R, const ship *own
 static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o, int checks,
                                  chipcheck_error *err)
 {
-    chipcheck_decision *d = calloc(1, sizeof *d);
+    chipcheck_decision *d = decision_new();
     ship owned = *shipment;
     if (!d || own_strings(d, &owned) != 0 || (owned.id && !(d->id = arena_strdup(&d->arena, owned.id)))) {
         chipcheck_decision_free(d);
@@ -1264,7 +1264,7 @@ static int complete(chipcheck_decision *d)
 chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
                                     chipcheck_error *err)
 {
-    chipcheck_decision *d = calloc(1, sizeof *d);
+    chipcheck_decision *d = decision_new();
     ship owned = *s;
     rstate st;
     ectx c;
