@@ -77,15 +77,6 @@ char *arena_cat(arena_block **a, ...)
     return out;
 }
 
-void arena_free(arena_block *a)
-{
-    while (a) {
-        arena_block *n = a->next;
-        free(a);
-        a = n;
-    }
-}
-
 /* ---- accessors ------------------------------------------------------------------------------------ */
 
 /* A decision of chipcheck_check() knows its verdict at once and builds the rest (reasons, lists, rule sets) on

@@ -450,7 +450,6 @@ typedef struct arena_block { struct arena_block *next; size_t used, cap; unsigne
 CC_HIDDEN void *arena_alloc(arena_block **a, size_t n);
 CC_HIDDEN char *arena_strdup(arena_block **a, const char *s);
 CC_HIDDEN char *arena_printf(arena_block **a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-CC_HIDDEN void arena_free(arena_block *a);
 /* A new decision, all zero but for its arena's first block, which shares its allocation (so every decision
  * is made here, and freed with chipcheck_decision_free()). NULL when out of memory. */
 CC_HIDDEN chipcheck_decision *decision_new(void);
