@@ -391,7 +391,15 @@ CHIPCHECK_API long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev
                                                         const chipcheck_options *opts, int *verdicts,
                                                         chipcheck_error *err);
 
-/** Free a decision. NULL is a no-op. */
+/** Free a decision. NULL is a no-op.
+ *
+ * A decision builds its trace lazily: the verdict and id are known when chipcheck_check() returns; the
+ * first call of any other accessor builds the reasons, lists and rule-set entries (and may allocate), and
+ * the full JSON re-evaluates the shipment (from the decision's own copy) to show every check. What they
+ * return is the same as if everything had been built at once. This is why a decision belongs to one
+ * thread at a time: reading it from two threads at once needs the caller's lock. If memory runs out while
+ * the trace is built, counts read 0, strings NULL and chipcheck_decision_json() returns NULL; the verdict
+ * is never affected. */
 CHIPCHECK_API void chipcheck_decision_free(chipcheck_decision *decision);
 
 /** @return the decision's verdict. */

@@ -17,6 +17,7 @@ typedef struct ectx {
     const rversion *v;
     const ship *s;
     chipcheck_decision *d;    /* NULL: verdict only; nothing is recorded and nothing allocated */
+    int checks;               /* with d: record every check and metric too (the full trace); 0: reasons only */
     double val[MAX_SLOTS];
     unsigned char have[MAX_SLOTS];
     field_mask miss[MAX_SLOTS];
@@ -58,10 +59,11 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
         d->capreasons = cap;
     }
     struct chipcheck_reason *re = &d->reasons[d->nreasons++];
-    memset(re, 0, sizeof *re);
+    *re = (struct chipcheck_reason){0};
     re->kind = kind;
     re->result = TV_TRUE;
     if (r) {
+        re->from = r;
         re->rule = r->id;
         re->code = r->code;
         re->kind = rule_kind_name(r->kind);
@@ -79,7 +81,7 @@ static struct chipcheck_reason *new_reason(ectx *c, const rule *r, const char *k
     return re;
 }
 
-static check *add_check(ectx *c)
+static check *add_check_slow(ectx *c)
 {
     if (!c->d || c->cur >= c->d->nreasons)
         return NULL;
@@ -101,6 +103,9 @@ static check *add_check(ectx *c)
     k->negated = c->negations & 1;
     return k;
 }
+
+/* A new check of the current reason, or NULL when checks are not recorded (the walk then costs no call). */
+static inline check *add_check(ectx *c) { return c->checks ? add_check_slow(c) : NULL; }
 
 /* ---- conditions ----------------------------------------------------------------------------------- */
 
@@ -180,13 +185,13 @@ static tv combine(ectx *c, const cond *k, field_mask *miss)
     int hit = 0;
     for (size_t i = 0; i < k->nkids; i++) {
         field_mask m = 0;
-        tv t = eval_cond(c, k->kids[i], &m); /* with a trace, evaluate all: every check is recorded */
+        tv t = eval_cond(c, k->kids[i], &m); /* with checks recorded, evaluate all: every one is shown */
         if (t == TV_UNKNOWN) {
             any_unknown = 1;
             um |= m;
         } else if (t == decided) {
             hit = 1;
-            if (!c->d)
+            if (!c->checks)
                 break; /* the result is decided and no missing mask is needed */
         }
     }
@@ -407,7 +412,11 @@ static tv eval_rule(ectx *c, const rule *r, const char *kind, field_mask *miss)
 
 /* ---- metrics -------------------------------------------------------------------------------------- */
 
-static void fmt_num(char *buf, size_t n, double v) { snprintf(buf, n, "%.15g", v); }
+static void fmt_num(char *buf, size_t n, double v)
+{
+    (void)n;
+    fmt_g15(buf, v); /* "%.15g" */
+}
 
 static void derive_metrics(ectx *c)
 {
@@ -432,7 +441,7 @@ static void derive_metrics(ectx *c)
                 c->have[slot] = 1;
                 c->src[slot] = "derived";
                 char vb[40];
-                if (c->d) {
+                if (c->checks) {
                     fmt_num(vb, sizeof vb, out);
                     c->how[slot] = arena_printf(&c->d->arena, "%s = %s = %s", c->R->metric_names[slot], dd->text, vb);
                 }
@@ -463,7 +472,7 @@ static void derive_metrics(ectx *c)
             c->have[slot] = 1;
             c->src[slot] = "derived";
             char vb[40], tb[40];
-            if (c->d) {
+            if (c->checks) {
                 fmt_num(vb, sizeof vb, best);
                 fmt_num(tb, sizeof tb, s->tp[besti].sparse ? s->tp[besti].tops / 2 : s->tp[besti].tops);
                 c->how[slot] = arena_printf(&c->d->arena, "%s = highest over dense throughput of %s: %s %s%s tops x %d bits = %s",
@@ -854,7 +863,7 @@ static int apply_aliases(ectx *c, const rversion *v)
                 char from[3], to[3];
                 country_code(v->aliases[a]->code, from);
                 country_code(v->aliases[a]->as, to);
-                re->rule = arena_printf(&d->arena, "alias:%s", from);
+                re->rule = arena_cat(&d->arena, "alias:", from, (char *)NULL);
                 re->code = "COUNTRY_ALIAS";
                 re->regime = v->file->regime;
                 re->citation = v->aliases[a]->src->citation;
@@ -862,8 +871,8 @@ static int apply_aliases(ectx *c, const rversion *v)
                 re->source_kind = v->aliases[a]->src->kind;
                 re->confidence = v->aliases[a]->src->confidence;
                 re->as_of = v->aliases[a]->src->as_of;
-                re->text = arena_printf(&d->arena, "%s (%s) is treated as %s for every country test.", from,
-                                        field_name((field_id)(F_DESTINATION + f)), to);
+                re->text = arena_cat(&d->arena, from, " (", field_name((field_id)(F_DESTINATION + f)),
+                                     ") is treated as ", to, " for every country test.", (char *)NULL);
             }
     return 0;
 }
@@ -882,7 +891,7 @@ static int run(ectx *c, const rversion *v)
         return -1;
     derive_metrics(c);
     decide(c);
-    if (c->d)
+    if (c->checks)
         record_metrics(c);
     return c->oom ? -1 : 0;
 }
@@ -946,12 +955,12 @@ static chipcheck_verdict regime_absent(ectx *c, const regime_def *rg)
     if (rg->not_researched) {
         re->code = "REGIME_NOT_RESEARCHED";
         re->result = TV_UNKNOWN;
-        re->text = arena_printf(&d->arena, "The rules of %s are researched from %s on; what they required on %s is "
-                                "not known to chipcheck.", rg->id, first, d->date);
+        re->text = arena_cat(&d->arena, "The rules of ", rg->id, " are researched from ", first,
+                             " on; what they required on ", d->date, " is not known to chipcheck.", (char *)NULL);
     } else {
         re->code = "REGIME_NOT_IN_FORCE";
-        re->text = arena_printf(&d->arena, "No version of %s was in force on %s; its first version took effect on %s.",
-                                rg->id, d->date, first);
+        re->text = arena_cat(&d->arena, "No version of ", rg->id, " was in force on ", d->date,
+                             "; its first version took effect on ", first, ".", (char *)NULL);
     }
     return verdict;
 }
@@ -962,7 +971,7 @@ static void collect_not_screened(ectx *c, const rversion *v)
     chipcheck_decision *d = c->d;
     for (size_t i = 0; i < v->nns; i++) {
         size_t k = 0;
-        while (k < d->nns && strcmp(d->ns[k]->code, v->ns[i]->code) != 0)
+        while (k < d->nns && d->ns[k] != v->ns[i] && strcmp(d->ns[k]->code, v->ns[i]->code) != 0)
             k++;
         if (k < d->nns)
             continue;
@@ -1100,54 +1109,194 @@ static int evaluate_regimes(ectx *c, const chipcheck_options *o, chipcheck_error
     return c->oom ? err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory") : 0;
 }
 
-chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o,
-                                    chipcheck_error *err)
+/* A copy in the decision's arena of what the borrowed strings and arrays of s point to (own_strings() has
+ * copied the chip's strings), so that retrace() can evaluate it again after the caller's shipment is gone. */
+static int own_rest(chipcheck_decision *d, ship *s)
 {
-    chipcheck_decision *d = calloc(1, sizeof *d);
-    ship owned = *shipment;
+    arena_block **a = &d->arena;
+    s->id = d->id;
+    if (s->ntp && !(s->catalog && s->tp == s->catalog->tp)) {
+        chipcheck_throughput *tp = arena_alloc(a, s->ntp * sizeof *tp);
+        if (!tp)
+            return -1;
+        for (size_t i = 0; i < s->ntp; i++) {
+            tp[i] = s->tp[i];
+            if (tp[i].precision && !(tp[i].precision = arena_strdup(a, tp[i].precision)))
+                return -1;
+        }
+        s->tp = tp;
+    }
+    if ((s->exception && !(s->exception = arena_strdup(a, s->exception))) ||
+        (s->exception_auth && !(s->exception_auth = arena_strdup(a, s->exception_auth))))
+        return -1;
+    if (s->nlicenses) {
+        chipcheck_license *l = arena_alloc(a, s->nlicenses * sizeof *l);
+        if (!l)
+            return -1;
+        for (size_t i = 0; i < s->nlicenses; i++) {
+            l[i] = s->licenses[i];
+            const char **f[] = {&l[i].id, &l[i].destination, &l[i].valid_from, &l[i].valid_to};
+            for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+                if (*f[k] && !(*f[k] = arena_strdup(a, *f[k])))
+                    return -1;
+            const char **p = l[i].n_products ? arena_alloc(a, l[i].n_products * sizeof *p) : NULL;
+            if (l[i].n_products && !p)
+                return -1;
+            for (size_t k = 0; k < l[i].n_products; k++)
+                if (!(p[k] = arena_strdup(a, l[i].products[k])))
+                    return -1;
+            l[i].products = p;
+        }
+        s->licenses = l;
+    }
+    if (s->force) {
+        metric_force *mf = arena_alloc(a, sizeof *mf);
+        if (!mf)
+            return -1;
+        *mf = *s->force;
+        s->force = mf;
+    }
+    return 0;
+}
+
+static chipcheck_decision *retrace(const chipcheck_decision *d);
+
+/* What retrace() needs: the rules, a copy of the shipment and the options' ruleset. */
+static int keep_for_retrace(chipcheck_decision *d, const chipcheck_rules *R, ship *owned, const chipcheck_options *o)
+{
+    ship *copy = arena_alloc(&d->arena, sizeof *copy);
+    if (!copy || own_rest(d, owned) != 0)
+        return -1;
+    *copy = *owned;
+    d->rules = R;
+    d->replay = copy;
+    d->ruleset = NULL;
+    if (o && o->ruleset && !(d->ruleset = arena_strdup(&d->arena, o->ruleset)))
+        return -1;
+    d->retrace = retrace;
+    return 0;
+}
+
+/* The decision for a validated shipment: with checks, the full trace (every check, every metric); without, the
+ * reasons, verdicts and lists only. */
+/* Evaluate a shipment whose strings d owns into d: everything but the id. 0, or a negative status with err set. */
+static int fill(chipcheck_decision *d, const chipcheck_rules *R, const ship *owned, const chipcheck_options *o,
+                int checks, chipcheck_error *err)
+{
     rstate st;
     ectx c;
     memset(&c, 0, sizeof c);
-    if (!d || own_strings(d, &owned) != 0)
-        goto nomem;
     c.R = R;
-    c.s = &owned;
+    c.s = owned;
     c.d = d;
+    c.checks = checks;
     c.st = &st;
-    d->id = owned.id ? arena_strdup(&d->arena, owned.id) : NULL;
-    date_format(owned.date, d->date);
-    if (owned.dest >= 0) country_code(owned.dest, d->dest);
-    if (owned.hq >= 0) country_code(owned.hq, d->hq);
-    if (owned.from >= 0) country_code(owned.from, d->from);
-    d->region = owned.region;
-    d->eccn = owned.eccn;
-    d->catalog = owned.catalog;
-    d->chip_name = owned.name;
-    d->chip_source = owned.catalog ? "catalog" : "given";
+    date_format(owned->date, d->date);
+    if (owned->dest >= 0) country_code(owned->dest, d->dest);
+    if (owned->hq >= 0) country_code(owned->hq, d->hq);
+    if (owned->from >= 0) country_code(owned->from, d->from);
+    d->region = owned->region;
+    d->eccn = owned->eccn;
+    d->catalog = owned->catalog;
+    d->chip_name = owned->name;
+    d->chip_source = owned->catalog ? "catalog" : "given";
     d->regime = R->regimes[R->primary].id;
     d->regimes = arena_alloc(&d->arena, R->nregimes * sizeof *d->regimes);
     d->nregimes = R->nregimes;
     if (!d->regimes)
-        goto nomem;
+        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
     chipcheck_error local;
     chipcheck_error *e = err ? err : &local; /* a failed lookup must never read as "not in force yet" */
     err_clear(&local);
-    if (evaluate_regimes(&c, o, e) != 0) {
+    return evaluate_regimes(&c, o, e) != 0 ? (e->code ? e->code : CHIPCHECK_ERR_NOMEM) : 0;
+}
+
+static chipcheck_decision *trace(const chipcheck_rules *R, const ship *shipment, const chipcheck_options *o, int checks,
+                                 chipcheck_error *err)
+{
+    chipcheck_decision *d = decision_new();
+    ship owned = *shipment;
+    if (!d || own_strings(d, &owned) != 0 || (owned.id && !(d->id = arena_strdup(&d->arena, owned.id)))) {
+        chipcheck_decision_free(d);
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return NULL;
+    }
+    if (fill(d, R, &owned, o, checks, err) != 0) {
         chipcheck_decision_free(d);
         return NULL;
     }
     return d;
-nomem:
-    chipcheck_decision_free(d);
-    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
-    return NULL;
 }
 
 chipcheck_decision *evaluate_ship(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
                                   chipcheck_error *err)
 {
     err_clear(err);
-    return evaluate_traced(R, s, o, err);
+    return trace(R, s, o, 1, err);
+}
+
+/* The full trace of a decision made without checks, from the shipment and ruleset it keeps. */
+static chipcheck_decision *retrace(const chipcheck_decision *d)
+{
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.ruleset = d->ruleset;
+    return trace(d->rules, d->replay, &o, 1, NULL);
+}
+
+/* Build a decision that knows only its verdict: reasons, verdicts and lists from the kept shipment (no checks),
+ * in place. */
+static int complete(chipcheck_decision *d)
+{
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    o.ruleset = d->ruleset;
+    chipcheck_decision keep = *d;
+    d->complete = NULL;
+    if (fill(d, d->rules, d->replay, &o, 0, NULL) != 0) { /* out of memory: back to the verdict alone */
+        arena_block *a = d->arena;
+        free(d->reasons);
+        *d = keep;
+        d->arena = a;
+        return -1;
+    }
+    return 0;
+}
+
+/* chipcheck_check() (lazy trace): the verdict now, from the compiled tables (or the walk that records nothing); the
+ * reasons and lists on first use (complete(), whose walk is the reference and gives the same verdict: the
+ * differential test of tests/unit/test_compiled.c holds the two paths equal), checks and metrics when the full
+ * JSON asks (retrace()), both from a copy of the shipment. */
+chipcheck_decision *evaluate_traced(const chipcheck_rules *R, const ship *s, const chipcheck_options *o,
+                                    chipcheck_error *err)
+{
+    chipcheck_decision *d = decision_new();
+    ship owned = *s;
+    rstate st;
+    ectx c;
+    memset(&c, 0, sizeof c);
+    if (!d || own_strings(d, &owned) != 0 || (owned.id && !(d->id = arena_strdup(&d->arena, owned.id))))
+        goto nomem;
+    c.R = R;
+    c.s = &owned;
+    c.st = &st;
+    chipcheck_error local;
+    chipcheck_error *e = err ? err : &local;
+    err_clear(&local);
+    int rc = compiled_verdict(R, &owned, o, NULL, NULL, e); /* the flat tables, as the verdict-only path */
+    if (rc == COMPILED_FALLBACK)
+        rc = evaluate_regimes(&c, o, e) != 0 ? e->code : (int)c.verdict; /* a version not compiled: the walker */
+    if (rc < 0) {
+        chipcheck_decision_free(d);
+        return NULL;
+    }
+    d->verdict = (chipcheck_verdict)rc;
+    if (keep_for_retrace(d, R, &owned, o) != 0)
+        goto nomem;
+    d->complete = complete;
+    return d;
+nomem:
+    chipcheck_decision_free(d);
+    err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+    return NULL;
 }
 
 /* ---- evaluators: per-thread scratch for the verdict-only path ------------------------------------- */
@@ -1231,6 +1380,7 @@ int evaluator_run(chipcheck_evaluator *ev, const ship *s, const chipcheck_option
     c.d = NULL;
     c.md = ev->md;
     c.memo = ev->memo;
+    c.checks = 0;
     c.oom = 0;
     c.cur = 0;
     c.negations = 0;

@@ -177,6 +177,7 @@ typedef struct rule {
     size_t nodes;          /* condition elements and expression operations in when: its cost to evaluate */
     int line;
     const struct rfile *file;
+    char *json_head, *json_mid; /* its reasons' constant JSON (decision.c, render_cache_build), or NULL */
 } rule;
 
 typedef struct group_def {
@@ -198,7 +199,10 @@ typedef struct derive_def {
 } derive_def;
 
 /* What a version declares it does not screen (restricted parties, end-use controls, ...). */
-typedef struct ns_item { char *code, *label, *text; int line; } ns_item;
+typedef struct ns_item {
+    char *code, *label, *text; int line;
+    char *json;            /* {"code":...,"label":...,"text":...} (render_cache_build), or NULL */
+} ns_item;
 
 /* One parsed rule file. */
 typedef struct rfile {
@@ -236,6 +240,7 @@ typedef struct rversion {
     int reviewed_ymd;                /* the newest reviewed date along the chain, 0 if none */
     const char *reviewed;
     const char *uses;                /* the nearest uses= along the chain, or NULL */
+    char *json_ruleset, *json_entry; /* its "ruleset" object, its "rulesets" entry up to the verdict, or NULL */
 } rversion;
 
 /* A regime: all versions with one id. Regimes are evaluated in this order (one used by another first). */
@@ -261,6 +266,7 @@ typedef struct cat_chip {
     char **sources; size_t nsources;
     char *source_kind, *as_of;
     char *json;      /* the entry as compact JSON */
+    char *json_sources; /* ,"sources":[...],"source_kind":...,"as_of":... (render_cache_build), or NULL */
 } cat_chip;
 
 /* A name the catalog declares ambiguous (e.g. "MI300": MI300A or MI300X): looking it up is refused, listing
@@ -321,6 +327,16 @@ CC_HIDDEN int text_problem(const char *v, size_t max, int free_text, char *why, 
 /* A copy (malloc'd) with each byte outside a well-formed UTF-8 sequence replaced by U+FFFD. */
 CC_HIDDEN char *utf8_sanitize_dup(const char *s);
 CC_HIDDEN int throughput_bits(const char *precision); /* canonical bits of a precision, 0 if unknown */
+
+/* ---- hot text primitives (textfmt.c) ------------------------------------------------------------- */
+/* v as snprintf "%.15g" prints it; the length (out gets a terminated string of at most 31 bytes). */
+CC_HIDDEN size_t fmt_g15(char out[32], double v);
+/* d as cJSON prints a number: "null" when not finite, an int with "%d", else the shorter of "%1.15g" and
+ * "%1.17g" that reads back as d. The length. */
+CC_HIDDEN size_t fmt_json_number(char out[32], double d);
+/* The n bytes of s escaped as a JSON string's content (no quotes; '"', '\\' and control bytes escaped as cJSON
+ * does) into o, which has room for 6 * n bytes. Returns the end of what was written. */
+CC_HIDDEN char *json_escape(char *o, const char *s, size_t n);
 
 /* ---- strict JSON input (json_input.c) ------------------------------------------------------------- */
 struct cJSON;
@@ -499,7 +515,16 @@ typedef struct arena_block { struct arena_block *next; size_t used, cap; unsigne
 CC_HIDDEN void *arena_alloc(arena_block **a, size_t n);
 CC_HIDDEN char *arena_strdup(arena_block **a, const char *s);
 CC_HIDDEN char *arena_printf(arena_block **a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-CC_HIDDEN void arena_free(arena_block *a);
+/* A new decision, all zero but for its arena's first block, which shares its allocation (so every decision
+ * is made here, and freed with chipcheck_decision_free()). NULL when out of memory. */
+CC_HIDDEN chipcheck_decision *decision_new(void);
+/* The strings given, up to a NULL, joined (as "%s%s..." would print them, without printf's cost). */
+CC_HIDDEN char *arena_cat(arena_block **a, ...) __attribute__((sentinel));
+/* The constant JSON fragments of decisions (a rule's reason, a version's ruleset, a not-screened item, a chip's
+ * sources), rendered once when a collection is loaded so that the collection stays read-only afterwards and is
+ * shared by threads without locks. Out of memory leaves a fragment NULL and the renderer writes it in full. */
+CC_HIDDEN void render_cache_build(chipcheck_rules *R);
+CC_HIDDEN void render_cache_free(chipcheck_rules *R);
 
 typedef enum vtype { V_NONE, V_NUM, V_STR, V_BOOL } vtype;
 typedef struct check {
@@ -514,6 +539,7 @@ typedef struct check {
 } check;
 
 struct chipcheck_reason {
+    const rule *from;             /* the rule it reports, or NULL */
     const char *rule, *code, *kind, *citation, *authority, *source_kind, *confidence, *as_of, *text;
     const char *regime;           /* the regime whose rule this is; NULL for licenses and exceptions named */
     int result;
@@ -557,6 +583,16 @@ struct chipcheck_decision {
     struct chipcheck_reason *reasons; size_t nreasons, capreasons;
     const char **missing; size_t nmissing;
     const char *license_id;
+    /* Lazy trace: a decision of chipcheck_check() records no checks and no metrics (its reasons' checks are empty).
+     * retrace (evaluate.c) evaluates the kept copy of the shipment again with every check, into a new decision,
+     * when the full JSON is asked for; NULL when the decision is already the full trace. */
+    const chipcheck_rules *rules;
+    const ship *replay;
+    const char *ruleset;              /* the options' ruleset, or NULL */
+    chipcheck_decision *(*retrace)(const chipcheck_decision *d);
+    /* Set while only the verdict (and id) is known: builds everything else in place from the kept shipment
+     * (evaluate.c), then is cleared. 0, or -1 out of memory (the decision is left as it was). */
+    int (*complete)(chipcheck_decision *d);
 };
 
 #endif

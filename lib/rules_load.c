@@ -1097,6 +1097,7 @@ void chipcheck_rules_free(chipcheck_rules *r)
 {
     if (!r)
         return;
+    render_cache_free(r); /* first: it reads the versions, files and chips */
     for (size_t i = 0; i < r->nversions; i++)
         version_free(&r->versions[i]);
     free(r->versions);
@@ -1373,6 +1374,7 @@ chipcheck_rules *rules_load_inputs(const load_input *in, size_t n, size_t ngiven
     if (build_regimes(r, err) != 0)
         goto fail;
     r->compiled = compiled_build(r); /* NULL (out of memory): the walker decides every verdict */
+    render_cache_build(r);
     for (size_t i = 0; i < r->nfiles; i++)
         xmlFreeDoc(docs[i]);
     free(docs);

@@ -449,8 +449,14 @@ int date_today(void)
 
 void date_format(int ymd, char out[11])
 {
-    unsigned u = (unsigned)ymd;
-    snprintf(out, 11, "%04u-%02u-%02u", (u / 10000) % 10000, (u / 100) % 100, u % 100);
+    unsigned u = (unsigned)ymd, y = (u / 10000) % 10000, m = (u / 100) % 100, d = u % 100; /* "%04u-%02u-%02u" */
+    const unsigned v[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
+    for (int i = 0, o = 0; i < 8; i++) {
+        out[o++] = (char)('0' + v[i]);
+        if (i == 3 || i == 5)
+            out[o++] = '-';
+    }
+    out[10] = '\0';
 }
 
 /* ---- countries -------------------------------------------------------------------------------------- */

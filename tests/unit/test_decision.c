@@ -150,12 +150,120 @@ static void test_decision_accessors_out_of_range_and_null(void)
     chipcheck_free(NULL);
 }
 
+
+/* One shipment with everything a later trace reads from the caller: chip strings, throughput, a license, an
+ * exception, a region and an ECCN, all in buffers that scribble() overwrites. */
+typedef struct lazy_input {
+    char id[16], name[16], vendor[16], prec[8], lic_id[16], lic_dest[4], from[12], to[12], prod[16], exc[8],
+        auth[16], region[8], eccn[16];
+    chipcheck_throughput tp;
+    const char *products[1];
+    chipcheck_license lic;
+    chipcheck_chip chip;
+    chipcheck_shipment sh;
+} lazy_input;
+
+static void lazy_fill(lazy_input *in, const char *dest)
+{
+    memset(in, 0, sizeof *in);
+    strcpy(in->id, "order-7");
+    strcpy(in->name, "SYN-LAZY");
+    strcpy(in->vendor, "Synthetic");
+    strcpy(in->prec, "fp16");
+    strcpy(in->lic_id, "L-123");
+    strcpy(in->lic_dest, dest);
+    strcpy(in->from, "2025-01-01");
+    strcpy(in->to, "2025-12-31");
+    strcpy(in->prod, "SYN-LAZY");
+    strcpy(in->exc, "NAC");
+    strcpy(in->auth, "AUTH-1");
+    strcpy(in->eccn, "3A090.a");
+    in->tp = (chipcheck_throughput){in->prec, 990, 16, 1};
+    in->products[0] = in->prod;
+    in->lic = (chipcheck_license){in->lic_id, in->lic_dest, in->from, in->to, in->products, 1};
+    in->chip = (chipcheck_chip)CHIPCHECK_CHIP_INIT;
+    in->chip.name = in->name;
+    in->chip.vendor = in->vendor;
+    in->chip.die_area_mm2 = 814;
+    in->chip.memory_bandwidth_gbs = 3350;
+    in->chip.datacenter = 1;
+    in->chip.throughput = &in->tp;
+    in->chip.n_throughput = 1;
+    in->sh.id = in->id;
+    in->sh.date = "2025-06-01";
+    in->sh.destination = dest;
+    in->sh.end_user_hq = dest;
+    in->sh.chip = &in->chip;
+    in->sh.exception = in->exc;
+    in->sh.exception_authorization = in->auth;
+    in->sh.licenses = &in->lic;
+    in->sh.n_licenses = 1;
+    in->sh.eccn = in->eccn;
+}
+
+static void lazy_scribble(lazy_input *in)
+{
+    char *bufs[] = {in->id, in->name, in->vendor, in->prec, in->lic_id, in->lic_dest, in->from, in->to, in->prod,
+                    in->exc, in->auth, in->eccn};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
+        memset(bufs[i], 'X', strlen(bufs[i]));
+    in->tp.tops = -1;
+}
+
+/* chipcheck_check() builds the trace lazily (checks and metrics when the full JSON is asked for): what it gives
+ * after the caller's shipment is gone equals what it gives at once, for every accessor and JSON form. */
+static void test_decision_lazy_trace_outlives_input(void)
+{
+    static const char *const dests[] = {"CN", "HK", "SG", "DE"};
+    static const unsigned forms[] = {0, CHIPCHECK_JSON_BRIEF, CHIPCHECK_JSON_PRETTY};
+    for (size_t k = 0; k < sizeof dests / sizeof dests[0]; k++) {
+        lazy_input a, b;
+        chipcheck_error err;
+        lazy_fill(&a, dests[k]);
+        lazy_fill(&b, dests[k]);
+        chipcheck_decision *now = chipcheck_check(unit_rules, &a.sh, NULL, &err);
+        chipcheck_decision *late = chipcheck_check(unit_rules, &b.sh, NULL, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(now);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(late);
+        char *first = chipcheck_decision_json(now, 0);
+        lazy_scribble(&b);
+        for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+            char *x = chipcheck_decision_json(now, forms[f]), *y = chipcheck_decision_json(late, forms[f]);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+            CU_ASSERT_STRING_EQUAL(x, y);
+            CU_ASSERT_EQUAL(strstr(x, "\"checks\"") != NULL, !(forms[f] & CHIPCHECK_JSON_BRIEF));
+            chipcheck_free(x);
+            chipcheck_free(y);
+        }
+        CU_ASSERT_PTR_NOT_NULL(strstr(first, "\"checks\":[{\"metric\":"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(first, "\"how\":\"tpp = highest over dense throughput of "));
+        CU_ASSERT_PTR_NOT_NULL(strstr(first, "\"id\":\"order-7\""));
+        CU_ASSERT_EQUAL(chipcheck_decision_verdict(now), chipcheck_decision_verdict(late));
+        CU_ASSERT_STRING_EQUAL(chipcheck_decision_id(late), "order-7");
+        CU_ASSERT_TRUE(chipcheck_decision_reason_count(now) > 0);
+        CU_ASSERT_EQUAL(chipcheck_decision_reason_count(now), chipcheck_decision_reason_count(late));
+        for (size_t i = 0; i < chipcheck_decision_reason_count(now); i++) {
+            const chipcheck_reason *x = chipcheck_decision_reason(now, i), *y = chipcheck_decision_reason(late, i);
+            CU_ASSERT_STRING_EQUAL(chipcheck_reason_rule(x), chipcheck_reason_rule(y));
+            CU_ASSERT_STRING_EQUAL(chipcheck_reason_code(x), chipcheck_reason_code(y));
+            CU_ASSERT_EQUAL(chipcheck_reason_result(x), chipcheck_reason_result(y));
+        }
+        CU_ASSERT_EQUAL(chipcheck_decision_classification_count(now), chipcheck_decision_classification_count(late));
+        CU_ASSERT_EQUAL(chipcheck_decision_missing_count(now), chipcheck_decision_missing_count(late));
+        chipcheck_free(first);
+        chipcheck_decision_free(now);
+        chipcheck_decision_free(late);
+    }
+}
+
 int register_decision_suite(void)
 {
     CU_pSuite s = CU_add_suite("decision", NULL, NULL);
     if (!s)
         return -1;
     ADD_TEST(s, test_decision_golden_json);
+    ADD_TEST(s, test_decision_lazy_trace_outlives_input);
     ADD_TEST(s, test_decision_json_matches_cjson_layout);
     ADD_TEST(s, test_decision_json_is_byte_identical);
     ADD_TEST(s, test_decision_brief_json_lists_codes);
