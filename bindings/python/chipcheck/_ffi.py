@@ -185,6 +185,11 @@ _fn("evaluator_verdict", [c_void_p, c_void_p, POINTER(Options), E], c_int, _chec
 _fn("evaluator_verdict_json", [c_void_p, c_char_p, POINTER(Options), E], c_int, _check_status)
 _fn("evaluator_verdicts", [c_void_p, c_size_t, S, S, S, S, POINTER(Options), c_void_p, E], c_long,
     _check_status)
+_fn("evaluator_prepare_chip", [c_void_p, c_char_p, c_void_p, E], c_int, _check_status)
+_fn("evaluator_verdict_prepared", [c_void_p, c_int, c_char_p, c_char_p, c_char_p, c_char_p, POINTER(Options), E],
+    c_int, _check_status)
+_fn("evaluator_verdicts_prepared", [c_void_p, c_size_t, c_void_p, S, S, S, S, POINTER(Options), c_void_p, E],
+    c_long, _check_status)
 # decisions
 _fn("decision_free", [c_void_p], None)
 _fn("decision_verdict", [c_void_p], c_int)
