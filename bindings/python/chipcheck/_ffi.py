@@ -45,6 +45,20 @@ class Options(ctypes.Structure):
     _fields_ = [("version", c_uint), ("default_date", c_char_p), ("ruleset", c_char_p)]
 
 
+class Shipment(ctypes.Structure):
+    """Mirror of ``chipcheck_shipment`` (the chip figures and licenses go through JSON, so they stay opaque)."""
+    _fields_ = [("id", c_char_p), ("date", c_char_p), ("destination", c_char_p), ("end_user_hq", c_char_p),
+                ("export_from", c_char_p), ("chip_name", c_char_p), ("chip", c_void_p), ("exception", c_char_p),
+                ("exception_authorization", c_char_p), ("licenses", c_void_p), ("n_licenses", c_size_t),
+                ("destination_region", c_char_p), ("eccn", c_char_p)]
+
+
+class Outcome(ctypes.Structure):
+    """Mirror of ``chipcheck_outcome`` (written by ``chipcheck_check_many``)."""
+    _fields_ = [("verdict", c_int), ("policy_may_be_stricter", c_int), ("text", c_size_t), ("n_codes", c_size_t),
+                ("n_missing", c_size_t)]
+
+
 OPTIONS_VERSION = 1  # CHIPCHECK_OPTIONS_VERSION
 JSON_PRETTY = 1      # CHIPCHECK_JSON_PRETTY
 JSON_BRIEF = 2       # CHIPCHECK_JSON_BRIEF
@@ -185,6 +199,8 @@ _fn("evaluator_verdict", [c_void_p, c_void_p, POINTER(Options), E], c_int, _chec
 _fn("evaluator_verdict_json", [c_void_p, c_char_p, POINTER(Options), E], c_int, _check_status)
 _fn("evaluator_verdicts", [c_void_p, c_size_t, S, S, S, S, POINTER(Options), c_void_p, E], c_long,
     _check_status)
+_fn("check_many", [c_void_p, c_size_t, c_void_p, POINTER(Options), c_void_p, c_char_p, c_size_t, c_void_p, c_void_p,
+                   E], c_long, _check_status)
 # decisions
 _fn("decision_free", [c_void_p], None)
 _fn("decision_verdict", [c_void_p], c_int)
