@@ -238,6 +238,16 @@ _fn("envelope", [c_void_p, c_char_p, POINTER(c_char_p), c_size_t, POINTER(Option
     _check_null)
 
 
+def raw(name, argtypes, restype):
+    """A second, independent function object for ``chipcheck_<name>``, for the package's hot paths: no
+    errcheck hook (the caller reads the status and the error struct itself), and pointer arguments passed as
+    addresses (``c_void_p``). The table above stays the declaration of record."""
+    f = lib["chipcheck_" + name]
+    f.argtypes = argtypes
+    f.restype = restype
+    return f
+
+
 def take_string(ptr):
     """Copy a library-allocated string (a ``c_void_p`` result) into a Python str and free it with
     ``chipcheck_free``. NULL (the library ran out of memory) raises ``chipcheck.Error``."""
