@@ -237,5 +237,14 @@ def test_argument_kinds_take_the_right_path(rules):
         fast = outcome(lambda: rules.check(**kw))
         ref = outcome(lambda: rules.check_shipment(as_dict(kw)))
         assert isinstance(fast, chipcheck.Error) and error_key(fast) == error_key(ref), kw
-    assert rules.check(chip="H20", to="CN", hq="CN", date="2025-05-02",
+    assert rules.check(chip="H20", to="CN", hq="CN", date="2024-01-02",
                        ruleset="us-ear-advanced-computing@2025-04-09").ruleset["version"] == "2025-04-09"
+    for ruleset in ("us-ear-advanced-computing@2025-04-09", "us-ear-advanced-computing", "nope@1", "nope"):
+        for kw in SET[:40]:
+            fast = outcome(lambda: rules.check(ruleset=ruleset, **kw))
+            ref = outcome(lambda: rules.check_shipment(as_dict(kw), ruleset=ruleset))
+            assert (error_key(fast) if isinstance(fast, chipcheck.Error) else fast.to_json()) == \
+                (error_key(ref) if isinstance(ref, chipcheck.Error) else ref.to_json()), (ruleset, kw)
+            v = outcome(lambda: rules.verdict(ruleset=ruleset, **kw))
+            assert (error_key(v) if isinstance(v, chipcheck.Error) else v) == \
+                (error_key(ref) if isinstance(ref, chipcheck.Error) else ref.verdict), (ruleset, kw)

@@ -341,11 +341,12 @@ class Rules:
         figures, licenses or a quantity go as JSON. Both give the same decision.
         """
         sc = _fast.scratch
-        if licenses is None and quantity is None and ruleset is None and \
+        if licenses is None and quantity is None and \
                 _fast.fill(sc, chip, to, hq, date, export_from, exception, authorization, id, region, eccn):
+            opts = None if ruleset is None else _options(None, ruleset)
             h = self._enter()
             try:
-                d = _fast.check(h, sc.ship_p, None, sc.err_p)
+                d = _fast.check(h, sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
                 if not d:
                     e = _ffi.error_from(sc.err)
                     e.id = id if isinstance(id, str) else None
@@ -504,11 +505,12 @@ class Rules:
         is built or rendered, so it is many times faster than ``check(...).verdict``. Bad input raises
         ``chipcheck.Error`` as ``check()`` does."""
         sc = _fast.scratch
-        if licenses is None and quantity is None and ruleset is None and \
+        if licenses is None and quantity is None and \
                 _fast.fill(sc, chip, to, hq, date, export_from, exception, authorization, id, region, eccn):
+            opts = None if ruleset is None else _options(None, ruleset)
             h = self._enter()
             try:
-                v = _fast.evaluator_verdict(self._evaluator(h), sc.ship_p, None, sc.err_p)
+                v = _fast.evaluator_verdict(self._evaluator(h), sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
             finally:
                 self._leave()
             if v < 0:

@@ -81,10 +81,13 @@ class Decision:
     def __del__(self):
         k = self._keeper
         if k is not None and self._d:
-            with k.lock:
-                d, self._d = self._d, None
-            if d:
-                _ffi.decision_free(d)
+            try:
+                with k.lock:
+                    d, self._d = self._d, None
+                if d:
+                    _ffi.decision_free(d)
+            except Exception:  # interpreter shutdown: the module globals may be gone
+                pass
 
     def _render(self):
         """The JSON text, rendered from the C decision (which is then freed) on first use."""
