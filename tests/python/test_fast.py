@@ -86,7 +86,7 @@ def test_check_struct_path_equals_json_path(rules):
         if isinstance(ref, chipcheck.Error):
             assert error_key(fast) == error_key(ref), kw
             continue
-        assert fast._d and fast._json is None  # nothing rendered yet
+        assert fast._held and fast._json is None  # nothing rendered yet
         fields = (fast.id, fast.verdict, fast.allowed, fast.review_policy, fast.codes, fast.missing,
                   fast.classification, fast.policy_may_be_stricter)
         assert fast._json is None, "a C accessor field rendered the JSON"
@@ -209,9 +209,9 @@ def test_decisions_outlive_their_rules():
     dropped = r.check("H20", "CN")
     del dropped
     gc.collect()
-    before = pickle.dumps(untouched)
+    before = pickle.dumps(r.check("H20", "CN", hq="CN", date="2025-05-02", id="SO-1"))
     r.close()
-    assert not untouched._d and untouched._json is not None
+    assert not untouched._held and untouched._keeper.texts  # rendered by close(), kept for it
     assert (untouched.id, untouched.verdict, untouched.review_policy) == ("SO-1", "license_required",
                                                                          "presumption_of_denial")
     assert untouched.reasons[0]["code"] == "3A090.a.1"

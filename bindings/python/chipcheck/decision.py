@@ -7,11 +7,13 @@ cost a call each, and the decision JSON (17-39 KB) is rendered only when a field
 and the C decision freed.
 
 A C decision borrows text from its rule collection, so it must not outlive it. The choice made here: each
-Rules keeps a weak set of its live Decisions, and ``Rules.close()`` renders the JSON of every one still
-holding its C decision before the collection is freed. A Decision is therefore usable (and picklable: it
-pickles as its JSON) after its Rules is closed, and a Decision dropped before then costs no rendering at all.
-A lock per Rules (reentrant, since the garbage collector may free a Decision on the thread that closes)
-guards the swap of the C pointer, so a render, a finalizer and close() never free it twice.
+Rules has a keeper, which owns the C decisions of its live Decisions (a dict from the Decision's id() to the
+pointer: no reference to the Decision, nothing to do per check but one dict store), and ``Rules.close()``
+renders the JSON of every C decision still held, frees it, and keeps the text for its Decision, before the
+collection is freed. A Decision is therefore usable (and picklable: it pickles as its JSON) after its Rules
+is closed, and one dropped before then costs no rendering at all. The keeper's lock (reentrant, since the
+garbage collector may finalize a Decision on the thread that closes) guards every use of the pointers, so a
+read, a render, a finalizer and close() never race.
 """
 import json
 import threading
@@ -23,21 +25,24 @@ _UNREAD = object()  # a field not read yet (None is a real review policy)
 
 
 class _Keeper:
-    """The live C-backed Decisions of one Rules, and the lock that guards their C pointers."""
+    """The C decisions of one Rules' live Decisions (id(Decision) -> pointer), the JSON texts close() rendered
+    for them, and the lock that guards both."""
 
-    __slots__ = ("lock", "live")
+    __slots__ = ("lock", "live", "texts")
 
     def __init__(self):
         self.lock = threading.RLock()
-        self.live = weakref.WeakSet()
+        self.live = {}
+        self.texts = {}
 
     def release(self):
-        """Render every live Decision's JSON and free its C decision (before the rules are freed)."""
+        """Render every C decision still held and free it, keeping its text for its Decision (before the rules
+        are freed)."""
         with self.lock:
-            for d in list(self.live):
-                if d._d:  # not one finalized on another thread (its weak reference not yet cleared)
-                    d._render()
-            self.live.clear()
+            for key, d in list(self.live.items()):
+                self.texts[key] = _ffi.take_string(_ffi.decision_json(d, 0))
+                del self.live[key]
+                _ffi.decision_free(d)
 
 
 class Decision:
@@ -50,7 +55,7 @@ class Decision:
     its JSON.
     """
 
-    __slots__ = ("_decoded", "_json", "_d", "_keeper", "_verdict", "_policy", "_codes", "_missing", "__weakref__")
+    __slots__ = ("_decoded", "_json", "_keeper", "_verdict", "_policy", "_codes", "_missing")
 
     def __init__(self, text):
         """Make a Decision from decision JSON text (as ``chipcheck_decision_json(d, 0)`` writes it). The text
@@ -58,54 +63,69 @@ class Decision:
         (``to_json()``) never pays for decoding it."""
         self._json = text
         self._decoded = None
-        self._d = None
-        self._keeper = None
+        self._keeper = None  # the keeper of its C decision, while it has one
         self._verdict = self._codes = self._missing = None
         self._policy = _UNREAD
 
     @classmethod
     def _from_c(cls, ptr, keeper, verdict, policy=_UNREAD, codes=None, missing=None):
-        """Wrap a C decision (owned from now on) whose verdict is known; the other fields already known may
-        be given. The caller holds the rules in use, so the keeper is still open."""
+        """Wrap a C decision (the keeper owns it from now on) whose verdict is known; the other fields already
+        known may be given. The caller holds the rules in use, so the keeper is not released meanwhile."""
         self = cls.__new__(cls)
         self._json = self._decoded = None
-        self._d = ptr
         self._keeper = keeper
         self._verdict = verdict
         self._policy = policy
         self._codes = codes
         self._missing = missing
-        keeper.live.add(self)
+        keeper.live[id(self)] = ptr
         return self
 
     def __del__(self):
         k = self._keeper
-        if k is not None and self._d:
+        if k is not None:
             try:
                 with k.lock:
-                    d, self._d = self._d, None
+                    d = k.live.pop(id(self), None)
+                    k.texts.pop(id(self), None)
                 if d:
                     _ffi.decision_free(d)
             except Exception:  # interpreter shutdown: the module globals may be gone
                 pass
 
+    @property
+    def _held(self):
+        """True while the C decision is held (nothing rendered yet)."""
+        k = self._keeper
+        return k is not None and id(self) in k.live
+
     def _render(self):
-        """The JSON text, rendered from the C decision (which is then freed) on first use."""
+        """The JSON text: rendered from the C decision (which is then freed) on first use, or the text close()
+        rendered."""
         if self._json is None:
-            with self._keeper.lock:
+            k = self._keeper
+            with k.lock:
                 if self._json is None:
-                    text = _ffi.take_string(_ffi.decision_json(self._d, 0))
-                    d, self._d = self._d, None
-                    _ffi.decision_free(d)
+                    key = id(self)
+                    d = k.live.get(key)
+                    if d:
+                        text = _ffi.take_string(_ffi.decision_json(d, 0))
+                        del k.live[key]
+                        _ffi.decision_free(d)
+                    else:
+                        text = k.texts.pop(key)
                     self._json = text
+                    self._keeper = None
         return self._json
 
     def _c(self, read):
-        """read(C decision) while the C decision is held; (False, None) once only the JSON is left."""
-        if self._d:
-            with self._keeper.lock:
-                if self._d:
-                    return True, read(self._d)
+        """(True, read(C decision)) while the C decision is held, else (False, None): read the JSON."""
+        k = self._keeper
+        if k is not None:
+            with k.lock:
+                d = k.live.get(id(self))
+                if d:
+                    return True, read(d)
         return False, None
 
     @property
