@@ -20,6 +20,7 @@ import json
 import math
 import os
 import threading
+import time
 
 from . import _fast, _ffi
 from .decision import Decision, _Keeper
@@ -196,9 +197,11 @@ class Rules:
     def __init__(self, handle):
         """Wrap a ``chipcheck_rules *`` handle (internal: use ``Rules.default()`` or ``Rules.from_dir()``)."""
         self._h = handle
-        self._lock = threading.Lock()    # guards _h and _busy (taken directly on the hot paths)
-        self._cond = threading.Condition(self._lock)
-        self._busy = 0  # calls in flight that use the handle; close() waits for them
+        self._cond = threading.Condition()  # guards the swap of _h in close() and the evaluators list
+        # One entry per call in flight that uses the handle: list.append and list.pop are atomic, so counting
+        # costs no lock. A call appends, then reads _h; close() sets _h to None, then waits for the list to
+        # empty: a call either is counted before close() looks or sees None.
+        self._inflight = []
         self._local = threading.local()  # each thread's evaluator (verdict-only scratch)
         self._evaluators = []            # every evaluator made, freed by close()
         self._keeper = _Keeper()         # the live Decisions holding C decisions: rendered by close()
@@ -240,18 +243,20 @@ class Rules:
     def _using(self):
         """The handle, for one call: counted while in use, so that close() frees it only after every call in
         flight on other threads has returned (freeing it under them crashed the interpreter)."""
-        with self._cond:
-            if not self._h:
-                raise Error("the rule collection is closed")
-            self._busy += 1
-            h = self._h
+        h = self._enter()
         try:
             yield h
         finally:
-            with self._cond:
-                self._busy -= 1
-                if self._busy == 0:
-                    self._cond.notify_all()
+            self._inflight.pop()
+
+    def _enter(self):
+        """The handle, counted as in use until ``self._inflight.pop()`` (the hot paths' form of ``_using``)."""
+        self._inflight.append(None)
+        h = self._h
+        if not h:
+            self._inflight.pop()
+            raise Error("the rule collection is closed")
+        return h
 
     def close(self):
         """Free the collection, once the calls in flight on other threads have returned; calls made after
@@ -259,8 +264,8 @@ class Rules:
         rendered to JSON and freed here, before the collection they borrow from)."""
         with self._cond:
             h, self._h = self._h, None
-            while self._busy:
-                self._cond.wait()
+        while self._inflight:
+            time.sleep(0.0005)
         self._keeper.release()
         with self._cond:
             evaluators, self._evaluators = self._evaluators, []
@@ -282,22 +287,6 @@ class Rules:
             self.close()
         except Exception:  # interpreter shutdown: the module globals may be gone
             pass
-
-    def _enter(self):
-        """The handle, counted as in use (the fast paths' form of ``_using``; pair with ``_leave``)."""
-        with self._lock:
-            h = self._h
-            if h:
-                self._busy += 1
-        if not h:
-            raise Error("the rule collection is closed")
-        return h
-
-    def _leave(self):
-        with self._lock:
-            self._busy -= 1
-            if not self._busy and not self._h:  # close() is waiting
-                self._cond.notify_all()
 
     def check_shipment(self, shipment, date=None, ruleset=None):
         """Check one shipment given as a dict in the shipment format (keys ``id``, ``date``,
@@ -353,7 +342,7 @@ class Rules:
                     raise e
                 return Decision._from_c(d, self._keeper, _fast.VERDICTS[_fast.decision_verdict(d)])
             finally:
-                self._leave()
+                self._inflight.pop()
         return self.check_shipment(_shipment(chip, to, hq, date, export_from, licenses, exception,
                                              authorization, id, quantity, region, eccn), ruleset=ruleset)
 
@@ -435,7 +424,7 @@ class Rules:
                     at += 1 + nc + nm
                 done += got
         finally:
-            self._leave()
+            self._inflight.pop()
         return out
 
     def headroom(self, chip, to, hq=None, date=None, export_from=None, ruleset=None, region=None, eccn=None,
@@ -510,9 +499,13 @@ class Rules:
             opts = None if ruleset is None else _options(None, ruleset)
             h = self._enter()
             try:
-                v = _fast.evaluator_verdict(self._evaluator(h), sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
+                try:
+                    ev = self._local.ev
+                except AttributeError:
+                    ev = self._evaluator(h)
+                v = _fast.evaluator_verdict(ev, sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
             finally:
-                self._leave()
+                self._inflight.pop()
             if v < 0:
                 e = _ffi.error_from(sc.err)
                 e.id = id if isinstance(id, str) else None
