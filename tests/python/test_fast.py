@@ -165,6 +165,9 @@ def test_screen_numpy_and_pandas_types(rules):
     assert got.tolist() == want
     frame.loc[30, "hq"] = float("nan")  # NaN is absent, as None is
     assert rules.screen(frame["chip"], frame["to"], hq=frame["hq"], dates=frame["date"]).tolist() == want
+    frame.loc[30, "chip"] = "nope"  # a bad row's error is its own, not the absent hq's
+    bad = rules.screen(frame["chip"], frame["to"], hq=frame["hq"], dates=frame["date"], errors="yield")
+    assert (bad[30].code, bad[30].field) == ("CHIPCHECK_ERR_NOT_FOUND", "chip") and bad[40] == want[3]
     bad = rules.screen(np.array(["H20", "nope"]), np.array(["CN", "CN"]), date="2025-05-02", errors="yield")
     assert bad.dtype == object and bad[0] == "license_required" and isinstance(bad[1], chipcheck.Error)
 

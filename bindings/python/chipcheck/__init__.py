@@ -579,9 +579,10 @@ class Rules:
                    for j, (name, _) in enumerate(given)]
         verdicts = self._distinct_verdicts([name for name, _ in given], encoded, len(distinct), date, ruleset)
         answer = {}
-        for row, v in zip(distinct, verdicts):
-            if v < 0:  # check it alone for its message
-                kw = {_ARG[name]: value for (name, _), value in zip(given, row)}
+        for r, (row, v) in enumerate(zip(distinct, verdicts)):
+            if v < 0:  # check it alone for its message (its values as they went to the library)
+                kw = {_ARG[name]: None if col[r] is None else col[r].decode("utf-8", "surrogateescape")
+                      for (name, _), col in zip(given, encoded)}
                 try:
                     self.verdict(date=kw.pop("date", None) or date, ruleset=ruleset, **kw)
                     e = Error("the shipment's error was not reproduced", status=v)
