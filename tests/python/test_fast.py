@@ -251,3 +251,66 @@ def test_argument_kinds_take_the_right_path(rules):
             v = outcome(lambda: rules.verdict(ruleset=ruleset, **kw))
             assert (error_key(v) if isinstance(v, chipcheck.Error) else v) == \
                 (error_key(ref) if isinstance(ref, chipcheck.Error) else ref.verdict), (ruleset, kw)
+
+
+CLOSE_WHILE_DECIDING = r"""
+import gc, random, threading, chipcheck
+ref = chipcheck.Rules.default()
+want = {c: ref.check(c, "CN", hq="CN", date="2025-05-02").to_json() for c in ("H20", "H100", "A10", "B200")}
+ref.close()
+for round_ in range(5):
+    rules = chipcheck.Rules.default()
+    kept, errors, made = [], [], [0]
+    lock = threading.Lock()
+    def work(seed):
+        rng = random.Random(seed)
+        while True:
+            chip = rng.choice(sorted(want))
+            try:
+                if rng.random() < 0.1:
+                    ds = list(rules.check_many([{"chip": chip, "destination": "CN", "end_user_hq": "CN",
+                                                 "date": "2025-05-02"}] * 3))
+                else:
+                    ds = [rules.check(chip, "CN", hq="CN", date="2025-05-02")]
+            except chipcheck.Error as e:
+                if e.message != "the rule collection is closed":
+                    errors.append(e.message)
+                return
+            for d in ds:
+                r = rng.random()
+                if r < 0.3:
+                    d.verdict, d.codes, d.missing, d.review_policy
+                elif r < 0.4:
+                    d.to_json()
+                with lock:
+                    made[0] += 1
+                    if rng.random() < 0.2:
+                        kept.append((chip, d))
+            if rng.random() < 0.01:
+                gc.collect()
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    while True:
+        with lock:
+            if made[0] >= 300:
+                break
+    rules.close()  # while the threads check, read, render and drop decisions
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert all(d.to_json() == want[chip] for chip, d in kept), "a decision changed across close()"
+    assert not rules._keeper.live
+print("ok")
+"""
+
+
+def test_decisions_survive_close_while_threads_decide():
+    """close() while other threads make, read, render and drop C-backed decisions: no crash, no decision
+    lost or changed, nothing left held. In a child, so that a crash is a failure, not the end of the run."""
+    import os
+    import subprocess
+    import sys
+    run = subprocess.run([sys.executable, "-c", CLOSE_WHILE_DECIDING], capture_output=True, text=True,
+                         env=os.environ.copy(), timeout=300)
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr
