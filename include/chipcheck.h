@@ -375,8 +375,8 @@ CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *eval
                                                        const char *export_from, const char *date,
                                                        const chipcheck_options *opts, chipcheck_error *err);
 
-/** Verdicts of n shipments of prepared chips given as columns (the bulk path of the Python package's
- *  Rules.screen()): shipment i is the prepared chip chips[i] sent to destinations[i], for an end user
+/** Verdicts of n shipments of prepared chips given as columns (an order book over SKU master data, in one
+ *  call): shipment i is the prepared chip chips[i] sent to destinations[i], for an end user
  *  headquartered in end_user_hqs[i], exported from export_froms[i], on dates[i], decided as
  *  chipcheck_evaluator_verdict_prepared() decides it. end_user_hqs, export_froms and dates may be NULL (every
  *  entry absent), and so may any of their entries.
@@ -390,6 +390,36 @@ CHIPCHECK_API long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev
                                                         const char *const *export_froms, const char *const *dates,
                                                         const chipcheck_options *opts, int *verdicts,
                                                         chipcheck_error *err);
+
+/** The summary of one shipment's decision, written by chipcheck_check_many(). */
+typedef struct chipcheck_outcome {
+    int verdict;                /**< a chipcheck_verdict (0, 1 or 3), or the negative chipcheck_status of the
+                                     shipment's error (its message is not kept: check it alone to read it) */
+    int policy_may_be_stricter; /**< as chipcheck_decision_policy_may_be_stricter(); 0 for an error */
+    size_t text;                /**< byte offset in the text buffer of this shipment's strings, each one
+                                     NUL-terminated: the review policy ("" when none, and for an error), then
+                                     the n_codes codes, then the n_missing fields */
+    size_t n_codes;             /**< codes of the reasons that hold (result 1), in trace order: the "codes" of
+                                     the brief JSON */
+    size_t n_missing;           /**< the fields of chipcheck_decision_missing(), in its order */
+} chipcheck_outcome;
+
+/** Decide n shipments in one call (the bulk path of the Python package's Rules.check_many()): shipment i is
+ *  decided as chipcheck_check(rules, &shipments[i], opts, ...) decides it, and summarised in outcomes[i], its
+ *  strings copied into text (so they stay valid whatever is freed). It stops before the first shipment whose
+ *  strings do not fit in the text_size bytes left: call again from there. A few hundred bytes a shipment is
+ *  ample.
+ * @param decisions  when not NULL, receives the n decisions (NULL for an error), each freed by the caller with
+ *                   chipcheck_decision_free(); when NULL, each decision is freed once summarised.
+ * @param text_used  receives the bytes of text written.
+ * @return the number of shipments decided (n, or fewer when the text buffer filled), or a negative
+ *         chipcheck_status with err filled when an argument is unusable (NULL rules or text_used; NULL
+ *         shipments, outcomes or text while n > 0; a text buffer that cannot hold the first shipment's
+ *         strings). Thread-safe as chipcheck_check(). */
+CHIPCHECK_API long chipcheck_check_many(const chipcheck_rules *rules, size_t n, const chipcheck_shipment *shipments,
+                                        const chipcheck_options *opts, chipcheck_outcome *outcomes, char *text,
+                                        size_t text_size, size_t *text_used, chipcheck_decision **decisions,
+                                        chipcheck_error *err);
 
 /** Free a decision. NULL is a no-op.
  *

@@ -434,6 +434,76 @@ long chipcheck_evaluator_verdicts(chipcheck_evaluator *ev, size_t n, const char 
     return errors;
 }
 
+/* Append one NUL-terminated string to the outcome text; 0, or -1 when it does not fit. */
+static int outcome_put(char *text, size_t size, size_t *used, const char *s)
+{
+    size_t len = strlen(s ? s : "") + 1;
+    if (len > size - *used)
+        return -1;
+    memcpy(text + *used, s ? s : "", len);
+    *used += len;
+    return 0;
+}
+
+/* One decision's summary into o and the text: the review policy, the codes that hold, the missing fields. */
+static int outcome_write(const chipcheck_decision *d, chipcheck_outcome *o, char *text, size_t size, size_t *used)
+{
+    o->verdict = (int)chipcheck_decision_verdict(d);
+    o->policy_may_be_stricter = chipcheck_decision_policy_may_be_stricter(d);
+    if (outcome_put(text, size, used, chipcheck_decision_review_policy(d)))
+        return -1;
+    for (size_t k = 0; k < chipcheck_decision_reason_count(d); k++) {
+        const chipcheck_reason *r = chipcheck_decision_reason(d, k);
+        if (chipcheck_reason_result(r) != 1)
+            continue;
+        if (outcome_put(text, size, used, chipcheck_reason_code(r)))
+            return -1;
+        o->n_codes++;
+    }
+    for (size_t k = 0; k < chipcheck_decision_missing_count(d); k++) {
+        if (outcome_put(text, size, used, chipcheck_decision_missing(d, k)))
+            return -1;
+        o->n_missing++;
+    }
+    return 0;
+}
+
+long chipcheck_check_many(const chipcheck_rules *rules, size_t n, const chipcheck_shipment *shipments,
+                          const chipcheck_options *opts, chipcheck_outcome *outcomes, char *text, size_t text_size,
+                          size_t *text_used, chipcheck_decision **decisions, chipcheck_error *err)
+{
+    err_clear(err);
+    if (!rules || !text_used || (n > 0 && (!shipments || !outcomes || !text)))
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL,
+                       "rules, shipments, outcomes, text and text_used must not be NULL");
+    size_t used = 0, i;
+    for (i = 0; i < n; i++) {
+        chipcheck_outcome *o = &outcomes[i];
+        chipcheck_error e;
+        size_t start = used;
+        memset(o, 0, sizeof *o);
+        o->text = used;
+        chipcheck_decision *d = chipcheck_check(rules, &shipments[i], opts, &e);
+        int full = d ? outcome_write(d, o, text, text_size, &used) : outcome_put(text, text_size, &used, "");
+        if (!d)
+            o->verdict = e.code < 0 ? e.code : CHIPCHECK_ERR_NOMEM;
+        if (full) { /* stop before this shipment: the caller goes on from here with the text read */
+            chipcheck_decision_free(d);
+            used = start;
+            if (i == 0)
+                return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "text_size",
+                               "the text buffer (%zu bytes) cannot hold one shipment's outcome", text_size);
+            break;
+        }
+        if (decisions)
+            decisions[i] = d;
+        else
+            chipcheck_decision_free(d);
+    }
+    *text_used = used;
+    return (long)i;
+}
+
 /* ---- prepared chips ------------------------------------------------------------------------------------ */
 
 static char *keep_str(char **at, const char *v)

@@ -91,12 +91,18 @@ def test_verdicts_numpy_columns(rules):
     assert got == want
 
 
-def test_decision_decodes_lazily(rules):
+def test_decision_renders_and_decodes_lazily(rules):
     d = rules.check("H20", "CN", hq="CN", date="2025-05-02")
-    assert d._decoded is None  # nothing decoded yet
+    assert d._json is None and d._decoded is None and d._held  # the C decision, nothing rendered yet
+    assert (d.verdict, d.review_policy, d.codes, d.missing, d.classification) == (
+        "license_required", "presumption_of_denial", ["H20_CLASS_2025_04", "H20_EQUIV_BANDWIDTH_2025_04"], [], [])
+    assert d._json is None and d._decoded is None  # read through the C accessors
     text = d.to_json()
-    assert d._decoded is None and json.loads(text)["verdict"] == "license_required"
-    assert d.verdict == "license_required" and d._decoded is not None
+    assert d._decoded is None and not d._held and json.loads(text)["verdict"] == "license_required"
+    assert d.reasons[0]["code"] == "3A090.a.1" and d._decoded is not None
+    # once rendered, the same fields come from the JSON
+    assert (d.verdict, d.review_policy, d.codes, d.missing, d.classification) == (
+        "license_required", "presumption_of_denial", ["H20_CLASS_2025_04", "H20_EQUIV_BANDWIDTH_2025_04"], [], [])
 
 
 def test_verdict_evaluators_freed_on_close():

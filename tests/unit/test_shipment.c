@@ -445,6 +445,67 @@ static void test_shipment_messages_state_the_real_cause(void)
     CU_ASSERT_STRING_EQUAL(err.message, "is a directory, not a file");
 }
 
+/* The strings of outcome o, space-separated, for comparing with one literal. */
+static void outcome_strings(const chipcheck_outcome *o, const char *text, char *out, size_t size)
+{
+    const char *p = text + o->text;
+    out[0] = '\0';
+    for (size_t k = 0; k < 1 + o->n_codes + o->n_missing; k++) {
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", k ? " " : "", p);
+        p += strlen(p) + 1;
+    }
+}
+
+/* chipcheck_check_many() summarises each shipment as chipcheck_check() decides it alone, errors in place,
+ * and stops cleanly when its text buffer is full. */
+static void test_shipment_check_many_summaries(void)
+{
+    const char *chips[] = {"H20", "H100", "H20", "H20"}, *to[] = {"CN", "DE", "XX", "DE"}, *hq[] = {"CN", NULL, NULL, "DE"};
+    chipcheck_shipment s[4];
+    for (int i = 0; i < 4; i++) {
+        s[i] = (chipcheck_shipment)CHIPCHECK_SHIPMENT_INIT;
+        s[i].chip_name = chips[i];
+        s[i].destination = to[i];
+        s[i].end_user_hq = hq[i];
+        s[i].date = "2025-05-02";
+    }
+    chipcheck_outcome o[4];
+    chipcheck_decision *d[4];
+    char text[512], line[256];
+    size_t used = 99;
+    chipcheck_error err;
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 4, s, NULL, o, text, sizeof text, &used, d, &err), 4);
+    CU_ASSERT_EQUAL(used, 112);
+    int verdicts[] = {1, 3, CHIPCHECK_ERR_INPUT, 0};
+    const char *want[] = {"presumption_of_denial H20_CLASS_2025_04 H20_EQUIV_BANDWIDTH_2025_04",
+                          " 3A090.a.1 3A090.a.2 CCL_ITEM end_user_hq", "", ""};
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(o[i].verdict, verdicts[i]);
+        CU_ASSERT_EQUAL(o[i].policy_may_be_stricter, 0);
+        outcome_strings(&o[i], text, line, sizeof line);
+        CU_ASSERT_STRING_EQUAL(line, want[i]);
+        chipcheck_decision *alone = chipcheck_check(unit_rules, &s[i], NULL, &err);
+        CU_ASSERT_EQUAL(alone ? (int)chipcheck_decision_verdict(alone) : err.code, verdicts[i]);
+        CU_ASSERT_EQUAL(d[i] ? (int)chipcheck_decision_verdict(d[i]) : err.code, verdicts[i]);
+        CU_ASSERT_EQUAL(o[i].n_missing, alone ? chipcheck_decision_missing_count(alone) : 0);
+        chipcheck_decision_free(alone);
+        chipcheck_decision_free(d[i]);
+    }
+    CU_ASSERT_EQUAL(o[1].n_codes, 3);
+    CU_ASSERT_EQUAL(o[1].n_missing, 1);
+    /* 80 bytes hold the first shipment's 68, not the second's 42: one decided, then the rest from there */
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 4, s, NULL, o, text, 80, &used, NULL, &err), 1);
+    CU_ASSERT_EQUAL(used, 68);
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 3, s + 1, NULL, o, text, 80, &used, NULL, &err), 3);
+    CU_ASSERT_EQUAL(o[0].verdict, 3);
+    CU_ASSERT_EQUAL(used, 44);
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 4, s, NULL, o, text, 10, &used, NULL, &err), CHIPCHECK_ERR_ARG);
+    CU_ASSERT_STRING_EQUAL(err.message, "the text buffer (10 bytes) cannot hold one shipment's outcome");
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 0, NULL, NULL, NULL, NULL, 0, &used, NULL, &err), 0);
+    CU_ASSERT_EQUAL(used, 0);
+    CU_ASSERT_EQUAL(chipcheck_check_many(unit_rules, 1, NULL, NULL, o, text, 80, &used, NULL, &err), CHIPCHECK_ERR_ARG);
+}
+
 int register_shipment_suite(void)
 {
     CU_pSuite s = CU_add_suite("shipment", NULL, NULL);
@@ -461,5 +522,6 @@ int register_shipment_suite(void)
     ADD_TEST(s, test_shipment_keys_checked_in_one_pass_and_arrays_bounded);
     ADD_TEST(s, test_shipment_error_strings_are_valid_utf8);
     ADD_TEST(s, test_shipment_messages_state_the_real_cause);
+    ADD_TEST(s, test_shipment_check_many_summaries);
     return 0;
 }

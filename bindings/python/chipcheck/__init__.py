@@ -20,9 +20,10 @@ import json
 import math
 import os
 import threading
+import time
 
-from . import _ffi
-from .decision import Decision
+from . import _fast, _ffi
+from .decision import Decision, _Keeper
 from .errors import Error
 
 __all__ = ["Rules", "Decision", "Error", "check", "version"]
@@ -134,32 +135,54 @@ def _shipment_json(shipment):
 _VERDICTS = {0: "allowed", 1: "license_required", 3: "indeterminate"}
 
 
-def _column(values, n, what):
-    """A column as a C array of n ``const char *`` (None entries NULL). A numpy array of str is encoded in
-    one vectorised step; a list is encoded item by item."""
-    if len(values) != n:
+_BLOCK = 256  # shipments per call of check_many's bulk path
+_ARG = {"chips": "chip", "to": "to", "hq": "hq", "dates": "date", "export_from": "export_from", "region": "region",
+        "eccn": "eccn"}  # screen() column -> verdict() argument
+_SHIP_FIELD = {"chips": "chip_name", "to": "destination", "hq": "end_user_hq", "dates": "date",
+               "export_from": "export_from", "region": "destination_region", "eccn": "eccn"}
+
+
+def _column_values(values, n, what):
+    """A column (list, tuple, numpy array, pandas Series, other sequence) as a list of n Python values."""
+    if values is None or isinstance(values, (str, bytes)):
+        raise TypeError("%s must be a list (or tuple, numpy array, pandas Series) of str, not %s"
+                        % (what, type(values).__name__))
+    if type(values) is not list:
+        kind = getattr(getattr(values, "dtype", None), "kind", "")
+        if kind == "M" and type(values).__name__ == "ndarray":  # numpy datetime64: as datetime.date
+            values = values.astype("datetime64[D]")
+        values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if n is not None and len(values) != n:
         raise ValueError("%s has %d entries; chips has %d" % (what, len(values), n))
-    if type(values).__name__ == "ndarray" and getattr(values.dtype, "kind", "") in "US":
-        values = values.tolist()
-    arr = (ctypes.c_char_p * n)()
-    enc = {}
-    for i, v in enumerate(values):
-        if v is None:
-            continue
-        b = enc.get(v)
-        if b is None:
-            if not isinstance(v, str):
-                if isinstance(v, (datetime.date, datetime.datetime)) and what == "dates":
-                    b = _date_text(v).encode()
-                else:
-                    raise TypeError("%s[%d] must be a str or None, not %s" % (what, i, type(v).__name__))
+    return values
+
+
+def _absent(v):
+    """None, a float NaN, pandas NA or NaT: an absent entry."""
+    return v is None or (isinstance(v, float) and v != v) or type(v).__name__ in ("NAType", "NaTType")
+
+
+def _encode_column(values, what, column):
+    """Distinct column values as bytes (None when absent), each converted once; a bad value raises naming
+    its first row in column."""
+    out = []
+    for v in values:
+        b = _fast.BYTES.get(v, _fast.NO) if type(v) is str else _fast.NO
+        if b is _fast.NO:
+            if _absent(v):
+                b = None
+            elif isinstance(v, datetime.date) and what == "dates":
+                b = _date_text(v).encode()
+            elif not isinstance(v, str):
+                raise TypeError("%s[%d] must be a str or None, not %s" % (what, column.index(v), type(v).__name__))
+            elif "\x00" in v:
+                raise ValueError("%s[%d] holds a NUL character: %r" % (what, column.index(v), v))
             else:
-                if "\x00" in v:
-                    raise ValueError("%s[%d] holds a NUL character: %r" % (what, i, v))
-                b = v.encode("utf-8", "surrogateescape")
-            enc[v] = b
-        arr[i] = b
-    return arr
+                b = _fast.encode(v)
+                if b is _fast.NO:  # does not encode: the library says why
+                    b = v.encode("utf-8", "surrogateescape")
+        out.append(b)
+    return out
 
 
 class Rules:
@@ -167,17 +190,21 @@ class Rules:
 
     Make one with ``Rules.default()`` (the rules compiled into the library) or ``Rules.from_dir(path)``.
     Any number of threads may check shipments against one collection. ``close()`` frees the C object (so do
-    ``with Rules.default() as rules:`` and garbage collection); decisions already made stay usable, since a
-    ``Decision`` holds Python data only.
+    ``with Rules.default() as rules:`` and garbage collection); decisions already made stay usable: a
+    ``Decision`` still holding its C decision has its JSON rendered by ``close()`` (see ``chipcheck.decision``).
     """
 
     def __init__(self, handle):
         """Wrap a ``chipcheck_rules *`` handle (internal: use ``Rules.default()`` or ``Rules.from_dir()``)."""
         self._h = handle
-        self._cond = threading.Condition()
-        self._busy = 0  # calls in flight that use the handle; close() waits for them
+        self._cond = threading.Condition()  # guards the swap of _h in close() and the evaluators list
+        # One entry per call in flight that uses the handle: list.append and list.pop are atomic, so counting
+        # costs no lock. A call appends, then reads _h; close() sets _h to None, then waits for the list to
+        # empty: a call either is counted before close() looks or sees None.
+        self._inflight = []
         self._local = threading.local()  # each thread's evaluator (verdict-only scratch)
         self._evaluators = []            # every evaluator made, freed by close()
+        self._keeper = _Keeper()         # the live Decisions holding C decisions: rendered by close()
 
     def __repr__(self):
         try:
@@ -216,26 +243,30 @@ class Rules:
     def _using(self):
         """The handle, for one call: counted while in use, so that close() frees it only after every call in
         flight on other threads has returned (freeing it under them crashed the interpreter)."""
-        with self._cond:
-            if not self._h:
-                raise Error("the rule collection is closed")
-            self._busy += 1
-            h = self._h
+        h = self._enter()
         try:
             yield h
         finally:
-            with self._cond:
-                self._busy -= 1
-                if self._busy == 0:
-                    self._cond.notify_all()
+            self._inflight.pop()
+
+    def _enter(self):
+        """The handle, counted as in use until ``self._inflight.pop()`` (the hot paths' form of ``_using``)."""
+        self._inflight.append(None)
+        h = self._h
+        if not h:
+            self._inflight.pop()
+            raise Error("the rule collection is closed")
+        return h
 
     def close(self):
         """Free the collection, once the calls in flight on other threads have returned; calls made after
-        close() raise ``chipcheck.Error``. Decisions already made stay usable (they hold Python data)."""
+        close() raise ``chipcheck.Error``. Decisions already made stay usable (the C decisions still held are
+        rendered to JSON and freed here, before the collection they borrow from)."""
         with self._cond:
             h, self._h = self._h, None
-            while self._busy:
-                self._cond.wait()
+        while self._inflight:
+            time.sleep(0.0005)
+        self._keeper.release()
         with self._cond:
             evaluators, self._evaluators = self._evaluators, []
         for ev in evaluators:
@@ -277,10 +308,7 @@ class Rules:
             except Error as e:
                 e.id = _shipment_id(shipment)
                 raise
-            try:
-                return Decision(_ffi.take_string(_ffi.decision_json(d, 0)))
-            finally:
-                _ffi.decision_free(d)
+            return Decision._from_c(d, self._keeper, _fast.VERDICTS[_fast.decision_verdict(d)])
 
     def check(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
               authorization=None, id=None, quantity=None, ruleset=None, region=None, eccn=None):
@@ -297,7 +325,24 @@ class Rules:
         region of the destination (``"UA-43"``: needed for Ukraine, where Crimea and the so-called DNR and LNR
         are controlled); ``eccn`` is the item's classification (``"3A991.p"``, ``"EAR99"``), which some
         destination-wide controls depend on. Bad input raises ``chipcheck.Error``.
+
+        A catalog chip with text arguments goes to the library as a struct (no JSON text); a chip given by
+        figures, licenses or a quantity go as JSON. Both give the same decision.
         """
+        sc = _fast.scratch
+        if licenses is None and quantity is None and \
+                _fast.fill(sc, chip, to, hq, date, export_from, exception, authorization, id, region, eccn):
+            opts = None if ruleset is None else _options(None, ruleset)
+            h = self._enter()
+            try:
+                d = _fast.check(h, sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
+                if not d:
+                    e = _ffi.error_from(sc.err)
+                    e.id = id if isinstance(id, str) else None
+                    raise e
+                return Decision._from_c(d, self._keeper, _fast.VERDICTS[_fast.decision_verdict(d)])
+            finally:
+                self._inflight.pop()
         return self.check_shipment(_shipment(chip, to, hq, date, export_from, licenses, exception,
                                              authorization, id, quantity, region, eccn), ruleset=ruleset)
 
@@ -309,9 +354,26 @@ class Rules:
         which then stops. ``errors="yield"``: the ``chipcheck.Error`` is yielded in the bad shipment's place
         (its ``id`` attribute is the shipment's id) and the iteration goes on, as ``chipcheck batch``
         writes an error record and goes on; tell the two apart with ``isinstance(item, chipcheck.Error)``.
+
+        A list or tuple is decided in blocks of 256, each block in one call into the library
+        (``chipcheck_check_many``), whose decisions come back with their verdict, review policy, codes and
+        missing fields already read; any other iterable is read one shipment at a time, never ahead.
         """
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
+        if isinstance(shipments, (list, tuple)):
+            for start in range(0, len(shipments), _BLOCK):
+                block = shipments[start:start + _BLOCK]
+                for ship, item in zip(block, self._check_block(block, date, ruleset)):
+                    if item is None:
+                        try:
+                            item = self.check_shipment(ship, date=date, ruleset=ruleset)
+                        except Error as e:
+                            item = e
+                    if isinstance(item, Error) and errors == "raise":
+                        raise item
+                    yield item
+            return
         for shipment in shipments:
             try:
                 yield self.check_shipment(shipment, date=date, ruleset=ruleset)
@@ -319,6 +381,51 @@ class Rules:
                 if errors == "raise":
                     raise
                 yield e
+
+    def _check_block(self, block, date, ruleset):
+        """Decisions of the shipments of block that a struct can carry, through chipcheck_check_many; None
+        in the place of the others and of errors (the caller checks those alone, for their messages)."""
+        fields = [_fast.dict_fields(ship) for ship in block]
+        todo = [i for i, f in enumerate(fields) if f is not None]
+        out = [None] * len(block)
+        if not todo:
+            return out
+        n = len(todo)
+        ships = (_ffi.Shipment * n)()
+        for k, i in enumerate(todo):
+            entry = ships[k]
+            for field, value in fields[i]:
+                setattr(entry, field, value)
+        outcomes = (_ffi.Outcome * n)()
+        decisions = (ctypes.c_void_p * n)()
+        opts = _options(date, ruleset)
+        sc = _fast.scratch
+        size, so, sd = ctypes.sizeof(_ffi.Shipment), ctypes.sizeof(_ffi.Outcome), ctypes.sizeof(ctypes.c_void_p)
+        base = (ctypes.addressof(ships), ctypes.addressof(outcomes), ctypes.addressof(decisions))
+        h = self._enter()
+        try:
+            done = 0
+            while done < n:
+                got = _fast.check_many(h, n - done, base[0] + done * size, ctypes.addressof(opts),
+                                       base[1] + done * so, ctypes.addressof(sc.text), len(sc.text), sc.used_p,
+                                       base[2] + done * sd, sc.err_p)
+                if got <= 0:
+                    raise _ffi.error_from(sc.err)
+                strs = ctypes.string_at(sc.text, sc.used.value).decode("utf-8").split("\0")
+                at = 0
+                for k in range(done, done + got):
+                    o = outcomes[k]
+                    nc, nm = o.n_codes, o.n_missing
+                    d = decisions[k]
+                    if o.verdict >= 0 and d:
+                        out[todo[k]] = Decision._from_c(d, self._keeper, _fast.VERDICTS[o.verdict],
+                                                        strs[at] or None, strs[at + 1:at + 1 + nc],
+                                                        strs[at + 1 + nc:at + 1 + nc + nm])
+                    at += 1 + nc + nm
+                done += got
+        finally:
+            self._inflight.pop()
+        return out
 
     def headroom(self, chip, to, hq=None, date=None, export_from=None, ruleset=None, region=None, eccn=None,
                  id=None):
@@ -386,6 +493,24 @@ class Rules:
         ``check()`` would decide with the same arguments, through the library's verdict-only path: no trace
         is built or rendered, so it is many times faster than ``check(...).verdict``. Bad input raises
         ``chipcheck.Error`` as ``check()`` does."""
+        sc = _fast.scratch
+        if licenses is None and quantity is None and \
+                _fast.fill(sc, chip, to, hq, date, export_from, exception, authorization, id, region, eccn):
+            opts = None if ruleset is None else _options(None, ruleset)
+            h = self._enter()
+            try:
+                try:
+                    ev = self._local.ev
+                except AttributeError:
+                    ev = self._evaluator(h)
+                v = _fast.evaluator_verdict(ev, sc.ship_p, opts and ctypes.addressof(opts), sc.err_p)
+            finally:
+                self._inflight.pop()
+            if v < 0:
+                e = _ffi.error_from(sc.err)
+                e.id = id if isinstance(id, str) else None
+                raise e
+            return _fast.VERDICTS[v]
         shipment = _shipment(chip, to, hq, date, export_from, licenses, exception, authorization, id, quantity,
                              region, eccn)
         text = _shipment_json(shipment)
@@ -399,40 +524,100 @@ class Rules:
                 raise
         return _VERDICTS[v]
 
-    def verdicts(self, chips, to, hq=None, dates=None, date=None, ruleset=None, errors="raise"):
-        """Verdicts of many shipments given as columns, in one call into the library: ``chips`` (catalog
-        names), ``to`` (destinations), and optionally ``hq`` and ``dates`` (``"YYYY-MM-DD"``), each a list
-        (or tuple, or numpy array of str) of one length; an entry None is absent. ``date`` is the date of
-        shipments without one (today when None); ``ruleset`` pins ``"ID@VERSION"``. Returns a list of verdict
-        strings, the same as ``check()`` gives each shipment alone.
+    def screen(self, chips, to, hq=None, dates=None, export_from=None, region=None, eccn=None, date=None,
+               ruleset=None, errors="raise"):
+        """Verdicts of many shipments given as columns: ``chips`` (catalog names), ``to`` (destinations), and
+        optionally ``hq``, ``dates`` (``"YYYY-MM-DD"`` or dates), ``export_from``, ``region`` and ``eccn``,
+        each a list, tuple, numpy array or pandas Series of one length; an entry None (or NaN, NA, NaT) is
+        absent. ``date`` is the date of shipments without one (today when None); ``ruleset`` pins
+        ``"ID@VERSION"``. Each verdict is the one ``check()`` gives that shipment alone.
 
-        ``errors="raise"``: a bad shipment raises its ``chipcheck.Error`` (the first one, with its message).
-        ``errors="yield"``: the ``chipcheck.Error`` takes the bad shipment's place in the list."""
+        Returns a list of verdict strings; a numpy array when ``chips`` is one, a pandas Series (same index,
+        named "verdict") when ``chips`` is one. ``errors="raise"``: a bad shipment raises its
+        ``chipcheck.Error`` (the first one, with its message); ``errors="yield"``: the ``chipcheck.Error``
+        takes the bad shipment's place.
+
+        The rows are deduplicated first (a verdict depends only on these columns and the options), each
+        distinct string is encoded once, and the distinct rows are decided in one call into the library's
+        verdict-only path (``chipcheck_evaluator_verdicts``); with ``export_from``, ``region`` or ``eccn``
+        given, one verdict-only call per distinct row.
+        """
+        result = self._screen(chips, to, hq, dates, export_from, region, eccn, date, ruleset, errors)
+        kind = type(chips).__module__.split(".")[0]
+        if kind == "pandas" and type(chips).__name__ == "Series":
+            import pandas
+            return pandas.Series(result, index=chips.index, name="verdict", dtype=object)
+        if kind == "numpy" and type(chips).__name__ == "ndarray":
+            import numpy
+            plain = all(type(v) is str for v in set(result))
+            return numpy.array(result) if plain and result else numpy.array(result, dtype=object)
+        return result
+
+    def verdicts(self, chips, to, hq=None, dates=None, date=None, ruleset=None, errors="raise"):
+        """``screen()`` over ``chips``, ``to``, ``hq`` and ``dates``, always returning a list (kept for
+        callers of 0.2)."""
+        return self._screen(chips, to, hq, dates, None, None, None, date, ruleset, errors)
+
+    def _screen(self, chips, to, hq, dates, export_from, region, eccn, date, ruleset, errors):
         if errors not in ("raise", "yield"):
             raise ValueError("errors must be 'raise' or 'yield'")
+        chips = _column_values(chips, None, "chips")
         n = len(chips)
-        cols = [_column(chips, n, "chips"), _column(to, n, "to"),
-                _column(hq, n, "hq") if hq is not None else None,
-                _column(dates, n, "dates") if dates is not None else None]
-        out = (ctypes.c_int * n)()
-        err = _ffi.Error()
-        opts = _options(date, ruleset)
-        with self._using() as h:
-            _ffi.evaluator_verdicts(self._evaluator(h), n, cols[0], cols[1], cols[2], cols[3], ctypes.byref(opts),
-                                    out, ctypes.byref(err))
-        result = [_VERDICTS.get(v) for v in out]
-        for i, v in enumerate(out):
-            if v < 0:  # check it alone for its message
+        names = ("chips", "to", "hq", "dates", "export_from", "region", "eccn")
+        given = [(name, _column_values(col, n, name)) for name, col in zip(
+            names, (chips, to, hq, dates, export_from, region, eccn)) if col is not None or name in ("chips", "to")]
+        cols = [values for _, values in given]
+        try:
+            distinct = list(dict.fromkeys(zip(*cols)))
+        except TypeError:  # an unhashable value (a dict, a list): name it
+            for name, values in given:
+                for i, v in enumerate(values):
+                    if type(v).__hash__ is None:
+                        raise TypeError("%s[%d] must be a str or None, not %s" % (name, i, type(v).__name__)) from None
+            raise
+        encoded = [_encode_column([row[j] for row in distinct], name, cols[j])
+                   for j, (name, _) in enumerate(given)]
+        verdicts = self._distinct_verdicts([name for name, _ in given], encoded, len(distinct), date, ruleset)
+        answer = {}
+        for r, (row, v) in enumerate(zip(distinct, verdicts)):
+            if v < 0:  # check it alone for its message (its values as they went to the library)
+                kw = {_ARG[name]: None if col[r] is None else col[r].decode("utf-8", "surrogateescape")
+                      for (name, _), col in zip(given, encoded)}
                 try:
-                    self.verdict(chips[i], to[i], hq=hq[i] if hq is not None else None,
-                                 date=(dates[i] if dates is not None else None) or date, ruleset=ruleset)
+                    self.verdict(date=kw.pop("date", None) or date, ruleset=ruleset, **kw)
                     e = Error("the shipment's error was not reproduced", status=v)
                 except Error as exc:
                     e = exc
                 if errors == "raise":
                     raise e
-                result[i] = e
-        return result
+                answer[row] = e
+            else:
+                answer[row] = _fast.VERDICTS[v]
+        return list(map(answer.__getitem__, zip(*cols)))
+
+    def _distinct_verdicts(self, names, encoded, u, date, ruleset):
+        """The verdict (or negative status) of each of u distinct rows, columns encoded as bytes lists."""
+        opts = _options(date, ruleset)
+        with self._using() as h:
+            ev = self._evaluator(h)
+            if set(names) <= {"chips", "to", "hq", "dates"}:
+                arrays = {name: (ctypes.c_char_p * u)(*col) for name, col in zip(names, encoded)}
+                out = (ctypes.c_int * u)()
+                err = _ffi.Error()
+                _ffi.evaluator_verdicts(ev, u, arrays["chips"], arrays["to"], arrays.get("hq"), arrays.get("dates"),
+                                        ctypes.byref(opts), out, ctypes.byref(err))
+                return list(out)
+            sc = _fast.scratch
+            sh = sc.ship
+            fields = [_SHIP_FIELD[name] for name in names]
+            out = []
+            for r in range(u):
+                for name in _SHIP_FIELD.values():
+                    setattr(sh, name, None)
+                for field, col in zip(fields, encoded):
+                    setattr(sh, field, col[r])
+                out.append(_fast.evaluator_verdict(ev, sc.ship_p, ctypes.addressof(opts), sc.err_p))
+            return out
 
     def versions(self):
         """Every loaded rule-set version, ordered by regime id then effective date: a list of dicts with

@@ -45,6 +45,20 @@ class Options(ctypes.Structure):
     _fields_ = [("version", c_uint), ("default_date", c_char_p), ("ruleset", c_char_p)]
 
 
+class Shipment(ctypes.Structure):
+    """Mirror of ``chipcheck_shipment`` (the chip figures and licenses go through JSON, so they stay opaque)."""
+    _fields_ = [("id", c_char_p), ("date", c_char_p), ("destination", c_char_p), ("end_user_hq", c_char_p),
+                ("export_from", c_char_p), ("chip_name", c_char_p), ("chip", c_void_p), ("exception", c_char_p),
+                ("exception_authorization", c_char_p), ("licenses", c_void_p), ("n_licenses", c_size_t),
+                ("destination_region", c_char_p), ("eccn", c_char_p)]
+
+
+class Outcome(ctypes.Structure):
+    """Mirror of ``chipcheck_outcome`` (written by ``chipcheck_check_many``)."""
+    _fields_ = [("verdict", c_int), ("policy_may_be_stricter", c_int), ("text", c_size_t), ("n_codes", c_size_t),
+                ("n_missing", c_size_t)]
+
+
 OPTIONS_VERSION = 1  # CHIPCHECK_OPTIONS_VERSION
 JSON_PRETTY = 1      # CHIPCHECK_JSON_PRETTY
 JSON_BRIEF = 2       # CHIPCHECK_JSON_BRIEF
@@ -190,6 +204,8 @@ _fn("evaluator_verdict_prepared", [c_void_p, c_int, c_char_p, c_char_p, c_char_p
     c_int, _check_status)
 _fn("evaluator_verdicts_prepared", [c_void_p, c_size_t, c_void_p, S, S, S, S, POINTER(Options), c_void_p, E],
     c_long, _check_status)
+_fn("check_many", [c_void_p, c_size_t, c_void_p, POINTER(Options), c_void_p, c_char_p, c_size_t, c_void_p, c_void_p,
+                   E], c_long, _check_status)
 # decisions
 _fn("decision_free", [c_void_p], None)
 _fn("decision_verdict", [c_void_p], c_int)
@@ -225,6 +241,16 @@ _fn("decision_json", [c_void_p, c_uint], c_void_p)
 _fn("headroom", [c_void_p, c_char_p, POINTER(Options), c_uint, E], c_void_p, _check_null)
 _fn("envelope", [c_void_p, c_char_p, POINTER(c_char_p), c_size_t, POINTER(Options), c_uint, E], c_void_p,
     _check_null)
+
+
+def raw(name, argtypes, restype):
+    """A second, independent function object for ``chipcheck_<name>``, for the package's hot paths: no
+    errcheck hook (the caller reads the status and the error struct itself), and pointer arguments passed as
+    addresses (``c_void_p``). The table above stays the declaration of record."""
+    f = lib["chipcheck_" + name]
+    f.argtypes = argtypes
+    f.restype = restype
+    return f
 
 
 def take_string(ptr):
