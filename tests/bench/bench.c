@@ -245,15 +245,15 @@ static double run_batch(const char *cli, const char *in, long lines, int brief, 
     return (double)lines / (now() - t0);
 }
 
-/* Run the Python figures: "check verdict bulk" per second, or zeros when it cannot run. */
-static void run_python(const char *script, double out[3])
+/* Run the Python figures: "check verdict bulk distinct" per second, or zeros when it cannot run. */
+static void run_python(const char *script, double out[4])
 {
     char cmd[1024];
     const char *py = getenv("PYTHON");
-    out[0] = out[1] = out[2] = 0;
+    out[0] = out[1] = out[2] = out[3] = 0;
     snprintf(cmd, sizeof cmd, "%s %s", py && *py ? py : "python3", script);
     FILE *p = popen(cmd, "r");
-    if (!p || fscanf(p, "%lf %lf %lf", &out[0], &out[1], &out[2]) != 3)
+    if (!p || fscanf(p, "%lf %lf %lf %lf", &out[0], &out[1], &out[2], &out[3]) != 4)
         fprintf(stderr, "bench: %s gave no figures\n", cmd);
     if (p)
         pclose(p);
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
     long peak = 0, batch_lines = 1000000;
     if (cli)
         run_batches(cli, batch_lines, sb, &peak);
-    double py[3] = {0, 0, 0};
+    double py[4] = {0, 0, 0, 0};
     if (pyscript)
         run_python(pyscript, py);
 
@@ -368,14 +368,16 @@ int main(int argc, char **argv)
         printf("  %-44s %11.0f /s                          before -          target -\n",
                "Python verdict(), one at a time", py[1]);
         printf("  %-44s %11.0f /s                          before ~5 k/s     target >= 1 M/s\n",
-               "Python verdicts() over columns (bulk)", py[2]);
+               "Python screen() over columns (bulk)", py[2]);
+        printf("  %-44s %11.0f /s                          before -          target -\n",
+               "Python screen(), every row distinct", py[3]);
     }
     printf("{\"version\":\"%s\",\"load_ms\":%.3f,\"verdict_per_s\":%.0f,\"verdict_repeated_per_s\":%.0f,\"prepared_per_s\":%.0f,\"prepared_repeated_per_s\":%.0f,\"traced_per_s\":%.0f,\"trace_json_per_s\":%.0f,"
            "\"threads1_per_s\":%.0f,\"threads2_per_s\":%.0f,\"batch_lines_per_s\":%.0f,\"batch_brief_lines_per_s\":%.0f,"
            "\"batch_brief_jobs2_lines_per_s\":%.0f,\"batch_peak_rss_mib\":%.1f,\"python_check_per_s\":%.0f,"
-           "\"python_verdict_per_s\":%.0f,\"python_bulk_per_s\":%.0f}\n",
+           "\"python_verdict_per_s\":%.0f,\"python_bulk_per_s\":%.0f,\"python_distinct_per_s\":%.0f}\n",
            chipcheck_version(), sl.med, sv.med, svr.med, svp.med, svpr.med, sto.med, st.med, s1.med, s2.med, sb[0].med, sb[1].med, sb[2].med,
-           (double)peak / 1024.0, py[0], py[1], py[2]);
+           (double)peak / 1024.0, py[0], py[1], py[2], py[3]);
     chipcheck_rules_free(rules);
     return sink == 42 ? 2 : 0;
 }

@@ -111,13 +111,30 @@ def test_screen_equals_check_verdict(rules):
             assert isinstance(v, chipcheck.Error) and error_key(v) == error_key(want), kw
         else:
             assert v == want.verdict, kw
-    # the four-column form goes through chipcheck_evaluator_verdicts in one call; same answers
+    # the forms without region and eccn go through prepared chips (chipcheck_evaluator_verdicts_prepared) in
+    # one call; same answers, and the same when the prepared-chip cache is full (the plain bulk call)
     four = rules.screen(cols["chips"], cols["to"], hq=cols["hq"], dates=cols["dates"], date=DEFAULT, errors="yield")
-    for kw, v in zip(SET, four):
+    five = rules.screen(cols["chips"], cols["to"], hq=cols["hq"], dates=cols["dates"], export_from=cols["export_from"],
+                        date=DEFAULT, errors="yield")
+    for kw, v, v5 in zip(SET, four, five):
         keep = {k: kw[k] for k in ("chip", "to", "hq", "date") if k in kw}
         want = outcome(lambda: rules.check(**keep))
         assert (v.message if isinstance(v, chipcheck.Error) else v) == \
             (want.message if isinstance(want, chipcheck.Error) else want.verdict), keep
+        keep["export_from"] = kw.get("export_from")
+        want = outcome(lambda: rules.check(**keep))
+        assert (v5.message if isinstance(v5, chipcheck.Error) else v5) == \
+            (want.message if isinstance(want, chipcheck.Error) else want.verdict), keep
+    assert {c.encode() for c in cols["chips"] if c is not None} <= set(rules._local.chips)  # prepared, kept
+    limit = chipcheck._MAX_PREPARED
+    try:
+        chipcheck._MAX_PREPARED = 0
+        plain = rules.screen(cols["chips"], cols["to"], hq=cols["hq"], dates=cols["dates"], date=DEFAULT,
+                             errors="yield")
+    finally:
+        chipcheck._MAX_PREPARED = limit
+    assert [v if isinstance(v, str) else error_key(v) for v in plain] == \
+        [v if isinstance(v, str) else error_key(v) for v in four]
     alias = rules.verdicts(cols["chips"], cols["to"], hq=cols["hq"], dates=cols["dates"], date=DEFAULT,
                            errors="yield")
     assert [v if isinstance(v, str) else error_key(v) for v in alias] == \

@@ -138,6 +138,8 @@ _VERDICTS = {0: "allowed", 1: "license_required", 3: "indeterminate"}
 _BLOCK = 256  # shipments per call of check_many's bulk path
 _ARG = {"chips": "chip", "to": "to", "hq": "hq", "dates": "date", "export_from": "export_from", "region": "region",
         "eccn": "eccn"}  # screen() column -> verdict() argument
+_PREPARED_COLUMNS = ("chips", "to", "hq", "dates", "export_from")  # what a prepared chip's verdict reads
+_MAX_PREPARED = 65536  # prepared chips kept per evaluator by screen()
 _SHIP_FIELD = {"chips": "chip_name", "to": "destination", "hq": "end_user_hq", "dates": "date",
                "export_from": "export_from", "region": "destination_region", "eccn": "eccn"}
 
@@ -485,7 +487,24 @@ class Rules:
             with self._cond:
                 self._evaluators.append(ev)
             self._local.ev = ev
+            self._local.chips = {}  # chip name (bytes) -> prepared handle or negative status, for this evaluator
         return ev
+
+    def _prepared(self, ev, names):
+        """Handles of the chips named (bytes or None), each prepared once for this thread's evaluator
+        (chipcheck_evaluator_prepare_chip); a chip that cannot be prepared gives its negative status. None
+        when the names would take the cache past _MAX_PREPARED chips (the caller then goes the plain way)."""
+        cache = self._local.chips
+        new = [c for c in dict.fromkeys(names) if c not in cache]
+        if len(cache) + len(new) > _MAX_PREPARED:
+            return None
+        for name in new:
+            err = _ffi.Error()
+            try:
+                cache[name] = _ffi.evaluator_prepare_chip(ev, name, None, ctypes.byref(err))
+            except Error as e:
+                cache[name] = e.status
+        return [cache[c] for c in names]
 
     def verdict(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
                 authorization=None, id=None, quantity=None, ruleset=None, region=None, eccn=None):
@@ -539,8 +558,9 @@ class Rules:
 
         The rows are deduplicated first (a verdict depends only on these columns and the options), each
         distinct string is encoded once, and the distinct rows are decided in one call into the library's
-        verdict-only path (``chipcheck_evaluator_verdicts``); with ``export_from``, ``region`` or ``eccn``
-        given, one verdict-only call per distinct row.
+        verdict-only path: each distinct chip is prepared once per thread (``chipcheck_evaluator_prepare_chip``,
+        kept for later calls) and the rows go through ``chipcheck_evaluator_verdicts_prepared``; with
+        ``region`` or ``eccn`` given, one verdict-only call per distinct row.
         """
         result = self._screen(chips, to, hq, dates, export_from, region, eccn, date, ruleset, errors)
         kind = type(chips).__module__.split(".")[0]
@@ -600,6 +620,15 @@ class Rules:
         opts = _options(date, ruleset)
         with self._using() as h:
             ev = self._evaluator(h)
+            handles = self._prepared(ev, encoded[0]) if set(names) <= set(_PREPARED_COLUMNS) else None
+            if handles is not None:  # chips prepared once per evaluator, the rows in one call
+                arrays = {name: (ctypes.c_char_p * u)(*col) for name, col in zip(names, encoded)}
+                out = (ctypes.c_int * u)()
+                err = _ffi.Error()
+                _ffi.evaluator_verdicts_prepared(ev, u, (ctypes.c_int * u)(*handles), arrays["to"], arrays.get("hq"),
+                                                 arrays.get("export_from"), arrays.get("dates"), ctypes.byref(opts),
+                                                 out, ctypes.byref(err))
+                return [v if h >= 0 else h for v, h in zip(out, handles)]
             if set(names) <= {"chips", "to", "hq", "dates"}:
                 arrays = {name: (ctypes.c_char_p * u)(*col) for name, col in zip(names, encoded)}
                 out = (ctypes.c_int * u)()
