@@ -121,8 +121,8 @@ $(BUILD)/tests/example_erp: examples/erp_screen.c $(BUILD)/libchipcheck.so | $(B
 test check: deps pg-deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: all headertest unit-test thread-test fuzz-replay cli-test example-test export-test python-test newcomer-test \
-          pg-test
+test-run: all headertest unit-test bench-check thread-test fuzz-replay cli-test example-test export-test python-test \
+          newcomer-test pg-test
 	@echo "make test: all suites passed"
 
 unit-test: $(BUILD)/tests/unit
@@ -194,7 +194,7 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 # library into an uninstrumented interpreter or rebuild, so they run in `make test`.)
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize CC=$(SAN_CC) CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
-	  ASAN_OPTIONS=detect_leaks=1 NEWCOMER_ITEMS="3 4 5 6 8" unit-test thread-test fuzz-replay cli-test example-test \
+	  ASAN_OPTIONS=detect_leaks=1 NEWCOMER_ITEMS="3 4 5 6 8" unit-test bench-check thread-test fuzz-replay cli-test example-test \
 	  newcomer-test
 
 tsan: deps
@@ -241,6 +241,11 @@ fuzz: deps
 .PHONY: bench
 $(BUILD)/bench: tests/bench/bench.c $(STLIB) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) $< $(STLIB) $(DEP_LIBS) -o $@
+
+# Every shipment of the benchmark's workload through every verdict path (part of make test; no timing).
+.PHONY: bench-check
+bench-check: $(BUILD)/bench
+	$(BUILD)/bench --check
 
 bench: deps pg-deps
 	@$(MAKE) --no-print-directory $(BUILD)/bench $(CLI) $(BUILD)/libchipcheck.so pg-extension

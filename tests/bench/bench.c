@@ -4,6 +4,10 @@
  * one rule collection. Each figure is the median of several runs with the spread (min..max); the last
  * line is the same figures as one JSON object. A benchmark, not a test: nothing here asserts a time.
  *
+ *   bench --check                 no timing: every shipment of the workload through each verdict path (the
+ *                                  evaluator twice, the second from its memory; a prepared chip twice; the
+ *                                  decision's first verdict; the walker's once its reasons are built), which
+ *                                  must agree; exit 1 when one does not (make test runs this).
  *   bench [CLI [PYTHON_SCRIPT]]   CLI is the chipcheck binary for the batch runs (end to end, 1,000,000 JSON
  *                                  Lines, one job and two); PYTHON_SCRIPT (tests/bench/bench_python.py) is
  *                                  run with $PYTHON (python3 when unset) for the Python figures.
@@ -289,12 +293,60 @@ static void row(const char *name, const char *unit, stat3 s, const char *before,
            target);
 }
 
+/* bench --check: the verdict paths agree on every shipment of the workload. Returns the exit status. */
+static int check_paths(void)
+{
+    chipcheck_error err, e2;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &err), *pv = chipcheck_evaluator_new(rules, &err);
+    chipcheck_options o = CHIPCHECK_OPTIONS_INIT;
+    long disagree = 0, n[4] = {0, 0, 0, 0};
+    o.default_date = "2025-05-02";
+    for (int i = 0; ev && pv && i < NSHIP; i++) {
+        const chipcheck_shipment *s = &W.s[i];
+        chipcheck_decision *d = chipcheck_check(rules, s, &o, &err);
+        int first = d ? (int)chipcheck_decision_verdict(d) : err.code;
+        if (d)
+            (void)chipcheck_decision_reason_count(d); /* the walker decides again */
+        int walker = d ? (int)chipcheck_decision_verdict(d) : err.code;
+        int h = chipcheck_evaluator_prepare_chip(pv, s->chip_name, s->chip, &e2);
+        int got[4] = {chipcheck_evaluator_verdict(ev, s, &o, &e2), chipcheck_evaluator_verdict(ev, s, &o, &e2),
+                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, h, s->destination, s->end_user_hq,
+                                                                       s->export_from, s->date, &o, &e2),
+                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, h, s->destination, s->end_user_hq,
+                                                                       s->export_from, s->date, &o, &e2)};
+        int same = first == walker;
+        for (int k = 0; k < 4; k++)
+            same &= got[k] == walker;
+        if (!same && disagree++ < 5)
+            fprintf(stderr, "bench --check: shipment %d: walker %d, decision %d, evaluator %d/%d, prepared %d/%d\n", i,
+                    walker, first, got[0], got[1], got[2], got[3]);
+        if (walker >= 0 && walker < 4)
+            n[walker]++;
+        chipcheck_decision_free(d);
+    }
+    chipcheck_evaluator_free(ev);
+    chipcheck_evaluator_free(pv);
+    printf("bench --check: %d shipments, %ld allowed, %ld license_required, %ld indeterminate: %s\n", NSHIP,
+           n[CHIPCHECK_ALLOWED], n[CHIPCHECK_LICENSE_REQUIRED], n[CHIPCHECK_INDETERMINATE],
+           disagree ? "the paths DISAGREE" : "every path agrees");
+    return disagree || !ev || !pv ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *cli = argc > 1 ? argv[1] : NULL, *pyscript = argc > 2 ? argv[2] : NULL;
     chipcheck_error err;
     double v[RUNS];
     make_workload();
+    if (cli && !strcmp(cli, "--check")) {
+        if (!(rules = chipcheck_rules_load_default(&err))) {
+            fprintf(stderr, "bench: %s\n", err.message);
+            return 1;
+        }
+        int rc = check_paths();
+        chipcheck_rules_free(rules);
+        return rc;
+    }
 
     double load[21];
     for (int i = 0; i < 21; i++) {
