@@ -9,7 +9,8 @@
 chipcheck_rules *unit_rules;
 static chipcheck_evaluator *unit_evaluator;
 
-/* Every verdict is computed twice, with the full trace and on the verdict-only path, and must agree. */
+/* Every verdict is computed three ways and must agree: the decision's first verdict (the compiled tables),
+ * its verdict once the reasons are built (the walker, the reference) and the verdict-only path. */
 int unit_verdict(const char *json, chipcheck_error *err)
 {
     chipcheck_error local, fast_err;
@@ -20,7 +21,10 @@ int unit_verdict(const char *json, chipcheck_error *err)
         CU_ASSERT_STRING_EQUAL(fast_err.message, (err ? err : &local)->message);
         return -1;
     }
+    int first = (int)chipcheck_decision_verdict(d);
+    (void)chipcheck_decision_reason_count(d); /* the walker decides again */
     int v = (int)chipcheck_decision_verdict(d);
+    CU_ASSERT_EQUAL(first, v);
     if (fast != v)
         fprintf(stderr, "\nverdict-only path disagrees (%d, traced %d): %s\n", fast, v, json);
     CU_ASSERT_EQUAL(fast, v);
