@@ -580,21 +580,22 @@ static int plain_country(const char *v)
     return a < 26 && b < 26 && v[2] == '\0' && country_is_iso((int)(a * 26 + b)) ? (int)(a * 26 + b) : -1;
 }
 
-/* The shipment fields of a prepared verdict. The usual case (plain codes, a well-formed date) is settled
+/* The shipment fields of a prepared verdict into f4 (destination, end user and origin indices, -1 when
+ * absent; the date). The usual case (plain codes, a well-formed date) is settled
  * first; anything else is checked in the order ship_from_struct() checks it, so that the same bad value
  * gives the same error. */
 static int prepared_fields(const char *destination, const char *hq, const char *from, const char *date,
-                           const chipcheck_options *opts, ship *s, chipcheck_error *err)
+                           const chipcheck_options *opts, int f4[4], chipcheck_error *err)
 {
     if (opts && opts->version != CHIPCHECK_OPTIONS_VERSION)
         return err_set(err, CHIPCHECK_ERR_ARG, "<options>", 0, 0, "version",
                        "options version %u is not supported (expected %u); initialise with CHIPCHECK_OPTIONS_INIT",
                        opts->version, CHIPCHECK_OPTIONS_VERSION);
     int d = plain_country(destination), h = plain_country(hq), f = plain_country(from);
-    if (d >= 0 && d < COUNTRY_SPACE && h >= 0 && f >= 0 && date && date_check(date, &s->date) == DATE_OK) {
-        s->dest = d;
-        s->hq = h < COUNTRY_SPACE ? h : -1;
-        s->from = f < COUNTRY_SPACE ? f : -1;
+    if (d >= 0 && d < COUNTRY_SPACE && h >= 0 && f >= 0 && date && date_check(date, &f4[3]) == DATE_OK) {
+        f4[0] = d;
+        f4[1] = h < COUNTRY_SPACE ? h : -1;
+        f4[2] = f < COUNTRY_SPACE ? f : -1;
         return 0;
     }
     if (text_field(date, "date", err) || text_field(destination, "destination", err) ||
@@ -602,18 +603,18 @@ static int prepared_fields(const char *destination, const char *hq, const char *
         return CHIPCHECK_ERR_INPUT;
     if (!destination)
         return ierr(err, "destination", "is required (ISO 3166-1 alpha-2 country of destination)");
-    if (country(destination, "destination", &s->dest, err) || country(hq, "end_user_hq", &s->hq, err) ||
-        country(from, "export_from", &s->from, err))
+    if (country(destination, "destination", &f4[0], err) || country(hq, "end_user_hq", &f4[1], err) ||
+        country(from, "export_from", &f4[2], err))
         return CHIPCHECK_ERR_INPUT;
     int st;
     const char *dd = opts ? opts->default_date : NULL;
-    if (date && (st = date_check(date, &s->date)) != DATE_OK)
+    if (date && (st = date_check(date, &f4[3])) != DATE_OK)
         return ierr(err, "date", "'%.40s' %s", date, date_status_text(st));
-    if (!date && dd && (st = date_check(dd, &s->date)) != DATE_OK)
+    if (!date && dd && (st = date_check(dd, &f4[3])) != DATE_OK)
         return err_set(err, CHIPCHECK_ERR_INPUT, "<options>", 0, 0, "date", "date: default date '%.40s' %s", dd,
                        date_status_text(st));
     if (!date && !dd)
-        s->date = date_today();
+        f4[3] = date_today();
     return 0;
 }
 
@@ -626,19 +627,23 @@ int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *ev, int chip, cons
     if (!p)
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "chip", "%s",
                        ev ? "chip: no chip of this evaluator has this handle" : "evaluator must not be NULL");
-    ship s = p->tmpl;
-    int rc = prepared_fields(destination, end_user_hq, export_from, date, opts, &s, err);
+    int key[5] = {chip, 0, 0, 0, 0}; /* the chip, then destination, end user, origin (indices) and date */
+    int rc = prepared_fields(destination, end_user_hq, export_from, date, opts, key + 1, err);
     if (rc != 0)
         return rc;
     vkey k;
     int remember = !(opts && opts->ruleset) && vmemo_wanted(evaluator_vmemo(ev));
     if (remember) {
-        int key[5] = {chip, s.dest, s.hq, s.from, s.date};
         vmemo_key_ints(&k, key, 5);
         int v = vmemo_get(evaluator_vmemo(ev), &k);
         if (v >= 0)
             return v;
     }
+    ship s = p->tmpl; /* only now: a remembered verdict needs no copy */
+    s.dest = key[1];
+    s.hq = key[2];
+    s.from = key[3];
+    s.date = key[4];
     rc = evaluator_run(ev, &s, opts, err);
     if (remember && rc >= 0)
         vmemo_put(evaluator_vmemo(ev), &k, rc);
