@@ -63,7 +63,10 @@ static void make_workload(void)
     for (int i = 0; i < NSHIP; i++) {
         chipcheck_shipment *s = &W.s[i];
         memset(s, 0, sizeof *s);
-        snprintf(W.date[i], sizeof W.date[i], "%04u-%02u-%02u", 2022 + rnd(5), 1 + rnd(12), 1 + rnd(28));
+        /* each draw in its own statement: the order of function arguments and initialisers is unspecified,
+         * and the workload must be the same whichever compiler builds it */
+        unsigned day = 1 + rnd(28), month = 1 + rnd(12), year = 2022 + rnd(5);
+        snprintf(W.date[i], sizeof W.date[i], "%04u-%02u-%02u", year, month, day);
         s->date = W.date[i];
         s->destination = PICK(dests);
         unsigned h = rnd(10);
@@ -75,8 +78,12 @@ static void make_workload(void)
         }
         chipcheck_chip *c = &W.c[i];
         double tpp = PICK(tpps);
-        *c = (chipcheck_chip){W.name[i], "Synthetic", NULL, NULL, tpp, tpp / PICK(densities), PICK(mems), PICK(ics),
-                              CHIPCHECK_UNSET, (int)rnd(3) - 1, NULL, 0};
+        double density = PICK(densities);
+        double mem = PICK(mems);
+        double ic = PICK(ics);
+        int datacenter = (int)rnd(3) - 1;
+        *c = (chipcheck_chip){W.name[i], "Synthetic", NULL, NULL, tpp, tpp / density, mem, ic, CHIPCHECK_UNSET,
+                              datacenter, NULL, 0};
         snprintf(W.name[i], sizeof W.name[i], "SYN-%u", rnd(512));
         if (rnd(20) == 0)
             c->die_area_mm2 = CHIPCHECK_UNSET; /* some missing data */
