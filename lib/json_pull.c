@@ -46,7 +46,7 @@ static int hex4(const char *s, unsigned *out)
     return 0;
 }
 
-/* \uXXXX (and its low surrogate) at s, as UTF-8 at *o; *len the escape's bytes. \u0000 (an error naming the
+/* A \u escape with its four hex digits (and its low surrogate) at s, as UTF-8 at *o; *len the escape's bytes. \u0000 (an error naming the
  * field, on the cJSON path) and lone surrogates (cJSON refuses them) fall back. */
 static int unicode_escape(const char *s, char **o, size_t *len)
 {
