@@ -46,8 +46,9 @@ static int hex4(const char *s, unsigned *out)
     return 0;
 }
 
-/* A \u escape with its four hex digits (and its low surrogate) at s, as UTF-8 at *o; *len the escape's bytes. \u0000 (an error naming the
- * field, on the cJSON path) and lone surrogates (cJSON refuses them) fall back. */
+/* A \u escape with its four hex digits (and its low surrogate) at s, as UTF-8 at *o; *len the escape's
+ * bytes. \u0000 (an error naming the field, on the cJSON path) and lone surrogates (cJSON refuses them) fall
+ * back. */
 static int unicode_escape(const char *s, char **o, size_t *len)
 {
     unsigned cp, lo;
