@@ -611,8 +611,8 @@ int compiled_verdict(const chipcheck_rules *R, const ship *s, const chipcheck_op
     const compiled_rules *C = R->compiled;
     const rversion *use[MAX_REGIMES], *pin;
     int pin_regime;
-    if (!C || R->nregimes > MAX_REGIMES)
-        return COMPILED_FALLBACK;
+    if (!C || R->nregimes > MAX_REGIMES || s->dest < 0 || s->dest >= COUNTRY_SPACE)
+        return COMPILED_FALLBACK; /* (a shipment always has a destination: the walker would say what is wrong) */
     for (size_t g = 0; g < R->nregimes; g++) { /* every version needed is compiled, else the walker decides */
         use[g] = version_in_force(R, &R->regimes[g], s->date);
         if (use[g] && !C->v[use[g] - R->versions])
