@@ -352,15 +352,23 @@ CHIPCHECK_API long chipcheck_evaluator_verdicts(chipcheck_evaluator *evaluator, 
                                                const char *const *end_user_hqs, const char *const *dates,
                                                const chipcheck_options *opts, int *verdicts, chipcheck_error *err);
 
-/** Prepare a chip once for many verdicts (a part of SKU master data): the catalog name and/or figures are
- *  validated and resolved now, as chipcheck_evaluator_verdict() would for a shipment with this chip_name
- *  and chip, and the evaluator keeps a copy (the arguments are borrowed for this call only). The handle is
- *  good for this evaluator until it is freed; preparing the same chip twice gives two handles.
- * @return a handle >= 0 for chipcheck_evaluator_verdict_prepared(), or a negative chipcheck_status with err
- *         set: the error that shipment would give for its chip (CHIPCHECK_ERR_NOT_FOUND for an unknown or
- *         ambiguous catalog name, CHIPCHECK_ERR_INPUT naming the figure), CHIPCHECK_ERR_NOMEM. */
-CHIPCHECK_API int chipcheck_evaluator_prepare_chip(chipcheck_evaluator *evaluator, const char *chip_name,
-                                                   const chipcheck_chip *chip, chipcheck_error *err);
+/** A chip prepared once for many verdicts (a part of SKU master data): validated and resolved against the
+ *  catalog of the rules it was prepared with. Immutable: any number of threads may use one at once, with
+ *  any evaluator of the same rules. */
+typedef struct chipcheck_prepared_chip chipcheck_prepared_chip;
+
+/** Prepare a chip: the catalog name and/or figures are validated and resolved now, as
+ *  chipcheck_evaluator_verdict() would for a shipment with this chip_name and chip, and a copy is kept (the
+ *  arguments are borrowed for this call only). It borrows its rules, which must outlive it.
+ * @return a prepared chip freed with chipcheck_prepared_chip_free(), or NULL with err set: the error that
+ *         shipment would give for its chip (CHIPCHECK_ERR_NOT_FOUND for an unknown or ambiguous catalog
+ *         name, CHIPCHECK_ERR_INPUT naming the figure), CHIPCHECK_ERR_ARG for NULL rules, CHIPCHECK_ERR_NOMEM. */
+CHIPCHECK_API chipcheck_prepared_chip *chipcheck_prepare_chip(const chipcheck_rules *rules, const char *chip_name,
+                                                              const chipcheck_chip *chip,
+                                                              chipcheck_error *err) CHIPCHECK_ATTR_WUR;
+
+/** Free a prepared chip. NULL is a no-op. */
+CHIPCHECK_API void chipcheck_prepared_chip_free(chipcheck_prepared_chip *chip);
 
 /** The verdict of a prepared chip sent to destination, for an end user headquartered in end_user_hq,
  *  exported from export_from, on date (YYYY-MM-DD; NULL: the options' default date, else today): the verdict
@@ -369,8 +377,10 @@ CHIPCHECK_API int chipcheck_evaluator_prepare_chip(chipcheck_evaluator *evaluato
  *  path: the chip is not validated or looked up again, and a combination asked before is answered from the
  *  evaluator's memory.
  * @return a chipcheck_verdict (0, 1 or 3), or a negative chipcheck_status with err filled (the same error that
- *         shipment gives for a bad field; CHIPCHECK_ERR_ARG for a handle this evaluator did not give). */
-CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *evaluator, int chip,
+ *         shipment gives for a bad field; CHIPCHECK_ERR_ARG for a NULL chip or one prepared with other rules
+ *         than the evaluator's). */
+CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *evaluator,
+                                                       const chipcheck_prepared_chip *chip,
                                                        const char *destination, const char *end_user_hq,
                                                        const char *export_from, const char *date,
                                                        const chipcheck_options *opts, chipcheck_error *err);
@@ -384,7 +394,8 @@ CHIPCHECK_API int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *eval
  *        that shipment's error (its message is not kept; ask chipcheck_evaluator_verdict_prepared() for it).
  * @return the number of shipments that were errors, or a negative chipcheck_status with err filled when an
  *         argument is unusable (NULL evaluator, chips, destinations or verdicts while n > 0). */
-CHIPCHECK_API long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *evaluator, size_t n, const int *chips,
+CHIPCHECK_API long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *evaluator, size_t n,
+                                                        const chipcheck_prepared_chip *const *chips,
                                                         const char *const *destinations,
                                                         const char *const *end_user_hqs,
                                                         const char *const *export_froms, const char *const *dates,

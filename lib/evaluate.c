@@ -1306,7 +1306,6 @@ struct chipcheck_evaluator {
     pcre2_match_data *md;
     memo_entry memo[MEMO_SLOTS];
     vmemo *verdicts; /* recent verdicts (vmemo.c) */
-    prepared_chip **chips; size_t nchips, capchips; /* prepared chips, by handle */
 };
 
 chipcheck_evaluator *chipcheck_evaluator_new(const chipcheck_rules *rules, chipcheck_error *err)
@@ -1338,33 +1337,7 @@ void chipcheck_evaluator_free(chipcheck_evaluator *ev)
         return;
     pcre2_match_data_free(ev->md);
     vmemo_free(ev->verdicts);
-    for (size_t i = 0; i < ev->nchips; i++) {
-        free(ev->chips[i]->owned);
-        free(ev->chips[i]);
-    }
-    free(ev->chips);
     free(ev);
-}
-
-int evaluator_keep_chip(chipcheck_evaluator *ev, prepared_chip *p)
-{
-    if (ev->nchips == MAX_PREPARED_CHIPS)
-        return -1;
-    if (ev->nchips == ev->capchips) {
-        size_t cap = ev->capchips ? ev->capchips * 2 : 64;
-        prepared_chip **n = realloc(ev->chips, cap * sizeof *n);
-        if (!n)
-            return -1;
-        ev->chips = n;
-        ev->capchips = cap;
-    }
-    ev->chips[ev->nchips] = p;
-    return (int)ev->nchips++;
-}
-
-const prepared_chip *evaluator_chip(const chipcheck_evaluator *ev, int handle)
-{
-    return handle >= 0 && (size_t)handle < ev->nchips ? ev->chips[handle] : NULL;
 }
 
 const chipcheck_rules *evaluator_rules(const chipcheck_evaluator *ev) { return ev->rules; }

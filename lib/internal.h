@@ -488,14 +488,15 @@ CC_HIDDEN int vmemo_get(vmemo *m, const vkey *k);
 CC_HIDDEN void vmemo_put(vmemo *m, const vkey *k, int verdict);
 /* The evaluator's memory (evaluate.c owns the evaluator). */
 CC_HIDDEN vmemo *evaluator_vmemo(chipcheck_evaluator *ev);
-/* A chip prepared once (chipcheck_evaluator_prepare_chip()): a validated ship with its chip fields set,
- * its strings and throughput figures in owned (one block). The evaluator keeps it: evaluator_keep_chip()
- * takes ownership and returns its handle, or -1 (out of memory, or MAX_PREPARED_CHIPS kept). */
-#define MAX_PREPARED_CHIPS (1 << 20)
-typedef struct prepared_chip { ship tmpl; void *owned; } prepared_chip;
-CC_HIDDEN int evaluator_keep_chip(chipcheck_evaluator *ev, prepared_chip *p);
-CC_HIDDEN const prepared_chip *evaluator_chip(const chipcheck_evaluator *ev, int handle); /* NULL: no such */
-
+/* A chip prepared once (chipcheck_prepare_chip()): a validated ship with its chip fields set, its strings and
+ * throughput figures in owned (one block); immutable, so any thread may read it. serial tells it from every
+ * other prepared chip of the process (the memory's key: an address can be reused after a free). */
+struct chipcheck_prepared_chip {
+    const chipcheck_rules *rules;
+    uint64_t serial;
+    ship tmpl;
+    void *owned;
+};
 /* ---- the compiled verdict path (compiled.c) -------------------------------------------------------- */
 /* Built at load (NULL out of memory: the walker decides everything); versions it cannot compile stay
  * with the walker. compiled_verdict() returns the verdict, a negative status with err set, or

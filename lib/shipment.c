@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -517,7 +518,7 @@ static char *keep_str(char **at, const char *v)
 }
 
 /* Copy what the validated s borrows (its chip's strings and throughput figures) into one block. */
-static prepared_chip *prepared_copy(const ship *s)
+static chipcheck_prepared_chip *prepared_copy(const ship *s)
 {
     const char *strs[4] = {s->name, s->vendor, s->part_number, s->kind};
     size_t need = s->ntp * sizeof(chipcheck_throughput);
@@ -525,7 +526,7 @@ static prepared_chip *prepared_copy(const ship *s)
         need += strs[i] ? strlen(strs[i]) + 1 : 0;
     for (size_t i = 0; i < s->ntp; i++)
         need += strlen(s->tp[i].precision) + 1;
-    prepared_chip *p = malloc(sizeof *p);
+    chipcheck_prepared_chip *p = malloc(sizeof *p);
     if (!p || !(p->owned = malloc(need + 1))) {
         free(p);
         return NULL;
@@ -546,29 +547,39 @@ static prepared_chip *prepared_copy(const ship *s)
     return p;
 }
 
-int chipcheck_evaluator_prepare_chip(chipcheck_evaluator *ev, const char *chip_name, const chipcheck_chip *chip,
-                                     chipcheck_error *err)
+static atomic_uint_least64_t prepared_serial; /* numbers every prepared chip of the process */
+
+chipcheck_prepared_chip *chipcheck_prepare_chip(const chipcheck_rules *rules, const char *chip_name,
+                                                const chipcheck_chip *chip, chipcheck_error *err)
 {
     err_clear(err);
-    if (!ev)
-        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
+    if (!rules) {
+        err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "rules must not be NULL");
+        return NULL;
+    }
     chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
     ship s;
     sh.destination = "US"; /* a placeholder: only the chip is read from s */
     sh.chip_name = chip_name;
     sh.chip = chip;
-    int rc = ship_from_struct(evaluator_rules(ev), &sh, &s, err);
-    if (rc != 0)
-        return rc;
-    prepared_chip *p = prepared_copy(&s);
-    if (!p || (rc = evaluator_keep_chip(ev, p)) < 0) {
-        if (p)
-            free(p->owned);
-        free(p);
-        return err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory (or %d chips prepared already)",
-                       MAX_PREPARED_CHIPS);
+    if (ship_from_struct(rules, &sh, &s, err) != 0)
+        return NULL;
+    chipcheck_prepared_chip *p = prepared_copy(&s);
+    if (!p) {
+        err_set(err, CHIPCHECK_ERR_NOMEM, "", 0, 0, NULL, "out of memory");
+        return NULL;
     }
-    return rc;
+    p->rules = rules;
+    p->serial = atomic_fetch_add_explicit(&prepared_serial, 1, memory_order_relaxed) + 1;
+    return p;
+}
+
+void chipcheck_prepared_chip_free(chipcheck_prepared_chip *chip)
+{
+    if (!chip)
+        return;
+    free(chip->owned);
+    free(chip);
 }
 
 /* A plain two-letter code of an assigned country, or NULL: its index, or -1 (then the full checks speak). */
@@ -618,39 +629,43 @@ static int prepared_fields(const char *destination, const char *hq, const char *
     return 0;
 }
 
-int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *ev, int chip, const char *destination,
-                                         const char *end_user_hq, const char *export_from, const char *date,
-                                         const chipcheck_options *opts, chipcheck_error *err)
+int chipcheck_evaluator_verdict_prepared(chipcheck_evaluator *ev, const chipcheck_prepared_chip *chip,
+                                         const char *destination, const char *end_user_hq, const char *export_from,
+                                         const char *date, const chipcheck_options *opts, chipcheck_error *err)
 {
     err_clear(err);
-    const prepared_chip *p = ev ? evaluator_chip(ev, chip) : NULL;
-    if (!p)
+    if (!ev || !chip)
+        return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, ev ? "chip" : NULL, "%s",
+                       ev ? "chip: no prepared chip (NULL)" : "evaluator must not be NULL");
+    if (chip->rules != evaluator_rules(ev))
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, "chip", "%s",
-                       ev ? "chip: no chip of this evaluator has this handle" : "evaluator must not be NULL");
-    int key[5] = {chip, 0, 0, 0, 0}; /* the chip, then destination, end user, origin (indices) and date */
-    int rc = prepared_fields(destination, end_user_hq, export_from, date, opts, key + 1, err);
+                       "chip: prepared with other rules than the evaluator's");
+    /* the chip's serial (two halves), then destination, end user, origin (indices) and date */
+    int key[6] = {(int)(uint32_t)chip->serial, (int)(uint32_t)(chip->serial >> 32), 0, 0, 0, 0};
+    int rc = prepared_fields(destination, end_user_hq, export_from, date, opts, key + 2, err);
     if (rc != 0)
         return rc;
     vkey k;
     int remember = !(opts && opts->ruleset) && vmemo_wanted(evaluator_vmemo(ev));
     if (remember) {
-        vmemo_key_ints(&k, key, 5);
+        vmemo_key_ints(&k, key, 6);
         int v = vmemo_get(evaluator_vmemo(ev), &k);
         if (v >= 0)
             return v;
     }
-    ship s = p->tmpl; /* only now: a remembered verdict needs no copy */
-    s.dest = key[1];
-    s.hq = key[2];
-    s.from = key[3];
-    s.date = key[4];
+    ship s = chip->tmpl; /* only now: a remembered verdict needs no copy */
+    s.dest = key[2];
+    s.hq = key[3];
+    s.from = key[4];
+    s.date = key[5];
     rc = evaluator_run(ev, &s, opts, err);
     if (remember && rc >= 0)
         vmemo_put(evaluator_vmemo(ev), &k, rc);
     return rc;
 }
 
-long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev, size_t n, const int *chips,
+long chipcheck_evaluator_verdicts_prepared(chipcheck_evaluator *ev, size_t n,
+                                           const chipcheck_prepared_chip *const *chips,
                                            const char *const *destinations, const char *const *end_user_hqs,
                                            const char *const *export_froms, const char *const *dates,
                                            const chipcheck_options *opts, int *verdicts, chipcheck_error *err)

@@ -131,22 +131,24 @@ static double run_verdicts_over(long n, long distinct)
 
 static double run_verdicts(long n) { return run_verdicts_over(n, NSHIP); }
 
-/* The same through prepared chips (chipcheck_evaluator_prepare_chip(), once per shipment's chip, not timed):
- * what an ERP with SKU master data does. */
-static int handle[NSHIP];
+/* The same through prepared chips (chipcheck_prepare_chip(), once per shipment's chip, not timed): what an
+ * ERP with SKU master data does. */
+static chipcheck_prepared_chip *prepared[NSHIP];
 static double run_prepared_over(long n, long distinct)
 {
     chipcheck_error err;
     chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &err);
     for (long i = 0; i < distinct; i++)
-        handle[i] = chipcheck_evaluator_prepare_chip(ev, W.s[i].chip_name, W.s[i].chip, &err);
+        prepared[i] = chipcheck_prepare_chip(rules, W.s[i].chip_name, W.s[i].chip, &err);
     double t0 = now();
     for (long i = 0; i < n; i++) {
         const chipcheck_shipment *s = &W.s[i & (distinct - 1)];
-        sink += chipcheck_evaluator_verdict_prepared(ev, handle[i & (distinct - 1)], s->destination, s->end_user_hq,
+        sink += chipcheck_evaluator_verdict_prepared(ev, prepared[i & (distinct - 1)], s->destination, s->end_user_hq,
                                                      s->export_from, s->date, NULL, &err);
     }
     double t = now() - t0;
+    for (long i = 0; i < distinct; i++)
+        chipcheck_prepared_chip_free(prepared[i]);
     chipcheck_evaluator_free(ev);
     return (double)n / t;
 }
@@ -315,12 +317,14 @@ static int check_paths(void)
         if (d)
             (void)chipcheck_decision_reason_count(d); /* the walker decides again */
         int walker = d ? (int)chipcheck_decision_verdict(d) : err.code;
-        int h = chipcheck_evaluator_prepare_chip(pv, s->chip_name, s->chip, &e2);
+        chipcheck_prepared_chip *p = chipcheck_prepare_chip(rules, s->chip_name, s->chip, &e2);
+        int h = p ? 0 : e2.code;
         int got[4] = {chipcheck_evaluator_verdict(ev, s, &o, &e2), chipcheck_evaluator_verdict(ev, s, &o, &e2),
-                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, h, s->destination, s->end_user_hq,
+                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, p, s->destination, s->end_user_hq,
                                                                        s->export_from, s->date, &o, &e2),
-                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, h, s->destination, s->end_user_hq,
+                      h < 0 ? h : chipcheck_evaluator_verdict_prepared(pv, p, s->destination, s->end_user_hq,
                                                                        s->export_from, s->date, &o, &e2)};
+        chipcheck_prepared_chip_free(p);
         int same = first == walker;
         for (int k = 0; k < 4; k++)
             same &= got[k] == walker;

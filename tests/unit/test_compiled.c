@@ -388,7 +388,8 @@ static void test_memo_keys(void)
 }
 
 /* A prepared chip's verdict equals the struct path's for the same shipment, errors included (bad countries
- * and dates among them), asked once and again (from memory); so does preparing a bad chip. */
+ * and dates among them), asked once and again (from memory); so does preparing a bad chip. Prepared chips
+ * are shared: one evaluator decides, another (the same rules) agrees. */
 static void test_prepared_equals_struct(void)
 {
     chipcheck_error err, perr;
@@ -420,26 +421,29 @@ static void test_prepared_equals_struct(void)
             g.s.chip ? (void)(g.c.tpp = -5) : (void)(g.s.chip_name = "H21");
             want = chipcheck_evaluator_verdict(ev2, &g.s, &o, &err);
         }
-        int h = chipcheck_evaluator_prepare_chip(ev, g.s.chip_name, g.s.chip, &perr);
+        chipcheck_prepared_chip *p = chipcheck_prepare_chip(unit_rules, g.s.chip_name, g.s.chip, &perr);
         int got[2];
         for (int k = 0; k < 2; k++)
-            got[k] = h < 0 ? h
-                           : chipcheck_evaluator_verdict_prepared(ev, h, g.s.destination, g.s.end_user_hq,
-                                                                  g.s.export_from, g.s.date, &o, &perr);
-        prepared += h >= 0;
-        chip_errors += h < 0;
+            got[k] = !p ? perr.code
+                        : chipcheck_evaluator_verdict_prepared(k ? ev2 : ev, p, g.s.destination, g.s.end_user_hq,
+                                                               g.s.export_from, g.s.date, &o, &perr);
+        prepared += p != NULL;
+        chip_errors += p == NULL;
         int same = got[0] == want && got[1] == want &&
                    (want >= 0 || (!strcmp(err.message, perr.message) && !strcmp(err.field, perr.field)));
         if (!same && disagree++ < 5)
             fprintf(stderr, "\ncase %zu: prepared %d/%d (%s), struct %d (%s)\n", i, got[0], got[1], perr.message,
                     want, err.message);
+        chipcheck_prepared_chip_free(p);
     }
     /* each catalog chip prepared once, then asked for many combinations: the memory must tell them apart */
     static const char *const few[] = {"CN", "US", "DE", "RU", "AE", "MO", NULL};
-    int handles[256];
+    chipcheck_prepared_chip *chips[256];
     size_t nh = unit_rules->nchips < 256 ? unit_rules->nchips : 256;
-    for (size_t i = 0; i < nh; i++)
-        handles[i] = chipcheck_evaluator_prepare_chip(ev, unit_rules->chips[i].name, NULL, &perr);
+    for (size_t i = 0; i < nh; i++) {
+        chips[i] = chipcheck_prepare_chip(unit_rules, unit_rules->chips[i].name, NULL, &perr);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(chips[i]);
+    }
     for (size_t i = 0; i < NCASES; i++) {
         size_t c = rnd((unsigned)nh);
         chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
@@ -449,28 +453,42 @@ static void test_prepared_equals_struct(void)
         sh.export_from = PICK(few);
         sh.date = dates[rnd((unsigned)ndates)];
         int want = chipcheck_evaluator_verdict(ev2, &sh, NULL, &err);
-        int got = chipcheck_evaluator_verdict_prepared(ev, handles[c], sh.destination, sh.end_user_hq, sh.export_from,
+        int got = chipcheck_evaluator_verdict_prepared(ev, chips[c], sh.destination, sh.end_user_hq, sh.export_from,
                                                        sh.date, NULL, &perr);
         if (got != want && disagree++ < 5)
             fprintf(stderr, "\n%s to %s: prepared %d, struct %d\n", sh.chip_name, sh.destination, got, want);
     }
+    for (size_t i = 0; i < nh; i++)
+        chipcheck_prepared_chip_free(chips[i]);
     CU_ASSERT_EQUAL(disagree, 0);
     CU_ASSERT_TRUE(prepared > NCASES / 8);
     CU_ASSERT_TRUE(chip_errors > 10);
-    /* handles are the evaluator's own */
-    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev, -1, "CN", NULL, NULL, NULL, NULL, &err), CHIPCHECK_ERR_ARG);
-    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, (int)prepared, "CN", NULL, NULL, NULL, NULL, &err),
-                    CHIPCHECK_ERR_ARG);
-    CU_ASSERT_STRING_EQUAL(err.message, "chip: no chip of this evaluator has this handle");
-    int h20 = chipcheck_evaluator_prepare_chip(ev2, "H20", NULL, &err);
-    CU_ASSERT_TRUE_FATAL(h20 >= 0);
+
+    chipcheck_prepared_chip *h20 = chipcheck_prepare_chip(unit_rules, "H20", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(h20);
     CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, h20, "CN", "CN", "US", "2025-05-02", NULL, &err),
                     CHIPCHECK_LICENSE_REQUIRED);
     CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, h20, "CN", "CN", "US", "2025-04-08", NULL, &err),
                     CHIPCHECK_ALLOWED);
-    CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(ev2, "H21", NULL, &err), CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, NULL, "CN", NULL, NULL, NULL, NULL, &err),
+                    CHIPCHECK_ERR_ARG);
+    CU_ASSERT_STRING_EQUAL(err.message, "chip: no prepared chip (NULL)");
+    /* a chip prepared with other rules is refused, whatever it would say */
+    chipcheck_rules *other = chipcheck_rules_load_default(&err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+    chipcheck_prepared_chip *foreign = chipcheck_prepare_chip(other, "H20", NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(foreign);
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict_prepared(ev2, foreign, "CN", "CN", "US", "2025-05-02", NULL, &err),
+                    CHIPCHECK_ERR_ARG);
+    CU_ASSERT_STRING_EQUAL(err.message, "chip: prepared with other rules than the evaluator's");
+    chipcheck_prepared_chip_free(foreign);
+    chipcheck_rules_free(other);
+    CU_ASSERT_PTR_NULL(chipcheck_prepare_chip(unit_rules, "H21", NULL, &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_NOT_FOUND);
+    CU_ASSERT_PTR_NULL(chipcheck_prepare_chip(NULL, "H20", NULL, &err));
+    CU_ASSERT_EQUAL(err.code, CHIPCHECK_ERR_ARG);
     /* the bulk form gives each row what the single call gives it */
-    const int col_chip[5] = {h20, h20, h20, h20, 99};
+    const chipcheck_prepared_chip *col_chip[5] = {h20, h20, h20, h20, NULL};
     const char *col_dest[5] = {"CN", "CN", "XX", "DE", "CN"}, *col_hq[5] = {"CN", "CN", NULL, NULL, NULL};
     const char *col_date[5] = {"2025-05-02", "2025-04-08", "2025-05-02", NULL, "2025-05-02"};
     int out[5];
@@ -485,7 +503,7 @@ static void test_prepared_equals_struct(void)
     CU_ASSERT_EQUAL(out[4], CHIPCHECK_ERR_ARG);
     CU_ASSERT_EQUAL(chipcheck_evaluator_verdicts_prepared(ev2, 1, NULL, col_dest, NULL, NULL, NULL, NULL, out, &err),
                     CHIPCHECK_ERR_ARG);
-    CU_ASSERT_EQUAL(chipcheck_evaluator_prepare_chip(NULL, "H20", NULL, &err), CHIPCHECK_ERR_ARG);
+    chipcheck_prepared_chip_free(h20);
     chipcheck_evaluator_free(ev);
     chipcheck_evaluator_free(ev2);
 }

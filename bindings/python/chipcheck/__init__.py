@@ -206,6 +206,7 @@ class Rules:
         self._inflight = []
         self._local = threading.local()  # each thread's evaluator (verdict-only scratch)
         self._evaluators = []            # every evaluator made, freed by close()
+        self._chips = []                 # every chip prepared by screen(), freed by close()
         self._keeper = _Keeper()         # the live Decisions holding C decisions: rendered by close()
 
     def __repr__(self):
@@ -271,8 +272,11 @@ class Rules:
         self._keeper.release()
         with self._cond:
             evaluators, self._evaluators = self._evaluators, []
+            chips, self._chips = self._chips, []
         for ev in evaluators:
             _ffi.evaluator_free(ev)
+        for chip in chips:
+            _ffi.prepared_chip_free(chip)
         if h:
             _ffi.rules_free(h)
 
@@ -487,13 +491,14 @@ class Rules:
             with self._cond:
                 self._evaluators.append(ev)
             self._local.ev = ev
-            self._local.chips = {}  # chip name (bytes) -> prepared handle or negative status, for this evaluator
+            self._local.chips = {}  # chip name (bytes) -> prepared chip (address) or negative status
         return ev
 
-    def _prepared(self, ev, names):
-        """Handles of the chips named (bytes or None), each prepared once for this thread's evaluator
-        (chipcheck_evaluator_prepare_chip); a chip that cannot be prepared gives its negative status. None
-        when the names would take the cache past _MAX_PREPARED chips (the caller then goes the plain way)."""
+    def _prepared(self, h, names):
+        """The prepared chips (addresses) of the chips named (bytes or None), each prepared once per thread
+        (chipcheck_prepare_chip, kept until close()); a chip that cannot be prepared gives its negative
+        status. None when the names would take this thread's chips past _MAX_PREPARED (the caller then goes
+        the plain way)."""
         cache = self._local.chips
         new = [c for c in dict.fromkeys(names) if c not in cache]
         if len(cache) + len(new) > _MAX_PREPARED:
@@ -501,9 +506,13 @@ class Rules:
         for name in new:
             err = _ffi.Error()
             try:
-                cache[name] = _ffi.evaluator_prepare_chip(ev, name, None, ctypes.byref(err))
+                chip = _ffi.prepare_chip(h, name, None, ctypes.byref(err))
             except Error as e:
                 cache[name] = e.status
+                continue
+            with self._cond:
+                self._chips.append(chip)
+            cache[name] = chip
         return [cache[c] for c in names]
 
     def verdict(self, chip, to, hq=None, date=None, export_from=None, licenses=None, exception=None,
@@ -558,8 +567,8 @@ class Rules:
 
         The rows are deduplicated first (a verdict depends only on these columns and the options), each
         distinct string is encoded once, and the distinct rows are decided in one call into the library's
-        verdict-only path: each distinct chip is prepared once per thread (``chipcheck_evaluator_prepare_chip``,
-        kept for later calls) and the rows go through ``chipcheck_evaluator_verdicts_prepared``; with
+        verdict-only path: each distinct chip is prepared once per thread (``chipcheck_prepare_chip``, kept for
+        later calls until ``close()``) and the rows go through ``chipcheck_evaluator_verdicts_prepared``; with
         ``region`` or ``eccn`` given, one verdict-only call per distinct row.
         """
         result = self._screen(chips, to, hq, dates, export_from, region, eccn, date, ruleset, errors)
@@ -620,15 +629,16 @@ class Rules:
         opts = _options(date, ruleset)
         with self._using() as h:
             ev = self._evaluator(h)
-            handles = self._prepared(ev, encoded[0]) if set(names) <= set(_PREPARED_COLUMNS) else None
-            if handles is not None:  # chips prepared once per evaluator, the rows in one call
+            chips = self._prepared(h, encoded[0]) if set(names) <= set(_PREPARED_COLUMNS) else None
+            if chips is not None:  # each chip prepared once, the rows in one call
                 arrays = {name: (ctypes.c_char_p * u)(*col) for name, col in zip(names, encoded)}
                 out = (ctypes.c_int * u)()
                 err = _ffi.Error()
-                _ffi.evaluator_verdicts_prepared(ev, u, (ctypes.c_int * u)(*handles), arrays["to"], arrays.get("hq"),
+                ptrs = (ctypes.c_void_p * u)(*[c if c > 0 else None for c in chips])
+                _ffi.evaluator_verdicts_prepared(ev, u, ptrs, arrays["to"], arrays.get("hq"),
                                                  arrays.get("export_from"), arrays.get("dates"), ctypes.byref(opts),
                                                  out, ctypes.byref(err))
-                return [v if h >= 0 else h for v, h in zip(out, handles)]
+                return [v if c > 0 else c for v, c in zip(out, chips)]
             if set(names) <= {"chips", "to", "hq", "dates"}:
                 arrays = {name: (ctypes.c_char_p * u)(*col) for name, col in zip(names, encoded)}
                 out = (ctypes.c_int * u)()

@@ -199,8 +199,9 @@ _fn("evaluator_verdict", [c_void_p, c_void_p, POINTER(Options), E], c_int, _chec
 _fn("evaluator_verdict_json", [c_void_p, c_char_p, POINTER(Options), E], c_int, _check_status)
 _fn("evaluator_verdicts", [c_void_p, c_size_t, S, S, S, S, POINTER(Options), c_void_p, E], c_long,
     _check_status)
-_fn("evaluator_prepare_chip", [c_void_p, c_char_p, c_void_p, E], c_int, _check_status)
-_fn("evaluator_verdict_prepared", [c_void_p, c_int, c_char_p, c_char_p, c_char_p, c_char_p, POINTER(Options), E],
+_fn("prepare_chip", [c_void_p, c_char_p, c_void_p, E], c_void_p, _check_null)
+_fn("prepared_chip_free", [c_void_p], None)
+_fn("evaluator_verdict_prepared", [c_void_p, c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, POINTER(Options), E],
     c_int, _check_status)
 _fn("evaluator_verdicts_prepared", [c_void_p, c_size_t, c_void_p, S, S, S, S, POINTER(Options), c_void_p, E],
     c_long, _check_status)
