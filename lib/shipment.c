@@ -393,6 +393,15 @@ int chipcheck_evaluator_verdict(chipcheck_evaluator *ev, const chipcheck_shipmen
         err_clear(err);
         return err_set(err, CHIPCHECK_ERR_ARG, "", 0, 0, NULL, "evaluator must not be NULL");
     }
+    chipcheck_options settled;
+    char today[11];
+    if (shipment && !shipment->date && !(opts && opts->default_date) &&
+        (!opts || opts->version == CHIPCHECK_OPTIONS_VERSION)) { /* today, read once: the key and the check agree */
+        settled = opts ? *opts : (chipcheck_options)CHIPCHECK_OPTIONS_INIT;
+        date_format(date_today(), today);
+        settled.default_date = today;
+        opts = &settled;
+    }
     vkey k;
     int remember = shipment && (!opts || opts->version == CHIPCHECK_OPTIONS_VERSION) &&
                    vmemo_wanted(evaluator_vmemo(ev)) && vmemo_key(shipment, opts, &k);
