@@ -1,7 +1,9 @@
 /*
  * test_threads.c: one rule collection shared by several threads without locks. Every thread checks the
  * same shipments many times and compares each decision's JSON, byte for byte, with the one made on the
- * main thread first. Run plain by `make test` and under ThreadSanitizer by `make tsan`.
+ * main thread first; and, with an evaluator of its own, decides the same prepared chips (prepared once on
+ * the main thread, shared by all) against the main thread's verdicts. Run plain by `make test` and under
+ * ThreadSanitizer by `make tsan`.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -29,11 +31,35 @@ static const char *const shipments[] = {
 static chipcheck_rules *rules;
 static char *expected[N];
 
+/* prepared chips, shared; each row: chip, destination, end user, origin, date */
+static const char *const prepared_rows[][5] = {
+    {"H20", "CN", "CN", "US", "2025-05-02"}, {"H20", "DE", "DE", NULL, "2025-05-02"},
+    {"H100", "SA", "SA", "US", "2024-01-10"}, {"A800", "CN", NULL, "US", "2023-12-01"},
+    {"RTX 4090", "KP", "KP", NULL, "2024-06-01"}, {"A800", "DE", "CN", "US", "2024-06-01"},
+};
+#define NP (sizeof prepared_rows / sizeof prepared_rows[0])
+static chipcheck_prepared_chip *pchip[NP];
+static int pexpected[NP];
+
+static long prepared_round(chipcheck_evaluator *ev)
+{
+    long bad = 0;
+    for (size_t i = 0; i < NP; i++) {
+        chipcheck_error err;
+        const char *const *r = prepared_rows[i];
+        bad += chipcheck_evaluator_verdict_prepared(ev, pchip[i], r[1], r[2], r[3], r[4], NULL, &err) != pexpected[i];
+    }
+    return bad;
+}
+
 static void *worker(void *arg)
 {
     long bad = 0;
     (void)arg;
-    for (int round = 0; round < ROUNDS; round++)
+    chipcheck_error e;
+    chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &e);
+    for (int round = 0; round < ROUNDS; round++) {
+        bad += ev ? prepared_round(ev) : (long)NP;
         for (size_t i = 0; i < N; i++) {
             chipcheck_error err;
             chipcheck_decision *d = chipcheck_check_json(rules, shipments[i], NULL, &err);
@@ -43,6 +69,8 @@ static void *worker(void *arg)
             chipcheck_free(j);
             chipcheck_decision_free(d);
         }
+    }
+    chipcheck_evaluator_free(ev);
     return (void *)bad;
 }
 
@@ -63,6 +91,23 @@ int main(void)
             return 1;
         }
     }
+    for (size_t i = 0; i < NP; i++) {
+        chipcheck_shipment sh = CHIPCHECK_SHIPMENT_INIT;
+        const char *const *r = prepared_rows[i];
+        sh.chip_name = r[0];
+        sh.destination = r[1];
+        sh.end_user_hq = r[2];
+        sh.export_from = r[3];
+        sh.date = r[4];
+        chipcheck_evaluator *ev = chipcheck_evaluator_new(rules, &err);
+        pexpected[i] = ev ? chipcheck_evaluator_verdict(ev, &sh, NULL, &err) : -1;
+        chipcheck_evaluator_free(ev);
+        pchip[i] = chipcheck_prepare_chip(rules, r[0], NULL, &err);
+        if (pexpected[i] < 0 || !pchip[i]) {
+            fprintf(stderr, "prepared row %zu: %s\n", i, err.message);
+            return 1;
+        }
+    }
     pthread_t t[THREADS];
     for (int i = 0; i < THREADS; i++)
         if (pthread_create(&t[i], NULL, worker, NULL) != 0)
@@ -75,8 +120,10 @@ int main(void)
     }
     for (size_t i = 0; i < N; i++)
         chipcheck_free(expected[i]);
+    for (size_t i = 0; i < NP; i++)
+        chipcheck_prepared_chip_free(pchip[i]);
     chipcheck_rules_free(rules);
-    long total = (long)THREADS * ROUNDS * (long)N;
+    long total = (long)THREADS * ROUNDS * (long)(N + NP);
     printf("threads: %ld passed, %ld failed\n", total - bad, bad);
     return bad ? 1 : 0;
 }
