@@ -477,7 +477,8 @@ typedef struct vmemo vmemo;
 typedef struct vkey { uint64_t hash; size_t len; unsigned char bytes[VMEMO_KEY_MAX]; } vkey;
 CC_HIDDEN vmemo *vmemo_new(void);
 CC_HIDDEN void vmemo_free(vmemo *m);
-/* The key of a shipment checked with options o: 1, or 0 when such a shipment is not remembered. */
+/* The key of a shipment checked with options o: 1, or 0 when such a shipment is not remembered (licenses,
+ * throughput figures, long strings, or neither a date nor a default date: settle today's first). */
 CC_HIDDEN int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k);
 /* The key of n integers (at most 27), told apart from every shipment's key: for prepared chips. */
 CC_HIDDEN void vmemo_key_ints(vkey *k, const int *v, size_t n);

@@ -7,8 +7,8 @@
  *
  * The key is every input the verdict reads, as bytes: each string of the shipment and its chip (NULL told
  * apart from ""), the chip's figures as their bit patterns, its datacenter flag, the options' forced rule
- * set, and the date the check is made on (the shipment's, else the options' default, else today's, so a
- * memory made yesterday never answers for today). The shipment id is not part of it (it
+ * set, and the date the check is made on (the shipment's, else the options' default; an undated check gets
+ * today's as its default from the caller, so a memory made yesterday never answers for today). The shipment id is not part of it (it
  * changes nothing in a verdict) and is validated on every call by the caller. Shipments with licenses or
  * throughput figures, or whose strings come to more than about 100 bytes, are not remembered (vmemo_key()
  * says so): they are rare in bulk screening and their keys would be long. Only verdicts are stored, never errors: a shipment
@@ -82,8 +82,8 @@ enum { K_DATE, K_DEST, K_HQ, K_FROM, K_CHIP_NAME, K_EXCEPTION, K_AUTH, K_REGION,
 int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k)
 {
     const chipcheck_chip *c = in->chip;
-    if (in->n_licenses || (c && c->n_throughput))
-        return 0;
+    if (in->n_licenses || (c && c->n_throughput) || (!in->date && !(o && o->default_date)))
+        return 0; /* no date: the caller settles today's as the default first (so a key is never of two days) */
     const char *str[K_STRINGS] = {in->date, in->destination, in->end_user_hq, in->export_from, in->chip_name,
                                   in->exception, in->exception_authorization, in->destination_region, in->eccn,
                                   o ? o->ruleset : NULL, c ? c->name : NULL, c ? c->vendor : NULL,
@@ -110,13 +110,6 @@ int vmemo_key(const chipcheck_shipment *in, const chipcheck_options *o, vkey *k)
         memcpy(d, num, sizeof num);
         memcpy(d + sizeof num, &dc, sizeof dc);
         d += sizeof num + sizeof dc;
-    }
-    if (!in->date && !(o && o->default_date)) { /* checked on today's date */
-        int today = date_today();
-        if ((size_t)(end - d) < sizeof today)
-            return 0;
-        memcpy(d, &today, sizeof today);
-        d += sizeof today;
     }
     memcpy(k->bytes, &mask, sizeof mask);
     k->len = (size_t)(d - k->bytes);

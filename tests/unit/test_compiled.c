@@ -343,7 +343,6 @@ static void test_memo_keys(void)
     DIFFERS(b.destination = "HK");
     DIFFERS(b.date = "2025-05-03");
     DIFFERS((b.date = NULL, o.default_date = "2025-05-02"));
-    DIFFERS(b.date = NULL);
     DIFFERS(o.ruleset = "us-ear-advanced-computing@2025-04-09");
     DIFFERS(b.eccn = "EAR99");
     DIFFERS(b.destination_region = "CN-11");
@@ -362,6 +361,9 @@ static void test_memo_keys(void)
     b.licenses = &lic;
     b.n_licenses = 1;
     CU_ASSERT_FALSE(vmemo_key(&b, NULL, &kb)); /* not remembered */
+    b = a;
+    b.date = NULL;
+    CU_ASSERT_FALSE(vmemo_key(&b, NULL, &kb)); /* no date to key by: the caller settles today's first */
     char longname[200];
     memset(longname, 'x', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
@@ -384,6 +386,19 @@ static void test_memo_keys(void)
     CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &b, NULL, &err), CHIPCHECK_LICENSE_REQUIRED);
     CU_ASSERT_EQUAL(err.code, CHIPCHECK_OK);
     CU_ASSERT_STRING_EQUAL(err.message, "");
+    /* an undated shipment is checked, and remembered, under today's date as the default */
+    b = a;
+    b.date = NULL;
+    chipcheck_decision *d = chipcheck_check(unit_rules, &b, NULL, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    (void)chipcheck_decision_reason_count(d); /* the walker's verdict */
+    CU_ASSERT_EQUAL(chipcheck_evaluator_verdict(ev, &b, NULL, &err), (int)chipcheck_decision_verdict(d));
+    char today[11];
+    date_format(date_today(), today);
+    o.default_date = today;
+    CU_ASSERT_TRUE(vmemo_key(&b, &o, &kb));
+    CU_ASSERT_EQUAL(vmemo_get(evaluator_vmemo(ev), &kb), (int)chipcheck_decision_verdict(d));
+    chipcheck_decision_free(d);
     chipcheck_evaluator_free(ev);
 }
 
