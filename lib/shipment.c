@@ -49,15 +49,24 @@ static int arg_err(chipcheck_error *err, const char *field, const char *fmt, ...
     return err_set(err, CHIPCHECK_ERR_ARG, "<shipment>", 0, 0, field, "%s: %s", field, msg);
 }
 
+/* A plain two-letter code of an assigned country, or NULL: its index, or -1 (then the full checks speak). */
+static int plain_country(const char *v)
+{
+    if (!v)
+        return COUNTRY_SPACE; /* not given: fine */
+    unsigned a = ((unsigned char)v[0] | 0x20u) - 'a', b = v[0] ? ((unsigned char)v[1] | 0x20u) - 'a' : 26;
+    return a < 26 && b < 26 && v[2] == '\0' && country_is_iso((int)(a * 26 + b)) ? (int)(a * 26 + b) : -1;
+}
+
 /* Country code: two letters, case-insensitive, an assigned ISO 3166-1 alpha-2 code. */
 static int country(const char *s, const char *field, int *out, chipcheck_error *err)
 {
     *out = -1;
     if (!s)
         return 0;
-    unsigned a = ((unsigned char)s[0] | 0x20u) - 'a', b = s[0] ? ((unsigned char)s[1] | 0x20u) - 'a' : 26;
-    if (a < 26 && b < 26 && s[2] == '\0' && country_is_iso((int)(a * 26 + b))) { /* the usual case */
-        *out = (int)(a * 26 + b);
+    int plain = plain_country(s);
+    if (plain >= 0) { /* the usual case */
+        *out = plain;
         return 0;
     }
     char up[3] = {0};
@@ -589,15 +598,6 @@ void chipcheck_prepared_chip_free(chipcheck_prepared_chip *chip)
         return;
     free(chip->owned);
     free(chip);
-}
-
-/* A plain two-letter code of an assigned country, or NULL: its index, or -1 (then the full checks speak). */
-static int plain_country(const char *v)
-{
-    if (!v)
-        return COUNTRY_SPACE; /* not given: fine */
-    unsigned a = ((unsigned char)v[0] | 0x20u) - 'a', b = v[0] ? ((unsigned char)v[1] | 0x20u) - 'a' : 26;
-    return a < 26 && b < 26 && v[2] == '\0' && country_is_iso((int)(a * 26 + b)) ? (int)(a * 26 + b) : -1;
 }
 
 /* The shipment fields of a prepared verdict into f4 (destination, end user and origin indices, -1 when
